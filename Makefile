@@ -1,0 +1,41 @@
+# The two commands a new user needs (README.md):
+#   make demo   install missing packages, build Release, run the main job
+#   make test   install missing packages, build, run every test through ctest
+# Also: make asan-test (AddressSanitizer + UBSan build and tests), make bench.
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD ?= build/release
+ASAN_BUILD ?= build/asan
+BENCH_BUILD ?= build/bench
+CMAKE_FLAGS ?=
+
+.PHONY: demo test asan-test bench deps configure build clean
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@scripts/demo.sh $(BUILD)/cli/adze
+
+test: build
+	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+asan-test: deps
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DADZE_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+bench: deps
+	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DADZE_BUILD_BENCHMARKS=ON -DADZE_BUILD_TESTS=OFF >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS)
+	@echo "benchmarks built in $(BENCH_BUILD); see docs/benchmarks.md for the commands"
+
+clean:
+	rm -rf build

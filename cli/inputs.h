@@ -1,0 +1,21 @@
+// Reading what the user points a command at: files (or "-" for stdin) of
+// Kubernetes and Karpenter manifests. The only file I/O of the manifest path.
+// Thread-safety: functions without shared state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/codec/manifests.h"
+#include "model/result.h"
+
+namespace adze::cli {
+
+// Reads a whole file; "-" reads standard input.
+Result<std::string> ReadFile(const std::string& path);
+
+// Decodes every file (YAML or JSON, multi-document, kind: List) into one set
+// of manifests. Warnings (unknown fields, ...) are printed to stderr.
+Result<codec::Manifests> LoadManifests(const std::vector<std::string>& paths);
+
+}  // namespace adze::cli

@@ -1,0 +1,24 @@
+// adze: a GPU-aware node autoscaler for Kubernetes. This is the command-line
+// entry point; each sub-command lives in its own file.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/catalog_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"adze: GPU-aware node autoscaler for Kubernetes (Karpenter-compatible)"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("adze 0.1.0"));
+  app.footer("Run 'adze COMMAND --help' for a command's options.");
+
+  int exit_code = 0;
+  adze::cli::RegisterCatalogCommand(app, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

@@ -1,0 +1,23 @@
+# adze_test(NAME SOURCES... LIBS ...): one GoogleTest binary per layer, each test
+# registered with ctest individually (discovered when ctest runs, not at build time).
+function(adze_test name)
+  if(NOT ADZE_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} rapidcheck rapidcheck_gtest GTest::gtest GTest::gtest_main)
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+    PROPERTIES ENVIRONMENT "ADZE_SOURCE_DIR=${PROJECT_SOURCE_DIR};RC_PARAMS=seed=42 max_success=300")
+endfunction()
+
+# adze_bench(NAME SOURCES... LIBS ...): a Google Benchmark program, built only with
+# ADZE_BUILD_BENCHMARKS.
+function(adze_bench name)
+  if(NOT ADZE_BUILD_BENCHMARKS)
+    return()
+  endif()
+  cmake_parse_arguments(B "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${B_SOURCES})
+  target_link_libraries(${name} PRIVATE ${B_LIBS} benchmark::benchmark)
+endfunction()

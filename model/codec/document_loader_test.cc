@@ -1,0 +1,67 @@
+#include "model/codec/document_loader.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "model/codec/yaml_field.h"
+
+namespace adze::codec {
+namespace {
+
+std::string SyntaxError(std::string_view text, std::string_view file = "f.yaml") {
+  try {
+    LoadDocuments(text, file);
+  } catch (const DecodeError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+TEST(DocumentLoaderTest, SplitsDocumentsAndDropsEmptyOnes) {
+  std::vector<YAML::Node> docs = LoadDocuments("---\na: 1\n---\n---\n# only a comment\n---\nb: 2\n", "f.yaml");
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[1]["b"].Scalar(), "2");
+  EXPECT_EQ(docs[1].Mark().line, 6);  // 0-based in yaml-cpp
+}
+
+TEST(DocumentLoaderTest, DetectsJson) {
+  EXPECT_TRUE(LooksLikeJson("  \n{\"a\": 1}"));
+  EXPECT_TRUE(LooksLikeJson("[1]"));
+  EXPECT_FALSE(LooksLikeJson("a: {b: 1}"));
+  EXPECT_FALSE(LooksLikeJson(""));
+}
+
+TEST(DocumentLoaderTest, JsonNodesCarryPositions) {
+  std::vector<YAML::Node> docs = LoadDocuments("{\n  \"a\": {\"b\": [1,\n    \"two\"]}\n}", "f.json");
+  ASSERT_EQ(docs.size(), 1u);
+  YAML::Node two = docs[0]["a"]["b"][1];
+  EXPECT_EQ(two.Scalar(), "two");
+  EXPECT_EQ(two.Mark().line + 1, 3);
+  EXPECT_EQ(two.Mark().column + 1, 5);
+}
+
+TEST(DocumentLoaderTest, JsonThatYamlWouldAcceptIsStillRejected) {
+  // yaml-cpp reads `"b": }` as a null; strict JSON does not.
+  EXPECT_EQ(SyntaxError("{\"a\": 1,\n \"b\": }", "f.json"),
+            "f.json:2:7: invalid JSON: syntax error while parsing value - unexpected '}'; expected '[', '{', or a "
+            "literal");
+  EXPECT_EQ(SyntaxError("{\"a\": 1} trailing", "f.json"),
+            "f.json:1:12: invalid JSON: syntax error while parsing value - invalid literal; last read: '1} tra'; "
+            "expected end of input");
+}
+
+TEST(DocumentLoaderTest, YamlSyntaxErrorsArePositioned) {
+  EXPECT_EQ(SyntaxError("a: 1\n  b: 2\n"), "f.yaml:2:4: invalid YAML: illegal map value");
+  EXPECT_EQ(SyntaxError("a:\n  - 1\n  - [2, 3\n"), "f.yaml:4:1: invalid YAML: end of sequence flow not found");
+  EXPECT_EQ(SyntaxError("a: b: c\n"), "f.yaml:1:5: invalid YAML: illegal map value");
+}
+
+TEST(DocumentLoaderTest, SkipsByteOrderMark) {
+  std::vector<YAML::Node> docs = LoadDocuments("\xEF\xBB\xBF" "a: 1\n", "f.yaml");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0]["a"].Scalar(), "1");
+}
+
+}  // namespace
+}  // namespace adze::codec

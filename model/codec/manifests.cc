@@ -1,0 +1,115 @@
+#include "model/codec/manifests.h"
+
+#include <algorithm>
+#include <array>
+#include <iterator>
+#include <string>
+
+#include "model/codec/document_loader.h"
+#include "model/codec/ec2nodeclass_decoder.h"
+#include "model/codec/node_decoder.h"
+#include "model/codec/nodepool_decoder.h"
+#include "model/codec/pod_decoder.h"
+#include "model/codec/workload_decoder.h"
+
+namespace adze::codec {
+namespace {
+
+struct SupportedKind {
+  std::string_view api_version;
+  std::string_view kind;
+};
+
+constexpr std::array<SupportedKind, 9> kSupportedKinds = {{
+    {"karpenter.sh/v1", "NodePool"},
+    {"karpenter.k8s.aws/v1", "EC2NodeClass"},
+    {"v1", "Pod"},
+    {"v1", "Node"},
+    {"v1", "List"},
+    {"apps/v1", "Deployment"},
+    {"apps/v1", "DaemonSet"},
+    {"batch/v1", "Job"},
+    {"policy/v1", "PodDisruptionBudget"},
+}};
+
+std::string SupportedList() {
+  std::string out;
+  for (const SupportedKind& k : kSupportedKinds) {
+    if (!out.empty()) out += ", ";
+    out += std::string(k.api_version) + " " + std::string(k.kind);
+  }
+  return out;
+}
+
+template <typename T>
+void MoveAppend(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  from.clear();
+}
+
+}  // namespace
+
+void Manifests::Append(Manifests&& other) {
+  MoveAppend(node_pools, other.node_pools);
+  MoveAppend(node_classes, other.node_classes);
+  MoveAppend(pods, other.pods);
+  MoveAppend(deployments, other.deployments);
+  MoveAppend(jobs, other.jobs);
+  MoveAppend(daemon_sets, other.daemon_sets);
+  MoveAppend(pdbs, other.pdbs);
+  MoveAppend(nodes, other.nodes);
+  MoveAppend(warnings, other.warnings);
+}
+
+void DecodeObject(const YamlField& object, Manifests& out) {
+  if (!object.IsMap()) object.FailExpected("a Kubernetes object (a map with apiVersion and kind)");
+  YamlField kind_field = object["kind"];
+  YamlField version_field = object["apiVersion"];
+  std::string kind = kind_field.String();
+  const SupportedKind* supported = nullptr;
+  for (const SupportedKind& k : kSupportedKinds) {
+    if (k.kind == kind) supported = &k;
+  }
+  if (supported == nullptr) kind_field.FailExpected("a supported kind: " + SupportedList());
+  if (version_field.String() != supported->api_version) {
+    version_field.FailExpected(std::string(supported->api_version) + " for kind " + kind + " (supported: " +
+                               SupportedList() + ")");
+  }
+
+  if (kind == "List") {
+    object.CheckFields({"apiVersion", "kind", "items"}, {"metadata"});
+    for (const YamlField& item : object["items"].Items()) DecodeObject(item, out);
+  } else if (kind == "NodePool") {
+    out.node_pools.push_back(DecodeNodePool(object));
+  } else if (kind == "EC2NodeClass") {
+    out.node_classes.push_back(DecodeEC2NodeClass(object));
+  } else if (kind == "Pod") {
+    out.pods.push_back(DecodePod(object));
+  } else if (kind == "Node") {
+    out.nodes.push_back(DecodeNode(object));
+  } else if (kind == "Deployment") {
+    out.deployments.push_back(DecodeDeployment(object));
+  } else if (kind == "DaemonSet") {
+    out.daemon_sets.push_back(DecodeDaemonSet(object));
+  } else if (kind == "Job") {
+    out.jobs.push_back(DecodeJob(object));
+  } else if (kind == "PodDisruptionBudget") {
+    out.pdbs.push_back(DecodePodDisruptionBudget(object));
+  }
+}
+
+Result<Manifests> DecodeManifests(std::string_view text, std::string_view file_name) {
+  DecodeContext ctx{std::string(file_name)};
+  return CatchDecodeError<Manifests>(file_name, [&] {
+    Manifests out;
+    for (const YAML::Node& doc : LoadDocuments(text, file_name)) DecodeObject(YamlField(doc, &ctx), out);
+    out.warnings = std::move(ctx.warnings());
+    // Decoders visit fields in their own order; report in file order.
+    std::stable_sort(out.warnings.begin(), out.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
+    return out;
+  });
+}
+
+}  // namespace adze::codec

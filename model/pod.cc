@@ -1,0 +1,50 @@
+#include "model/pod.h"
+
+namespace adze::model {
+
+ResourceList Pod::EffectiveRequests() const {
+  ResourceList sum;
+  for (const Container& c : containers) sum.Add(c.requests);
+  // Sidecars (restartable init containers) run for the pod's whole life; a
+  // regular init container runs alone but alongside the sidecars started
+  // before it (KEP-753).
+  ResourceList sidecars;
+  ResourceList init_peak;
+  for (const Container& c : init_containers) {
+    if (c.restart_always) {
+      sidecars.Add(c.requests);
+    } else {
+      ResourceList during = sidecars;
+      during.Add(c.requests);
+      init_peak = ResourceList::Max(init_peak, during);
+    }
+  }
+  sum.Add(sidecars);
+  ResourceList out = ResourceList::Max(sum, init_peak);
+  out.Add(overhead);
+  out.Set(resource::kPods, Quantity::FromUnits(1));
+  return out;
+}
+
+bool Pod::DoNotDisruptActive(Duration now) const {
+  auto it = meta.annotations.find(label::kDoNotDisrupt);
+  if (it == meta.annotations.end()) return false;
+  if (it->second == "true") return true;
+  auto d = ParseDuration(it->second);
+  if (!d.ok() || *d <= 0) return false;
+  return now - meta.creation_time < *d;
+}
+
+std::vector<ContainerPort> Pod::HostPorts() const {
+  std::vector<ContainerPort> out;
+  for (const auto* list : {&init_containers, &containers}) {
+    for (const Container& c : *list) {
+      for (const ContainerPort& p : c.ports) {
+        if (p.host_port != 0) out.push_back(p);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace adze::model

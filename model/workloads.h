@@ -1,0 +1,44 @@
+// Workload objects that own pods: Deployment, Job, DaemonSet, and the
+// PodDisruptionBudget that guards them. Thread-safety: value types.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/label_selector.h"
+#include "model/object_meta.h"
+#include "model/pod.h"
+
+namespace adze::model {
+
+struct Deployment {
+  ObjectMeta meta;
+  int32_t replicas = 1;
+  LabelSelector selector;
+  Pod pod_template;
+};
+
+struct Job {
+  ObjectMeta meta;
+  int32_t parallelism = 1;
+  std::optional<int32_t> completions;
+  Pod pod_template;
+};
+
+struct DaemonSet {
+  ObjectMeta meta;
+  LabelSelector selector;
+  Pod pod_template;
+};
+
+struct PodDisruptionBudget {
+  ObjectMeta meta;
+  LabelSelector selector;
+  // Exactly one of the two; each an integer or a percentage.
+  std::optional<int32_t> min_available;
+  std::optional<int32_t> max_unavailable;
+  bool min_available_percent = false;
+  bool max_unavailable_percent = false;
+};
+
+}  // namespace adze::model

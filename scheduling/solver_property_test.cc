@@ -1,0 +1,143 @@
+// Properties of the solver over random pools, types and pods (RapidCheck).
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include "scheduling/solver.h"
+#include "scheduling/solver_test_util.h"
+#include "scheduling/template.h"
+
+namespace adze::scheduling {
+namespace {
+
+using namespace test_util;  // NOLINT
+
+const std::vector<std::string> kZones = {"zone-a", "zone-b", "zone-c"};
+
+SolverInput RandomInput() {
+  SolverInput in;
+  int pools = *rc::gen::inRange(1, 4);
+  for (int p = 0; p < pools; ++p) {
+    std::vector<catalog::InstanceType> types;
+    int n = *rc::gen::inRange(1, 6);
+    for (int t = 0; t < n; ++t) {
+      int cpu = 1 << *rc::gen::inRange(1, 6);
+      int gpus = *rc::gen::element(0, 0, 1, 4, 8);
+      std::vector<std::string> zones;
+      for (const auto& z : kZones) {
+        if (*rc::gen::inRange(0, 3) > 0) zones.push_back(z);
+      }
+      if (zones.empty()) zones.push_back("zone-a");
+      types.push_back(Type("p" + std::to_string(p) + "-t" + std::to_string(t), cpu, cpu * 4, 8 * cpu,
+                           0.05 * cpu + 0.9 * gpus + 0.01 * t, zones, gpus));
+    }
+    PoolInput pool = Pool("pool-" + std::to_string(p), types, *rc::gen::inRange(0, 3));
+    if (*rc::gen::inRange(0, 3) == 0) pool.pool.taints.push_back({"gpu", "true", model::TaintEffect::kNoSchedule});
+    if (*rc::gen::inRange(0, 3) == 0) pool.pool.limits.Set("cpu", model::Quantity::FromUnits(*rc::gen::inRange(4, 64)));
+    in.pools.push_back(std::move(pool));
+  }
+  if (*rc::gen::inRange(0, 2) == 0) {
+    model::DaemonSet ds;
+    ds.meta.name = "agent";
+    ds.pod_template = Pod("agent", "200m", "256Mi");
+    in.daemon_sets.push_back(ds);
+  }
+  int pods = *rc::gen::inRange(0, 40);
+  for (int i = 0; i < pods; ++i) {
+    model::Pod pod = Pod("pod-" + std::to_string(i), std::to_string(*rc::gen::inRange(1, 40) * 100) + "m",
+                         std::to_string(*rc::gen::inRange(1, 16) * 256) + "Mi",
+                         *rc::gen::inRange(0, 4) == 0 ? std::to_string(*rc::gen::element(1, 2, 8)) : "");
+    if (*rc::gen::inRange(0, 2) == 0) {
+      pod.tolerations.push_back({"gpu", model::Toleration::Op::kExists, "", std::nullopt, std::nullopt});
+    }
+    if (*rc::gen::inRange(0, 4) == 0) pod.node_selector["topology.kubernetes.io/zone"] = *rc::gen::elementOf(kZones);
+    if (*rc::gen::inRange(0, 5) == 0) {
+      pod.meta.labels["app"] = "spread";
+      model::TopologySpreadConstraint c;
+      c.topology_key = "topology.kubernetes.io/zone";
+      c.label_selector = model::LabelSelector{{{"app", "spread"}}, {}};
+      pod.topology_spread.push_back(c);
+    }
+    in.pods.push_back(pod);
+  }
+  return in;
+}
+
+const PoolInput& PoolOf(const SolverInput& in, const std::string& name) {
+  for (const auto& p : in.pools) {
+    if (p.pool.meta.name == name) return p;
+  }
+  RC_FAIL("claim names an unknown pool");
+}
+
+RC_GTEST_PROP(SolverProperties, EveryClaimFitsItsPodsAndHonoursTaintsAndLimits, ()) {
+  SolverInput in = RandomInput();
+  Packer packer = *rc::gen::element(Packer::kAdze, Packer::kKarpenter);
+  Plan plan = Solve(in, {.packer = packer});
+  std::map<std::string, model::Quantity> launched_cpu;
+  std::set<size_t> seen;
+  for (const NewClaim& c : plan.claims) {
+    RC_ASSERT(!c.instance_types.empty());
+    RC_ASSERT(!c.pods.empty());
+    const PoolInput& pool = PoolOf(in, c.node_pool);
+    model::ResourceList need;
+    for (size_t i : c.pods) {
+      RC_ASSERT(seen.insert(i).second);  // no pod in two places
+      need.Add(in.pods[i].EffectiveRequests());
+      RC_ASSERT(!model::FirstUntolerated(pool.pool.taints, in.pods[i].tolerations));
+      model::Requirements pod_reqs = model::Requirements::FromLabels(in.pods[i].node_selector);
+      RC_ASSERT(!c.requirements.Compatible(pod_reqs));
+    }
+    model::Quantity biggest_cpu;
+    for (const catalog::InstanceType* t : c.instance_types) {
+      model::ResourceList alloc = t->Allocatable();
+      for (const auto& ds : in.daemon_sets) {
+        if (DaemonRunsOn(ds, pool.pool, t->requirements)) alloc.Subtract(ds.pod_template.EffectiveRequests());
+      }
+      RC_ASSERT(model::ResourceList::Fits(need, alloc));
+      biggest_cpu = std::max(biggest_cpu, t->capacity.Get("cpu"));
+    }
+    launched_cpu[c.node_pool] += biggest_cpu;
+  }
+  for (const auto& p : plan.placed) RC_ASSERT(seen.insert(p.pod).second);
+  for (const auto& u : plan.unschedulable) RC_ASSERT(seen.insert(u.pod).second);
+  RC_ASSERT(seen.size() == in.pods.size());  // every pod is accounted for, once
+  for (const auto& pool : in.pools) {
+    if (pool.pool.limits.Has("cpu")) RC_ASSERT(launched_cpu[pool.pool.meta.name] <= pool.pool.limits.Get("cpu"));
+  }
+  RC_ASSERT(plan.cost_per_hour + 1e-9 >= plan.lower_bound);
+}
+
+RC_GTEST_PROP(SolverProperties, AnUnschedulablePodHasNoFeasibleTypeWhenLimitsDoNotBind, ()) {
+  SolverInput in = RandomInput();
+  for (auto& p : in.pools) p.pool.limits = {};
+  for (auto& pod : in.pods) pod.topology_spread.clear();
+  Plan plan = Solve(in);
+  for (const Unschedulable& u : plan.unschedulable) {
+    RC_ASSERT(!u.reason.empty());
+    for (const Rejection& r : Explain(in, u.pod)) RC_ASSERT(!r.constraint.empty());
+  }
+}
+
+RC_GTEST_PROP(SolverProperties, SameInputSamePlan, ()) {
+  SolverInput in = RandomInput();
+  Plan a = Solve(in);
+  Plan b = Solve(in);
+  RC_ASSERT(a.claims.size() == b.claims.size());
+  for (size_t i = 0; i < a.claims.size(); ++i) {
+    RC_ASSERT(a.claims[i].pods == b.claims[i].pods);
+    RC_ASSERT(a.claims[i].instance_types == b.claims[i].instance_types);
+  }
+  RC_ASSERT(a.cost_per_hour == b.cost_per_hour);
+}
+
+RC_GTEST_PROP(SolverProperties, AdzeNeverCostsMoreThanKarpenter, ()) {
+  SolverInput in = RandomInput();
+  Plan k = Solve(in, {.packer = Packer::kKarpenter});
+  Plan a = Solve(in, {.packer = Packer::kAdze});
+  RC_ASSERT(a.unschedulable.size() <= k.unschedulable.size());
+  if (a.unschedulable.size() == k.unschedulable.size()) RC_ASSERT(a.cost_per_hour <= k.cost_per_hour + 1e-9);
+}
+
+}  // namespace
+}  // namespace adze::scheduling

@@ -258,9 +258,9 @@ class Packing {
   }
 
   // Candidate domains a claim allows for key, in name order.
-  std::vector<std::string> ClaimDomains(const Claim& c, const std::string& key) const {
+  std::vector<std::string> ClaimDomains(const Claim& c, const Requirements& reqs, const std::string& key) const {
     if (key == model::label::kHostname) return {c.hostname};
-    model::Requirement r = c.requirements.Get(key);
+    model::Requirement r = reqs.Get(key);
     if (!r.complement()) return r.values();
     std::vector<std::string> out;
     for (const std::string& d : topology_.Universe(key)) {
@@ -296,10 +296,8 @@ class Packing {
     std::vector<std::string> keys = topology_.ConstrainedKeys(pod);
     std::vector<std::vector<std::string>> choices;
     for (const std::string& key : keys) {
-      Claim probe = c;
-      probe.requirements = merged;
       std::string w;
-      std::vector<std::string> allowed = topology_.Allowed(pod, key, ClaimDomains(probe, key), &w);
+      std::vector<std::string> allowed = topology_.Allowed(pod, key, ClaimDomains(c, merged, key), &w);
       if (allowed.empty()) {
         if (why) *why = w;
         return false;
@@ -311,7 +309,8 @@ class Packing {
     Requirements narrowed = merged;
     for (size_t k = 0; k <= keys.size(); ++k) {
       if (k == keys.size()) {
-        if (!FilterTypes(t, c.types, narrowed, used, &types)) {
+        // Requirements that did not narrow leave every type compatible.
+        if (!FilterTypes(t, c.types, narrowed, used, !(narrowed == c.requirements), &types)) {
           if (why) *why = "no instance type fits the claim's pods";
           return false;
         }
@@ -323,7 +322,7 @@ class Packing {
         Requirements attempt = narrowed;
         attempt.Add(model::Requirement::In(keys[k], {d}));
         std::vector<uint32_t> probe;
-        if (FilterTypes(t, c.types, attempt, used, &probe)) {
+        if (FilterTypes(t, c.types, attempt, used, true, &probe)) {
           narrowed = std::move(attempt);
           found = true;
           break;
@@ -343,7 +342,7 @@ class Packing {
     c.host_ports.insert(c.host_ports.end(), pod.host_ports.begin(), pod.host_ports.end());
     topology_.Record(pod, [&](const std::string& key) -> std::optional<std::string> {
       if (key == model::label::kHostname) return c.hostname;
-      std::vector<std::string> d = ClaimDomains(c, key);
+      std::vector<std::string> d = ClaimDomains(c, c.requirements, key);
       if (d.size() == 1) return d.front();
       return std::nullopt;  // counts record only single domains (spec §2.7)
     });
@@ -353,11 +352,15 @@ class Packing {
   // Types of `from` that still intersect reqs, fit used, and have an
   // available offering the requirements allow.
   bool FilterTypes(const Template& t, const std::vector<uint32_t>& from, const Requirements& reqs,
-                   const ResourceVector& used, std::vector<uint32_t>* out) const {
+                   const ResourceVector& used, bool check_requirements, std::vector<uint32_t>* out) const {
     out->clear();
     for (uint32_t i : from) {
       const TypeOption& opt = t.types[i];
       if (!used.FitsIn(opt.allocatable)) continue;
+      if (!check_requirements) {
+        out->push_back(i);
+        continue;
+      }
       if (opt.type->requirements.Intersects(reqs)) continue;
       if (!CheapestCompatibleOffering(*opt.type, reqs)) continue;
       out->push_back(i);

@@ -15,6 +15,7 @@
 #include "cli/inputs.h"
 #include "cli/output.h"
 #include "model/labels.h"
+#include "scheduling/template.h"
 
 namespace adze::cli {
 namespace {
@@ -95,21 +96,6 @@ void ExpandTemplate(const model::Pod& pod_template, const std::string& workload,
   }
 }
 
-// The cheapest available offering of t that the claim's zone and capacity-type
-// requirements allow.
-std::optional<double> CheapestCompatible(const catalog::InstanceType& t, const model::Requirements& reqs) {
-  const model::Requirement* zone = reqs.Find(model::label::kZone);
-  const model::Requirement* ct = reqs.Find(model::label::kCapacityType);
-  std::optional<double> best;
-  for (const catalog::Offering& o : t.offerings) {
-    if (!o.available) continue;
-    if (zone && !zone->Has(o.zone)) continue;
-    if (ct && !ct->Has(o.capacity_type)) continue;
-    if (!best || o.price_per_hour < *best) best = o.price_per_hour;
-  }
-  return best;
-}
-
 std::string TypesText(const NewClaim& c) {
   std::vector<std::string> names;
   for (size_t i = 0; i < c.instance_types.size() && i < kTypesShown; ++i) names.push_back(c.instance_types[i]->name);
@@ -142,7 +128,7 @@ Json PlanJson(const SolverInput& in, const Plan& plan, std::string_view packer) 
     j["pods"] = pods;
     Json types = Json::array();
     for (const catalog::InstanceType* t : c.instance_types) {
-      std::optional<double> price = CheapestCompatible(*t, c.requirements);
+      std::optional<double> price = scheduling::CheapestCompatibleOffering(*t, c.requirements);
       types.push_back({{"name", t->name}, {"pricePerHour", price ? Json(*price) : Json()}});
     }
     j["instanceTypes"] = types;

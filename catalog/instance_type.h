@@ -25,11 +25,15 @@ namespace adze::catalog {
 struct Offering {
   std::string zone;           // us-east-1a
   std::string zone_id;        // use1-az2
-  std::string capacity_type;  // "spot" | "on-demand"
+  std::string capacity_type;  // "spot" | "on-demand" | "reserved"
   // USD per hour; 0 when no price is known (and then available is false).
   double price_per_hour = 0;
   // Priced, in an allowed zone of the region.
   bool available = false;
+  // Reserved offerings only: the capacity reservation and how many more
+  // instances it can launch (spec §2.10, §3.1).
+  std::string reservation_id;
+  int32_t reservation_count = 0;
   friend bool operator==(const Offering&, const Offering&) = default;
 };
 

@@ -1,0 +1,205 @@
+// Scenario: everything one simulation run needs, as read from a scenario file
+// (apiVersion adze.dev/v1alpha1, kind Scenario). Defaults trace back to
+// data/sim-calibration.md; where no figure is published the default is marked
+// an assumption and a scenario may override it.
+// Thread-safety: value types.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/duration.h"
+#include "model/ec2nodeclass.h"
+#include "model/nodepool.h"
+#include "model/pod.h"
+#include "model/workloads.h"
+
+namespace adze::sim {
+
+using model::Duration;
+using model::kHour;
+using model::kMinute;
+using model::kSecond;
+
+// A duration drawn uniformly from [min, max].
+struct DurationRange {
+  Duration min = 0;
+  Duration max = 0;
+  friend bool operator==(const DurationRange&, const DurationRange&) = default;
+};
+
+// Node start-up, measured from the instance launch (sim-calibration.md,
+// "Node launch and readiness").
+struct NodeTimings {
+  // CPU types: kubelet registered 19–20 s, Node Ready 24–30 s
+  // (awslabs/node-latency-for-k8s, c6a.large).
+  DurationRange cpu_registered{19 * kSecond, 20 * kSecond};
+  DurationRange cpu_ready{24 * kSecond, 30 * kSecond};
+  // GPU types: provisioning + boot 80–120 s (assumption, tensorfuse.io and
+  // amazon-eks-ami#1099); Ready 5–10 s later (assumption).
+  DurationRange gpu_registered{80 * kSecond, 120 * kSecond};
+  DurationRange gpu_ready{85 * kSecond, 130 * kSecond};
+  // Device plugin registers nvidia.com/gpu this long after Ready (assumption:
+  // no published figure).
+  DurationRange gpu_device_plugin{10 * kSecond, 30 * kSecond};
+  // Probability that a GPU node's device plugin never registers (a broken
+  // driver); such nodes are replaced after the GPU-initialisation timeout.
+  double gpu_plugin_failure_probability = 0;
+  friend bool operator==(const NodeTimings&, const NodeTimings&) = default;
+};
+
+// How images reach a node (sim-calibration.md, "Container images").
+struct ImageTimings {
+  // Registry pull: 15–20 GB DLC images take 4–6 min (AWS ML blog on SOCI),
+  // ≈ 60 MiB/s.
+  double registry_mib_per_s = 60;
+  // Image on the EBS snapshot, blocks loaded lazily from S3 on first read:
+  // a 15 GB image took 10+ min on g4dn (bottlerocket-images-cache#13), ≈ 25 MiB/s.
+  double snapshot_lazy_mib_per_s = 25;
+  // With a provisioned volume-initialisation rate the volume's
+  // volumeInitializationRate (100–300 MiB/s) applies; with Fast Snapshot
+  // Restore the volume is initialised at creation and the phase is zero.
+  // Container start after the image is present (assumption).
+  Duration container_start = 2 * kSecond;
+  friend bool operator==(const ImageTimings&, const ImageTimings&) = default;
+};
+
+// Loading model weights into GPU memory (sim-calibration.md, "Model weights").
+struct WeightsTimings {
+  double ebs_default_mib_per_s = 125;    // gp3 baseline throughput
+  double local_nvme_mib_per_s = 2000;    // assumption: instance-store NVMe
+  double host_to_device_gb_per_s = 7.0;  // pageable host memory (measured)
+  Duration cuda_context = 348 * model::kMillisecond;  // first process (measured)
+  friend bool operator==(const WeightsTimings&, const WeightsTimings&) = default;
+};
+
+struct ImageSpec {
+  std::string name;           // registry reference, as in pod containers' image
+  int64_t size_bytes = 0;
+  std::string snapshot_id;    // the EBS snapshot that holds it; empty: registry only
+};
+
+struct SnapshotSpec {
+  std::string id;
+  bool fast_snapshot_restore = false;
+};
+
+// Capacity of EC2 pools (per instance type × zone × capacity type).
+struct CapacityPool {
+  std::string instance_type;  // may end in '*' (prefix match), or "*"
+  std::string zone;           // empty: every zone
+  std::string capacity_type;  // empty: both
+  int32_t size = 0;           // instances that can run at once
+};
+
+struct CapacityReservation {
+  std::string id;             // cr-...
+  std::string instance_type;
+  std::string zone;
+  int32_t count = 0;
+};
+
+struct Ec2Options {
+  // Instances per (type, zone, capacity type) when no pool below matches
+  // (assumption: EC2 does not publish pool sizes).
+  int32_t default_pool_size = 200;
+  std::vector<CapacityPool> pools;  // later entries win
+  std::vector<CapacityReservation> reservations;
+  bool spot_interruptions = true;
+  // Multiplies the Spot Advisor hazard (1 = the published monthly band).
+  double spot_interruption_multiplier = 1.0;
+};
+
+struct ControllerOptions {
+  Duration batch_idle = 1 * kSecond;   // spec §2.2
+  Duration batch_max = 10 * kSecond;
+  Duration launch_timeout = 5 * kMinute;  // spec §5
+  Duration registration_timeout = 15 * kMinute;
+  // Beyond Karpenter: a GPU node whose nvidia.com/gpu never registers is
+  // replaced after this long.
+  Duration gpu_initialization_timeout = 10 * kMinute;
+  bool consolidation = true;  // used by the disruption controllers
+};
+
+struct ClusterOptions {
+  bool prefix_delegation = false;
+  std::vector<model::DaemonSet> daemon_sets;
+};
+
+// N workers × G GPUs started together as a gang.
+struct TrainingJob {
+  std::string name;
+  int32_t workers = 1;
+  model::Pod pod_template;  // requests include nvidia.com/gpu
+  Duration start = 0;       // submitted at
+  Duration duration = 0;    // useful work to do (GPU time per worker)
+  Duration checkpoint_interval = 0;  // 0: no checkpoints (all progress lost on a restart)
+  bool do_not_disrupt = false;       // adds karpenter.sh/do-not-disrupt: "true"
+  int64_t model_weights_bytes = 0;
+};
+
+// Replicas following a load curve.
+struct InferenceService {
+  std::string name;
+  model::Pod pod_template;
+  // Diurnal: replicas = min + (max − min) × (1 − cos(2π (t − peak + 12h) / 24h)) / 2,
+  // rounded, peaking at peak_hour (UTC, hours after the start of the run).
+  int32_t min_replicas = 1;
+  int32_t max_replicas = 1;
+  double peak_hour = 14;
+  // Or a CSV of (minute, replicas) rows replayed step-wise; empty: diurnal.
+  std::vector<std::pair<Duration, int32_t>> curve;
+  Duration reconcile_interval = 5 * kMinute;  // how often the replica count moves
+  int64_t model_weights_bytes = 0;
+};
+
+// Poisson arrivals, lognormal durations.
+struct BatchJobs {
+  std::string name;
+  model::Pod pod_template;
+  double arrivals_per_hour = 0;
+  Duration median_duration = 10 * kMinute;
+  double duration_sigma = 1.0;  // of the underlying normal
+  Duration start = 0;
+  std::optional<Duration> stop;  // default: the end of the run
+};
+
+// Replay of the alibaba-gpu-2023 trace (sim/alibaba_trace.h).
+struct TraceReplay {
+  std::string name = "trace";
+  std::string path;  // empty: the copy built into adze
+  double time_compression = 1.0;  // trace seconds per simulated second
+  std::optional<int64_t> limit;   // first N tasks
+  // Tolerations and labels added to every pod (e.g. the GPU pool taint).
+  std::vector<model::Toleration> tolerations;
+  // Lifetime of a task whose trace row has none.
+  Duration default_duration = 1 * kHour;
+};
+
+struct Scenario {
+  std::string name;
+  std::string file;  // where it was read from ("built-in" for the default)
+  uint64_t seed = 42;
+  Duration duration = 24 * kHour;
+  std::string region = "us-east-1";
+  std::vector<std::string> zones;  // empty: every zone of the region
+  ClusterOptions cluster;
+  std::vector<model::NodePool> node_pools;
+  std::vector<model::EC2NodeClass> node_classes;
+  std::vector<ImageSpec> images;
+  std::vector<SnapshotSpec> snapshots;
+  Ec2Options ec2;
+  ControllerOptions controllers;
+  NodeTimings node_timings;
+  ImageTimings image_timings;
+  WeightsTimings weights_timings;
+  std::vector<TrainingJob> training_jobs;
+  std::vector<InferenceService> inference_services;
+  std::vector<BatchJobs> batch_jobs;
+  std::vector<TraceReplay> traces;
+  std::vector<model::PodDisruptionBudget> pdbs;
+};
+
+}  // namespace adze::sim

@@ -5,11 +5,18 @@
 //   $/h      plan cost (sum of the claims' cheapest offerings)
 //   cost/LB  plan cost over the solver's lower bound (1.0 = provably optimal)
 //   unsched  pods left unschedulable
+//   placed   pods placed on existing nodes
+// <packer> is adze (default options), adze-thorough (SolverOptions::thorough)
+// or karpenter (Karpenter's reference order).
 // Scenarios:
 //   karpenter_diverse/<packer>/<n>  spec §9.1: Karpenter's scheduling_benchmark_test.go
 //                                   (400 fake types, makeDiversePods(n), seed 42).
 //   many_small_nodes/<packer>       spec §9.2: 20,000 pods, types that hold two pods
 //                                   each, so one pass plans 10,000 claims.
+//   existing_nodes/<packer>         the simulator's kube-scheduler call: no pools,
+//                                   makeDiversePods(2000) pending onto 500 ready
+//                                   nodes (8 vCPU, 32 GiB, 3 zones) that already
+//                                   carry 4 bound pods each.
 //   gpu_burst/<packer>              every task of the Alibaba 2023 GPU trace
 //                                   (openb_pod_list_default.csv) pending at once
 //                                   against the embedded EC2 catalog.
@@ -49,7 +56,25 @@ Quantity Q(const char* text) {
   return *q;
 }
 
-const char* PackerName(Packer p) { return p == Packer::kAdze ? "adze" : "karpenter"; }
+// A packer as benchmarked: adze (default), adze with SolverOptions::thorough,
+// or Karpenter's reference order.
+enum class Mode { kAdze, kAdzeThorough, kKarpenter };
+
+const char* ModeName(Mode m) {
+  switch (m) {
+    case Mode::kAdze: return "adze";
+    case Mode::kAdzeThorough: return "adze-thorough";
+    case Mode::kKarpenter: return "karpenter";
+  }
+  return "?";
+}
+
+scheduling::SolverOptions OptionsFor(Mode m) {
+  scheduling::SolverOptions o;
+  o.packer = m == Mode::kKarpenter ? Packer::kKarpenter : Packer::kAdze;
+  o.thorough = m == Mode::kAdzeThorough;
+  return o;
+}
 
 // ---------------------------------------------------------------------------
 // Synthetic instance types (spec §9.1).
@@ -61,8 +86,8 @@ const std::array<const char*, 3> kTestZones = {"test-zone-1", "test-zone-2", "te
 std::vector<catalog::Offering> TestOfferings(double price) {
   std::vector<catalog::Offering> out;
   for (size_t z = 0; z < kTestZones.size(); ++z) {
-    out.push_back({kTestZones[z], std::string("tz") + std::to_string(z + 1), "on-demand", price, true});
-    if (z < 2) out.push_back({kTestZones[z], std::string("tz") + std::to_string(z + 1), "spot", price, true});
+    out.push_back({kTestZones[z], std::string("tz") + std::to_string(z + 1), "on-demand", price, true, "", 0});
+    if (z < 2) out.push_back({kTestZones[z], std::string("tz") + std::to_string(z + 1), "spot", price, true, "", 0});
   }
   return out;
 }
@@ -218,10 +243,9 @@ double GpusOf(const catalog::InstanceType& t) {
   return static_cast<double>(t.capacity.Get(model::resource::kNvidiaGpu).milli()) / 1000.0;
 }
 
-void RunSolve(benchmark::State& state, const scheduling::SolverInput& input, Packer packer,
+void RunSolve(benchmark::State& state, const scheduling::SolverInput& input, Mode mode,
               bool report_gpus = false) {
-  scheduling::SolverOptions options;
-  options.packer = packer;
+  scheduling::SolverOptions options = OptionsFor(mode);
   scheduling::Plan plan;
   for (auto _ : state) {
     plan = scheduling::Solve(input, options);
@@ -234,6 +258,7 @@ void RunSolve(benchmark::State& state, const scheduling::SolverInput& input, Pac
   state.counters["$/h"] = plan.cost_per_hour;
   state.counters["cost/LB"] = plan.lower_bound > 0 ? plan.cost_per_hour / plan.lower_bound : 0;
   state.counters["unsched"] = static_cast<double>(plan.unschedulable.size());
+  state.counters["placed"] = static_cast<double>(plan.placed.size());
   if (report_gpus) {
     // GPUs on the cheapest option of each claim, and the share of them requested.
     double gpus = 0, requested = 0;
@@ -246,7 +271,7 @@ void RunSolve(benchmark::State& state, const scheduling::SolverInput& input, Pac
   }
 }
 
-void BM_KarpenterDiverse(benchmark::State& state, size_t n, Packer packer) {
+void BM_KarpenterDiverse(benchmark::State& state, size_t n, Mode packer) {
   scheduling::SolverInput input;
   input.pods = DiversePods(n).Take();
   scheduling::PoolInput pool;
@@ -258,7 +283,7 @@ void BM_KarpenterDiverse(benchmark::State& state, size_t n, Packer packer) {
 
 // 20,000 pods of 1 CPU and 1Gi; the only type has 2100m CPU and 2Gi + 10Mi,
 // so after the 100m/10Mi overhead exactly two pods fit (by CPU and by memory).
-void BM_ManySmallNodes(benchmark::State& state, Packer packer) {
+void BM_ManySmallNodes(benchmark::State& state, Mode packer) {
   constexpr size_t kPods = 20'000;
   scheduling::SolverInput input;
   input.pods.reserve(kPods);
@@ -281,11 +306,37 @@ void BM_ManySmallNodes(benchmark::State& state, Packer packer) {
   RunSolve(state, input, packer);
 }
 
+void BM_ExistingNodes(benchmark::State& state, Mode packer) {
+  scheduling::SolverInput input;
+  input.pods = DiversePods(2'000).Take();
+  std::vector<model::Pod> bound = DiversePods(2'000).Take();
+  for (size_t n = 0; n < 500; ++n) {
+    scheduling::NodeInput node;
+    node.node.meta.name = "node-" + std::to_string(n);
+    node.node.meta.labels = {{std::string(model::label::kZone), kTestZones[n % 3]},
+                             {std::string(model::label::kHostname), node.node.meta.name},
+                             {std::string(model::label::kCapacityType), "on-demand"}};
+    node.node.allocatable.Set(model::resource::kCpu, Q("8"));
+    node.node.allocatable.Set(model::resource::kMemory, Q("32Gi"));
+    node.node.allocatable.Set(model::resource::kPods, Q("110"));
+    for (size_t k = 0; k < 4; ++k) {
+      // Bound pods: the generic fifth of another diverse batch (no topology terms).
+      model::Pod p = bound[(n * 4 + k) % 400];
+      p.meta.name = "bound-" + std::to_string(n) + "-" + std::to_string(k);
+      p.meta.uid = "uid-" + p.meta.name;
+      p.node_name = node.node.meta.name;
+      node.pods.push_back(std::move(p));
+    }
+    input.nodes.push_back(std::move(node));
+  }
+  RunSolve(state, input, packer);
+}
+
 // Every task of openb_pod_list_default.csv, against the embedded catalog under
 // an AL2023 EC2NodeClass. GPU pools (instance-category g or p, tainted
 // nvidia.com/gpu=true:NoSchedule): "gpu-spot" (spot only, weight 10) and
 // "gpu-on-demand"; CPU-only tasks go to "cpu" (categories c, m, r).
-void BM_GpuBurst(benchmark::State& state, Packer packer) {
+void BM_GpuBurst(benchmark::State& state, Mode packer) {
   const std::string path = std::string(ADZE_SOURCE_DIR) + "/data/traces/alibaba-gpu-2023/openb_pod_list_default.csv";
   Result<std::vector<sim::AlibabaTask>> tasks = sim::LoadAlibabaPodList(path);
   if (!tasks.ok()) {
@@ -332,20 +383,32 @@ void BM_GpuBurst(benchmark::State& state, Packer packer) {
 }
 
 void RegisterAll() {
-  for (Packer packer : {Packer::kAdze, Packer::kKarpenter}) {
-    const std::string p = PackerName(packer);
+  for (Mode mode : {Mode::kAdze, Mode::kAdzeThorough, Mode::kKarpenter}) {
+    const std::string p = ModeName(mode);
     for (size_t n : {1'000, 5'000, 20'000, 100'000}) {
+      if (mode == Mode::kAdzeThorough && n > 20'000) continue;
       benchmark::RegisterBenchmark(("karpenter_diverse/" + p + "/" + std::to_string(n)).c_str(), BM_KarpenterDiverse,
-                                   n, packer)
+                                   n, mode)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime()
           ->Iterations(n >= 20'000 ? 1 : 3);
     }
-    benchmark::RegisterBenchmark(("many_small_nodes/" + p).c_str(), BM_ManySmallNodes, packer)
+    if (mode == Mode::kAdzeThorough) {
+      benchmark::RegisterBenchmark(("gpu_burst/" + p).c_str(), BM_GpuBurst, mode)
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(2);
+      continue;
+    }
+    benchmark::RegisterBenchmark(("many_small_nodes/" + p).c_str(), BM_ManySmallNodes, mode)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()
         ->Iterations(1);
-    benchmark::RegisterBenchmark(("gpu_burst/" + p).c_str(), BM_GpuBurst, packer)
+    benchmark::RegisterBenchmark(("existing_nodes/" + p).c_str(), BM_ExistingNodes, mode)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Iterations(5);
+    benchmark::RegisterBenchmark(("gpu_burst/" + p).c_str(), BM_GpuBurst, mode)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()
         ->Iterations(2);

@@ -85,6 +85,13 @@ Result<scheduling::Packer> ParsePacker(std::string_view name) {
                                 "\" (expected adze or karpenter)");
 }
 
+Result<scheduling::MinValuesPolicy> ParseMinValuesPolicy(std::string_view name) {
+  if (name == "Strict") return scheduling::MinValuesPolicy::kStrict;
+  if (name == "BestEffort") return scheduling::MinValuesPolicy::kBestEffort;
+  return Error::InvalidArgument("--min-values-policy: unknown policy \"" + std::string(name) +
+                                "\" (expected Strict or BestEffort)");
+}
+
 // Copies of a workload's pod template, named <workload>-<i>.
 void ExpandTemplate(const model::Pod& pod_template, const std::string& workload, int64_t count,
                     std::vector<model::Pod>& out) {
@@ -140,6 +147,8 @@ Json PlanJson(const SolverInput& in, const Plan& plan, std::string_view packer) 
     j["zones"] = c.zones;
     j["capacityTypes"] = c.capacity_types;
     j["pricePerHour"] = c.price_per_hour;
+    if (c.min_values_relaxed) j["minValuesRelaxed"] = true;
+    if (!c.reservation_ids.empty()) j["reservationIds"] = c.reservation_ids;
     claims.push_back(std::move(j));
   }
   doc["claims"] = claims;
@@ -150,7 +159,9 @@ Json PlanJson(const SolverInput& in, const Plan& plan, std::string_view packer) 
   doc["placements"] = placements;
   Json unschedulable = Json::array();
   for (const scheduling::Unschedulable& u : plan.unschedulable) {
-    unschedulable.push_back({{"pod", PodName(in.pods[u.pod])}, {"reason", u.reason}});
+    Json j = {{"pod", PodName(in.pods[u.pod])}, {"reason", u.reason}};
+    if (u.reserved_capacity) j["reservedCapacity"] = true;  // retried next loop (spec §2.10)
+    unschedulable.push_back(std::move(j));
   }
   doc["unschedulable"] = unschedulable;
   doc["costPerHour"] = plan.cost_per_hour;
@@ -480,6 +491,8 @@ int RunPlan(const PlanOptions& o, std::ostream& out, std::ostream& err) {
   }
   Result<scheduling::Packer> packer = ParsePacker(o.packer);
   if (!packer.ok()) return fail(packer.error());
+  Result<scheduling::MinValuesPolicy> min_values_policy = ParseMinValuesPolicy(o.min_values_policy);
+  if (!min_values_policy.ok()) return fail(min_values_policy.error());
   if (o.max_instance_types < 1) {
     return fail(Error::InvalidArgument("--max-instance-types: must be at least 1, got " +
                                        std::to_string(o.max_instance_types)));
@@ -517,6 +530,8 @@ int RunPlan(const PlanOptions& o, std::ostream& out, std::ostream& err) {
   scheduling::SolverOptions solver_options;
   solver_options.packer = *packer;
   solver_options.max_instance_types = static_cast<size_t>(o.max_instance_types);
+  solver_options.min_values_policy = *min_values_policy;
+  solver_options.thorough = o.thorough;
   Plan plan = scheduling::Solve(*input, solver_options);
 
   if (explained) {
@@ -553,6 +568,11 @@ void RegisterPlanCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--max-instance-types", options->max_instance_types, "Instance-type options kept per NodeClaim")
       ->capture_default_str();
+  cmd->add_option("--min-values-policy", options->min_values_policy,
+                  "Strict (a claim that cannot keep minValues fails) or BestEffort (minValues is lowered)")
+      ->capture_default_str();
+  cmd->add_flag("--thorough", options->thorough,
+                "adze packer: also try stricter price-per-pod thresholds (slower, often cheaper)");
   cmd->add_option("--explain", options->explain,
                   "POD (name or namespace/name): why each NodePool and instance type can or cannot carry it");
   cmd->add_flag("--prefix-delegation", options->prefix_delegation,

@@ -30,6 +30,8 @@ struct PlanOptions {
   bool prefix_delegation = false;  // --prefix-delegation
   std::string packer = "adze";     // --packer: adze | karpenter
   int max_instance_types = 60;     // --max-instance-types: options kept per claim
+  std::string min_values_policy = "Strict";  // --min-values-policy: Strict | BestEffort
+  bool thorough = false;           // --thorough: the adze packer tries more thresholds
   std::string explain;             // --explain POD: name or namespace/name
   std::string output = "table";    // -o: table | json | yaml
 };

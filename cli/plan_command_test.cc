@@ -405,6 +405,11 @@ TEST(PlanCommand, KarpenterAndAdzePackersBothRun) {
   EXPECT_EQ(PlannedPods(karpenter), PlannedPods(adze));
   // adze keeps the cheaper of its plan and Karpenter's.
   EXPECT_LE(adze["costPerHour"].get<double>(), karpenter["costPerHour"].get<double>() + 1e-9);
+  o.packer = "adze";
+  o.thorough = true;
+  nlohmann::json thorough = Json(Plan(o));
+  EXPECT_EQ(PlannedPods(thorough), PlannedPods(adze));
+  EXPECT_LE(thorough["costPerHour"].get<double>(), adze["costPerHour"].get<double>() + 1e-9);
   o.packer = "best";
   CommandRun bad = Plan(o);
   EXPECT_EQ(bad.code, 1);
@@ -417,6 +422,63 @@ TEST(PlanCommand, MaxInstanceTypesCapsTheOptions) {
   nlohmann::json plan = Json(Plan(o));
   ASSERT_EQ(plan["claims"].size(), 1u);
   EXPECT_LE(plan["claims"][0]["instanceTypes"].size(), 2u);
+}
+
+TEST(PlanCommand, MinValuesPolicyStrictFailsAndBestEffortRelaxes) {
+  // Four distinct GPU families with ≥ 4 GPUs of ≥ 40 GiB do not exist in one
+  // claim of the inference pod, so minValues 30 on instance-family cannot hold.
+  std::string pool = WriteTemp("minvalues-pool.yaml", R"(apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata:
+  name: gpu
+spec:
+  template:
+    spec:
+      requirements:
+        - key: karpenter.k8s.aws/instance-category
+          operator: In
+          values: ["g", "p"]
+        - key: karpenter.k8s.aws/instance-family
+          operator: Exists
+          minValues: 30
+      taints:
+        - key: nvidia.com/gpu
+          value: "true"
+          effect: NoSchedule
+      nodeClassRef:
+        group: karpenter.k8s.aws
+        kind: EC2NodeClass
+        name: default
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata:
+  name: default
+spec:
+  amiSelectorTerms:
+    - alias: al2023@latest
+  role: KarpenterNodeRole-demo
+  subnetSelectorTerms:
+    - tags:
+        karpenter.sh/discovery: demo
+  securityGroupSelectorTerms:
+    - tags:
+        karpenter.sh/discovery: demo
+)");
+  PlanOptions o = JsonPlan({pool, Example("inference-4gpu-pod.yaml")});
+  nlohmann::json strict = Json(Plan(o));
+  EXPECT_TRUE(strict["claims"].empty()) << strict.dump(2);
+  ASSERT_EQ(strict["unschedulable"].size(), 1u);
+  EXPECT_NE(strict["unschedulable"][0]["reason"].get<std::string>().find("minValues"), std::string::npos)
+      << strict.dump(2);
+  o.min_values_policy = "BestEffort";
+  nlohmann::json relaxed = Json(Plan(o));
+  ASSERT_EQ(relaxed["claims"].size(), 1u) << relaxed.dump(2);
+  EXPECT_EQ(relaxed["claims"][0]["minValuesRelaxed"], true);
+  o.min_values_policy = "Sometimes";
+  CommandRun bad = Plan(o);
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("error: --min-values-policy"), std::string::npos) << bad.err;
 }
 
 TEST(PlanCommand, YamlOutputParses) {

@@ -1,7 +1,8 @@
 // Explain: for one pod, the first constraint that rules out each NodePool and
-// each of its instance types, in the order the solver checks them.
+// each of its instance types, in the order of the predicate registry.
 #include <algorithm>
 
+#include "scheduling/predicates/registry.h"
 #include "scheduling/prepared_pod.h"
 #include "scheduling/solver.h"
 #include "scheduling/template.h"
@@ -9,23 +10,17 @@
 namespace adze::scheduling {
 namespace {
 
-std::string Shortfall(const model::ResourceList& need, const model::ResourceList& have) {
-  for (const auto& [name, q] : need) {
-    if (q.milli() > 0 && q > have.Get(name)) {
-      std::string h = have.Has(name) ? have.Get(name).ToString() : "0";
-      return "needs " + q.ToString() + " " + name + ", type has " + h + " allocatable";
+// The first predicate of the registry that fails c, as a rejection.
+bool FirstFailure(const PodView& view, const Candidate& c, Rejection* r) {
+  for (const Predicate* p : Predicates()) {
+    Verdict v = p->Check(view, c);
+    if (!v) {
+      r->constraint = std::string(p->Name());
+      r->reason = std::move(v.reason);
+      return true;
     }
   }
-  return "";
-}
-
-std::string OfferingGap(const catalog::InstanceType& type, const model::Requirements& reqs) {
-  const model::Requirement zone = reqs.Get(model::label::kZone);
-  const model::Requirement ct = reqs.Get(model::label::kCapacityType);
-  bool any_available = false;
-  for (const catalog::Offering& o : type.offerings) any_available |= o.available;
-  if (!any_available) return "no available offering (unpriced, or marked unavailable)";
-  return "no available offering for " + zone.ToString() + " and " + ct.ToString();
+  return false;
 }
 
 }  // namespace
@@ -33,10 +28,18 @@ std::string OfferingGap(const catalog::InstanceType& type, const model::Requirem
 std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
   std::vector<Rejection> out;
   const model::Pod& pod = input.pods.at(pod_index);
-  model::ResourceList requests = pod.EffectiveRequests();
-  // The pod's own constraints, preferences left out.
-  model::Requirements reqs = model::Requirements::FromLabels(pod.node_selector);
-  if (!pod.required_node_affinity.empty()) reqs.Add(pod.required_node_affinity.front());
+  ResourceSpace space;
+  space.AddNames(pod.EffectiveRequests());
+  for (const auto& p : input.pools) {
+    for (const auto& t : p.instance_types) space.AddNames(t.capacity);
+  }
+  PreparedPod prepared = PreparePod(pod, pod_index, space);
+  // The pod's own constraints, preferences left out (PreferNoSchedule too).
+  RelaxationStep step;
+  step.requirements = prepared.steps.front().strict;
+  step.strict = step.requirements;
+  step.tolerate_prefer_no_schedule = true;
+  PodView view{&prepared, &step};
 
   std::vector<const PoolInput*> pools;
   for (const auto& p : input.pools) pools.push_back(&p);
@@ -51,55 +54,49 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
     for (const auto& [k, v] : pool.template_labels) pool_reqs.Add(model::Requirement::In(k, {v}));
     pool_reqs.Add(model::Requirement::In(std::string(model::label::kNodePool), {pool.meta.name}));
     const std::string& name = pool.meta.name;
-    if (auto taint = model::FirstUntolerated(pool.taints, pod.tolerations)) {
-      out.push_back({name, "", "taints", "taint " + taint->ToString() + " not tolerated"});
-      continue;
-    }
-    if (auto conflict = pool_reqs.Compatible(reqs)) {
-      out.push_back({name, "", "requirements", *conflict});
-      continue;
-    }
     model::ResourceList remaining = pool.limits;
     remaining.Subtract(in->usage);
-    if (pool.limits.Has("nodes") && remaining.Get("nodes").milli() < 1000) {
-      out.push_back({name, "", "limits", "nodes limit reached"});
+
+    Candidate pool_level;
+    pool_level.pool = &pool;
+    pool_level.taints = &pool.taints;
+    pool_level.requirements = &pool_reqs;
+    pool_level.nodes_limit_reached = pool.limits.Has("nodes") && remaining.Get("nodes").milli() < 1000;
+    pool_level.explain = true;
+    Rejection pr{name, "", "", ""};
+    if (FirstFailure(view, pool_level, &pr)) {
+      out.push_back(std::move(pr));
       continue;
     }
     for (const catalog::InstanceType& type : in->instance_types) {
       Rejection r{name, type.name, "", ""};
-      model::Requirements node = type.requirements;
-      node.Add(pool_reqs);
       if (auto conflict = type.requirements.Intersects(pool_reqs)) {
         r.constraint = "requirements";
         r.reason = "NodePool " + *conflict;
-      } else if (auto pod_conflict = node.Compatible(reqs)) {
-        r.constraint = "requirements";
-        r.reason = *pod_conflict;
-      } else {
-        model::ResourceList alloc = type.Allocatable();
-        for (const model::DaemonSet& ds : input.daemon_sets) {
-          if (DaemonRunsOn(ds, pool, node)) alloc.Subtract(ds.pod_template.EffectiveRequests());
-        }
-        std::string gap = Shortfall(requests, alloc);
-        model::Requirements all = node;
-        all.Add(reqs);
-        if (!gap.empty()) {
-          r.constraint = "resources";
-          r.reason = gap;
-        } else if (!CheapestCompatibleOffering(type, all)) {
-          r.constraint = "offerings";
-          r.reason = OfferingGap(type, all);
-        } else {
-          for (const auto& [res, limit] : pool.limits) {
-            if (res != "nodes" && type.capacity.Get(res) > remaining.Get(res)) {
-              r.constraint = "limits";
-              r.reason = "pool limit on " + res + " reached (" + remaining.Get(res).ToString() + " left, type has " +
-                         type.capacity.Get(res).ToString() + ")";
-              break;
-            }
-          }
-        }
+        out.push_back(std::move(r));
+        continue;
       }
+      model::Requirements node = type.requirements;
+      node.Add(pool_reqs);
+      model::ResourceList alloc = type.Allocatable();
+      for (const model::DaemonSet& ds : input.daemon_sets) {
+        if (DaemonRunsOn(ds, pool, node)) alloc.Subtract(ds.pod_template.EffectiveRequests());
+      }
+      model::Requirements all = node;
+      all.Add(step.requirements);
+      Candidate c;
+      c.pool = &pool;
+      c.requirements = &node;
+      c.free_list = &alloc;
+      c.type = &type;
+      c.offering_requirements = &all;
+      if (!pool.limits.empty()) {
+        c.limits_list = &remaining;
+        c.capacity_list = &type.capacity;
+      }
+      c.space = &space;
+      c.explain = true;
+      FirstFailure(view, c, &r);
       out.push_back(std::move(r));
     }
   }

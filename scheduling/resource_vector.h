@@ -39,6 +39,14 @@ class ResourceVector {
     }
     return true;
   }
+  // FitsIn over the first n components only (the rest are zero in a solve
+  // whose ResourceSpace has n names).
+  bool FitsInFirst(const ResourceVector& limit, size_t n) const {
+    for (size_t i = 0; i < n; ++i) {
+      if (v_[i] > limit.v_[i]) return false;
+    }
+    return true;
+  }
   static ResourceVector Max(const ResourceVector& a, const ResourceVector& b) {
     ResourceVector out;
     for (size_t i = 0; i < kMaxResources; ++i) out.v_[i] = a.v_[i] > b.v_[i] ? a.v_[i] : b.v_[i];

@@ -8,9 +8,26 @@
 //   kKarpenter  Karpenter's order: pods by CPU then memory descending; each pod
 //               tries existing nodes, then the claims of this pass emptiest
 //               first, then a new claim from the highest-weight pool.
-//   kAdze       (default) packs the same queue best-fit (fullest claim first)
-//               and keeps whichever of its plan and the kKarpenter plan costs
-//               less, so it never costs more than the reference.
+//   kAdze       (default) packs the same queue best-fit (fullest claim first),
+//               and a pod joins a claim only when that raises the claim's
+//               price by no more than the pod would cost on a claim of its
+//               own (type choice by price per packed pod); it keeps whichever
+//               of its plan and the kKarpenter plan costs less (after placing
+//               more pods), so it never costs more than the reference.
+//
+// Every constraint is a predicate (scheduling/predicates/, listed in
+// registry.h); per-pod work is prepared once (prepared_pod.h), including the
+// relaxation ladder of spec §2.4. Pods with identical constraints and
+// requests form an equivalence class: a node or claim that can never take one
+// of them is skipped for all of them.
+//
+// With no pools, Solve is a scheduler for existing nodes only (pending pods
+// onto ready nodes with their bound pods): PreferNoSchedule taints do not
+// filter (as in kube-scheduler), and unplaced pods come back unschedulable
+// with reason "no NodePool". With pools, as in Karpenter, a pod must tolerate
+// PreferNoSchedule taints too until its last relaxation step. A cordoned node
+// (Node::unschedulable) takes only pods that tolerate
+// node.kubernetes.io/unschedulable:NoSchedule.
 //
 // The solver is a pure function of its input: no clock, no I/O, and ties are
 // broken on names and indices, so the same input gives the same plan.
@@ -55,10 +72,19 @@ struct SolverInput {
 
 enum class Packer { kAdze, kKarpenter };
 
+// MIN_VALUES_POLICY (spec §2.8): Strict rejects a claim whose type options
+// cannot keep minValues distinct values of a key; BestEffort lowers minValues
+// to what is achievable and marks the claim (min_values_relaxed).
+enum class MinValuesPolicy { kStrict, kBestEffort };
+
 struct SolverOptions {
   Packer packer = Packer::kAdze;
   // Instance-type options kept per claim (Karpenter's AWS launch cap).
   size_t max_instance_types = 60;
+  MinValuesPolicy min_values_policy = MinValuesPolicy::kStrict;
+  // kAdze only: also try two more price-per-pod thresholds (about twice the
+  // time; often cheaper on many small pods). Default off.
+  bool thorough = false;
 };
 
 struct NewClaim {
@@ -73,6 +99,13 @@ struct NewClaim {
   std::vector<std::string> zones;
   std::vector<std::string> capacity_types;
   double price_per_hour = 0;            // cheapest offering of instance_types[0]
+  // BestEffort lowered a minValues to what the options could keep
+  // (Karpenter's karpenter.sh/nodeclaim-min-values-relaxed=true).
+  bool min_values_relaxed = false;
+  // Capacity reservations this claim holds (spec §2.10); when non-empty the
+  // claim launches as capacity type "reserved" into one of them, and
+  // instance_types/zones are narrowed to the held reservations.
+  std::vector<std::string> reservation_ids;
 };
 
 struct ExistingPlacement {
@@ -83,6 +116,9 @@ struct ExistingPlacement {
 struct Unschedulable {
   size_t pod;
   std::string reason;  // what a person can act on
+  // The pod failed only because compatible reserved offerings were all taken
+  // (spec §2.10): not relaxed, no lower-weight fallback; retry next loop.
+  bool reserved_capacity = false;
 };
 
 struct Plan {

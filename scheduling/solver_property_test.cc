@@ -30,9 +30,17 @@ SolverInput RandomInput() {
       if (zones.empty()) zones.push_back("zone-a");
       types.push_back(Type("p" + std::to_string(p) + "-t" + std::to_string(t), cpu, cpu * 4, 8 * cpu,
                            0.05 * cpu + 0.9 * gpus + 0.01 * t, zones, gpus));
+      if (*rc::gen::inRange(0, 4) == 0) {
+        // A capacity reservation with a few instances (spec §2.10).
+        std::string id = "cr-" + std::to_string(*rc::gen::inRange(0, 3));
+        types.back() = WithReservation(types.back(), zones[0], id, *rc::gen::inRange(0, 4), 0.001);
+      }
     }
     PoolInput pool = Pool("pool-" + std::to_string(p), types, *rc::gen::inRange(0, 3));
     if (*rc::gen::inRange(0, 3) == 0) pool.pool.taints.push_back({"gpu", "true", model::TaintEffect::kNoSchedule});
+    if (*rc::gen::inRange(0, 4) == 0) {
+      pool.pool.taints.push_back({"spot", "true", model::TaintEffect::kPreferNoSchedule});
+    }
     if (*rc::gen::inRange(0, 3) == 0) pool.pool.limits.Set("cpu", model::Quantity::FromUnits(*rc::gen::inRange(4, 64)));
     in.pools.push_back(std::move(pool));
   }
@@ -56,7 +64,19 @@ SolverInput RandomInput() {
       model::TopologySpreadConstraint c;
       c.topology_key = "topology.kubernetes.io/zone";
       c.label_selector = model::LabelSelector{{{"app", "spread"}}, {}};
+      if (*rc::gen::inRange(0, 2) == 0) {
+        c.when_unsatisfiable = model::TopologySpreadConstraint::WhenUnsatisfiable::kScheduleAnyway;
+      }
       pod.topology_spread.push_back(c);
+    }
+    if (*rc::gen::inRange(0, 5) == 0) {
+      // Preferred one-per-node: relaxed when the pools cannot provide nodes.
+      pod.meta.labels["role"] = "web";
+      model::WeightedPodAffinityTerm w;
+      w.weight = *rc::gen::inRange(1, 100);
+      w.term.topology_key = "kubernetes.io/hostname";
+      w.term.label_selector = model::LabelSelector{{{"role", "web"}}, {}};
+      pod.preferred_pod_anti_affinity.push_back(w);
     }
     in.pods.push_back(pod);
   }
@@ -115,8 +135,72 @@ RC_GTEST_PROP(SolverProperties, AnUnschedulablePodHasNoFeasibleTypeWhenLimitsDoN
   Plan plan = Solve(in);
   for (const Unschedulable& u : plan.unschedulable) {
     RC_ASSERT(!u.reason.empty());
+    // Lost the race for a reservation: feasible, retried next loop (spec §2.10).
+    if (u.reserved_capacity) continue;
     for (const Rejection& r : Explain(in, u.pod)) RC_ASSERT(!r.constraint.empty());
   }
+}
+
+RC_GTEST_PROP(SolverProperties, PodsOnExistingNodesFitAndTolerateTheirTaints, ()) {
+  SolverInput in = RandomInput();
+  if (*rc::gen::inRange(0, 2) == 0) in.pools.clear();  // scheduler mode
+  int nodes = *rc::gen::inRange(1, 5);
+  for (int n = 0; n < nodes; ++n) {
+    NodeInput node;
+    node.node.meta.name = "node-" + std::to_string(n);
+    node.node.meta.labels = {{"topology.kubernetes.io/zone", *rc::gen::elementOf(kZones)}};
+    int cpu = 1 << *rc::gen::inRange(1, 5);
+    node.node.allocatable = {{"cpu", model::Quantity::FromUnits(cpu)},
+                             {"memory", model::Quantity::MiB(int64_t{cpu} * 4096)},
+                             {"pods", model::Quantity::FromUnits(20)}};
+    if (*rc::gen::inRange(0, 3) == 0) node.node.taints.push_back({"gpu", "true", model::TaintEffect::kNoSchedule});
+    node.node.unschedulable = *rc::gen::inRange(0, 5) == 0;
+    if (*rc::gen::inRange(0, 2) == 0) node.pods.push_back(Pod("bound-" + std::to_string(n), "500m", "512Mi"));
+    in.nodes.push_back(node);
+  }
+  Plan plan = Solve(in, {.packer = *rc::gen::element(Packer::kAdze, Packer::kKarpenter)});
+  std::map<std::string, model::ResourceList> used;
+  for (const auto& node : in.nodes) {
+    for (const auto& p : node.pods) used[node.node.meta.name].Add(p.EffectiveRequests());
+  }
+  std::set<size_t> seen;
+  for (const ExistingPlacement& p : plan.placed) {
+    RC_ASSERT(seen.insert(p.pod).second);
+    const NodeInput* node = nullptr;
+    for (const auto& n : in.nodes) {
+      if (n.node.meta.name == p.node) node = &n;
+    }
+    RC_ASSERT(node != nullptr);
+    RC_ASSERT(!node->node.unschedulable);  // no pod here tolerates the cordon
+    RC_ASSERT(!model::FirstUntolerated(node->node.taints, in.pods[p.pod].tolerations));
+    used[p.node].Add(in.pods[p.pod].EffectiveRequests());
+  }
+  for (const auto& node : in.nodes) {
+    RC_ASSERT(model::ResourceList::Fits(used[node.node.meta.name], node.node.allocatable));
+  }
+  for (const NewClaim& c : plan.claims) {
+    for (size_t i : c.pods) RC_ASSERT(seen.insert(i).second);
+  }
+  for (const Unschedulable& u : plan.unschedulable) RC_ASSERT(seen.insert(u.pod).second);
+  RC_ASSERT(seen.size() == in.pods.size());
+}
+
+RC_GTEST_PROP(SolverProperties, NoReservationIsHeldByMoreClaimsThanItsCount, ()) {
+  SolverInput in = RandomInput();
+  std::map<std::string, int32_t> count;
+  for (const auto& pool : in.pools) {
+    for (const auto& t : pool.instance_types) {
+      for (const auto& o : t.offerings) {
+        if (o.capacity_type == "reserved") count[o.reservation_id] = std::max(count[o.reservation_id], o.reservation_count);
+      }
+    }
+  }
+  Plan plan = Solve(in, {.packer = *rc::gen::element(Packer::kAdze, Packer::kKarpenter)});
+  std::map<std::string, int32_t> held;
+  for (const NewClaim& c : plan.claims) {
+    for (const std::string& id : c.reservation_ids) ++held[id];
+  }
+  for (const auto& [id, n] : held) RC_ASSERT(n <= count[id]);
 }
 
 RC_GTEST_PROP(SolverProperties, SameInputSamePlan, ()) {
@@ -137,6 +221,9 @@ RC_GTEST_PROP(SolverProperties, AdzeNeverCostsMoreThanKarpenter, ()) {
   Plan a = Solve(in, {.packer = Packer::kAdze});
   RC_ASSERT(a.unschedulable.size() <= k.unschedulable.size());
   if (a.unschedulable.size() == k.unschedulable.size()) RC_ASSERT(a.cost_per_hour <= k.cost_per_hour + 1e-9);
+  Plan t = Solve(in, {.packer = Packer::kAdze, .thorough = true});
+  RC_ASSERT(t.unschedulable.size() <= a.unschedulable.size());
+  if (t.unschedulable.size() == a.unschedulable.size()) RC_ASSERT(t.cost_per_hour <= a.cost_per_hour + 1e-9);
 }
 
 }  // namespace

@@ -30,9 +30,26 @@ inline catalog::InstanceType Type(const std::string& name, int cpu, int mem_gib,
     t.requirements.Add(model::Requirement::DoesNotExist(std::string(model::label::kInstanceGpuCount)));
   }
   for (const std::string& z : zones) {
-    t.offerings.push_back({z, z + "-id", "on-demand", price, true});
-    t.offerings.push_back({z, z + "-id", "spot", price * 0.4, true});
+    t.offerings.push_back({z, z + "-id", "on-demand", price, true, "", 0});
+    t.offerings.push_back({z, z + "-id", "spot", price * 0.4, true, "", 0});
   }
+  return t;
+}
+
+// Adds a reserved offering (capacity reservation `id` with `count` instances
+// left) in zone, and lets the type's capacity-type requirement say so.
+inline catalog::InstanceType WithReservation(catalog::InstanceType t, const std::string& zone, const std::string& id,
+                                             int32_t count, double price = 0.0000001) {
+  t.offerings.push_back({zone, zone + "-id", "reserved", price, true, id, count});
+  model::Requirements reqs;
+  for (const model::Requirement& r : t.requirements.All()) {
+    if (r.key() == model::label::kCapacityType) {
+      reqs.Add(model::Requirement::In(r.key(), {"on-demand", "reserved", "spot"}));
+    } else {
+      reqs.Add(r);
+    }
+  }
+  t.requirements = reqs;
   return t;
 }
 

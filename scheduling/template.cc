@@ -2,20 +2,13 @@
 
 #include <algorithm>
 
+#include "scheduling/predicates/offerings.h"
+
 namespace adze::scheduling {
 
 std::optional<double> CheapestCompatibleOffering(const catalog::InstanceType& type,
                                                  const model::Requirements& requirements) {
-  const model::Requirement* zone = requirements.Find(model::label::kZone);
-  const model::Requirement* capacity_type = requirements.Find(model::label::kCapacityType);
-  std::optional<double> best;
-  for (const catalog::Offering& o : type.offerings) {
-    if (!o.available) continue;
-    if (zone && !zone->Has(o.zone)) continue;
-    if (capacity_type && !capacity_type->Has(o.capacity_type)) continue;
-    if (!best || o.price_per_hour < *best) best = o.price_per_hour;
-  }
-  return best;
+  return CheapestUsableOffering(type, requirements);
 }
 
 bool DaemonRunsOn(const model::DaemonSet& ds, const model::NodePool& pool,
@@ -44,8 +37,9 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
   t.requirements.Add(model::Requirement::In(std::string(model::label::kNodePool), {pool.meta.name}));
 
   if (!pool.limits.empty()) {
+    // Only limited resources count: usage of others must not become a negative limit.
     model::ResourceList remaining = pool.limits;
-    remaining.Subtract(usage);
+    for (const auto& [name, q] : pool.limits) remaining.Set(name, q - usage.Get(name));
     ResourceVector limits;
     // Resources the pool does not limit get an unreachable ceiling.
     for (size_t i = 0; i < kMaxResources; ++i) limits[i] = INT64_MAX / 4;

@@ -26,6 +26,7 @@ struct TypeOption {
 
 struct Template {
   const model::NodePool* pool = nullptr;
+  size_t pool_input = 0;  // index into SolverInput::pools
   model::Requirements requirements;
   std::vector<TypeOption> types;  // sorted by cheapest available offering, then name
   std::optional<ResourceVector> remaining_limits;  // nullopt: no limits
@@ -33,7 +34,8 @@ struct Template {
 };
 
 // The cheapest available offering of type whose zone and capacity type the
-// requirements allow; nullopt when none.
+// requirements allow (reserved offerings only with instances left); nullopt
+// when none.
 std::optional<double> CheapestCompatibleOffering(const catalog::InstanceType& type,
                                                  const model::Requirements& requirements);
 

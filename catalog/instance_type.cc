@@ -32,8 +32,8 @@ std::vector<Offering> MakeOfferings(const InstanceTypeInfo& info, const Capacity
   if (od && info.spot_savings_pct) spot = *od * (1 - *info.spot_savings_pct / 100);
   for (const TypeZone& z : info.zones) {
     if (!ZoneAllowed(z, options)) continue;
-    out.push_back(Offering{z.zone, z.zone_id, std::string(label::kCapacityTypeOnDemand), od.value_or(0), od.has_value()});
-    out.push_back(Offering{z.zone, z.zone_id, std::string(label::kCapacityTypeSpot), spot.value_or(0), spot.has_value()});
+    out.push_back(Offering{z.zone, z.zone_id, std::string(label::kCapacityTypeOnDemand), od.value_or(0), od.has_value(), "", 0});
+    out.push_back(Offering{z.zone, z.zone_id, std::string(label::kCapacityTypeSpot), spot.value_or(0), spot.has_value(), "", 0});
   }
   return out;
 }

@@ -44,8 +44,9 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
   t.requirements.Add(model::Requirement::In(std::string(model::label::kNodePool), {pool.meta.name}));
 
   if (!pool.limits.empty()) {
+    // Only limited resources count: usage of others must not become a negative limit.
     model::ResourceList remaining = pool.limits;
-    remaining.Subtract(usage);
+    for (const auto& [name, q] : pool.limits) remaining.Set(name, q - usage.Get(name));
     ResourceVector limits;
     // Resources the pool does not limit get an unreachable ceiling.
     for (size_t i = 0; i < kMaxResources; ++i) limits[i] = INT64_MAX / 4;

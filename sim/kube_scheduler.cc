@@ -1,0 +1,134 @@
+#include "sim/kube_scheduler.h"
+
+#include <algorithm>
+#include <map>
+
+#include "model/taint.h"
+#include "scheduling/solver.h"
+
+namespace adze::sim {
+
+namespace {
+
+bool RequirementMatches(const model::Requirement& r, const model::Labels& labels) {
+  auto it = labels.find(r.key());
+  if (it == labels.end()) {
+    const auto op = r.op();
+    return op == model::Operator::kNotIn || op == model::Operator::kDoesNotExist;
+  }
+  return r.Has(it->second);
+}
+
+double CpuAllocatedFraction(const ports::NodeInfo& node) {
+  const double allocatable = static_cast<double>(node.node.allocatable.Get(model::resource::kCpu).milli());
+  if (allocatable <= 0) return 0;
+  return static_cast<double>(node.requested.Get(model::resource::kCpu).milli()) / allocatable;
+}
+
+}  // namespace
+
+bool NodeLabelsMatch(const model::Pod& pod, const model::Labels& labels) {
+  for (const auto& [key, value] : pod.node_selector) {
+    auto it = labels.find(key);
+    if (it == labels.end() || it->second != value) return false;
+  }
+  if (pod.required_node_affinity.empty()) return true;
+  for (const model::Requirements& term : pod.required_node_affinity) {
+    bool all = true;
+    for (const model::Requirement& r : term.All()) {
+      if (!RequirementMatches(r, labels)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+bool NeedsInterPodPredicates(const model::Pod& pod) {
+  for (const auto& c : pod.topology_spread) {
+    if (c.when_unsatisfiable == model::TopologySpreadConstraint::WhenUnsatisfiable::kDoNotSchedule) return true;
+  }
+  return !pod.required_pod_affinity.empty() || !pod.required_pod_anti_affinity.empty() || !pod.HostPorts().empty();
+}
+
+void KubeScheduler::Bind(const std::string& pod, const std::string& node) {
+  cluster_.BindPod(pod, node);
+  kubelet_.StartPod(pod, node);
+}
+
+KubeScheduler::PassResult KubeScheduler::Pass() {
+  PassResult result;
+  std::vector<const ports::PodInfo*> pending = cluster_.PendingPods();
+  if (pending.empty()) return result;
+  std::stable_sort(pending.begin(), pending.end(), [](const ports::PodInfo* a, const ports::PodInfo* b) {
+    if (a->pod.priority != b->pod.priority) return a->pod.priority > b->pod.priority;
+    return a->created_at < b->created_at;
+  });
+  std::vector<std::string> names;
+  names.reserve(pending.size());
+  for (const auto* p : pending) names.push_back(p->pod.meta.name);
+
+  // Node pointers stay valid while pods are bound (map-backed).
+  const std::vector<const ports::NodeInfo*> nodes = cluster_.SchedulableNodes();
+  std::vector<std::string> constrained;
+  for (const std::string& name : names) {
+    const ports::PodInfo* pod = cluster_.GetPod(name);
+    if (pod == nullptr) continue;
+    if (NeedsInterPodPredicates(pod->pod)) {
+      constrained.push_back(name);
+      continue;
+    }
+    const model::ResourceList requests = pod->pod.EffectiveRequests();
+    const ports::NodeInfo* best = nullptr;
+    double best_score = -1;
+    for (const ports::NodeInfo* node : nodes) {
+      if (model::FirstUntolerated(node->node.taints, pod->pod.tolerations)) continue;
+      if (!NodeLabelsMatch(pod->pod, node->node.meta.labels)) continue;
+      if (!model::ResourceList::Fits(requests, SimulatedCluster::Free(*node))) continue;
+      // The nominated node wins; otherwise the most allocated.
+      const double score =
+          node->node_claim == pod->nominated_node_claim ? 2.0 : CpuAllocatedFraction(*node);
+      if (score > best_score) {
+        best = node;
+        best_score = score;
+      }
+    }
+    if (best != nullptr) {
+      Bind(name, best->node.meta.name);
+      ++result.bound;
+    } else {
+      cluster_.MarkUnschedulable(name);
+      result.unschedulable.push_back(name);
+    }
+  }
+
+  if (!constrained.empty()) {
+    scheduling::SolverInput input;
+    for (const ports::NodeInfo* node : cluster_.SchedulableNodes()) {
+      scheduling::NodeInput in;
+      in.node = node->node;
+      for (const std::string& p : node->pods) {
+        if (const ports::PodInfo* bound = cluster_.GetPod(p)) in.pods.push_back(bound->pod);
+      }
+      input.nodes.push_back(std::move(in));
+    }
+    for (const std::string& name : constrained) input.pods.push_back(cluster_.GetPod(name)->pod);
+    const scheduling::Plan plan = scheduling::Solve(input);
+    std::vector<bool> placed(constrained.size(), false);
+    for (const auto& p : plan.placed) {
+      Bind(constrained[p.pod], p.node);
+      placed[p.pod] = true;
+      ++result.bound;
+    }
+    for (size_t i = 0; i < constrained.size(); ++i) {
+      if (placed[i]) continue;
+      cluster_.MarkUnschedulable(constrained[i]);
+      result.unschedulable.push_back(constrained[i]);
+    }
+  }
+  return result;
+}
+
+}  // namespace adze::sim

@@ -11,6 +11,7 @@
 // Thread-safety: none.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,16 +42,27 @@ class NodeClaimLifecycle {
                      LifecycleOptions options)
       : cluster_(cluster), cloud_(cloud), clock_(clock), options_(options) {}
 
+  // Launches, registration and initialisation checks: cheap when every
+  // claim is initialised, so it can run on every change.
   LifecycleResult Reconcile();
+  // Claims whose instance is gone are removed (Karpenter: every 2 min).
+  LifecycleResult CollectGarbage();
 
  private:
   void Launch(const ports::NodeClaimInfo& claim, LifecycleResult& result);
+  // The pool's instance types, fetched once per Reconcile.
+  const catalog::InstanceType* FindType(const std::string& pool, const std::string& type);
+
+  std::map<std::string, std::vector<catalog::InstanceType>> types_by_pool_;
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;
   const ports::Clock& clock_;
   LifecycleOptions options_;
 };
+
+// Anything but cpu, memory, pods and ephemeral-storage (GPUs, EFA, Neuron, ...).
+bool IsExtendedResource(std::string_view name);
 
 // True when every extended resource the claim requests (anything but cpu,
 // memory, pods, ephemeral-storage) shows non-zero allocatable on the node.

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "controllers/daemon_overhead.h"
+#include "controllers/nodeclaim_lifecycle.h"
 #include "model/labels.h"
 
 namespace adze::controllers {
@@ -31,20 +32,37 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
   // in-flight claims as the nodes they will become. Bound pods are folded
   // into the free capacity, which is all the placement of pods without
   // inter-pod constraints needs.
+  // Pending pods first (listed after the nodes, as Karpenter does, but needed
+  // to skip nodes that cannot take any of them: those change nothing).
+  std::vector<const ports::PodInfo*> pending;
+  for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+    if (IsProvisionable(*pod)) pending.push_back(pod);
+  }
+  std::vector<model::ResourceList> requests;
+  for (const ports::PodInfo* pod : pending) requests.push_back(pod->pod.EffectiveRequests());
+  auto fits_any = [&](const model::ResourceList& free) {
+    for (const auto& r : requests) {
+      if (model::ResourceList::Fits(r, free)) return true;
+    }
+    return false;
+  };
   std::map<std::string, size_t> node_index;
   for (const ports::NodeInfo* node : cluster_.Nodes()) {
     const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(node->node_claim);
     if (claim == nullptr || claim->deletion_requested_at || node->node.unschedulable) continue;
-    scheduling::NodeInput in;
-    in.node = node->node;
-    in.node.allocatable.Subtract(node->requested);
+    node_index[node->node_claim] = input.nodes.size();
+    model::ResourceList free = node->node.allocatable;
+    free.Subtract(node->requested);
     // Until the device plugin registers, count on the claim's GPUs.
     for (const auto& [name, q] : claim->claim.allocatable) {
-      if (in.node.allocatable.Get(name).IsZero() && !q.IsZero() && !node->initialized) {
-        in.node.allocatable.Set(name, q - node->requested.Get(name));
+      if (IsExtendedResource(name) && free.Get(name).IsZero() && !q.IsZero() && !node->initialized) {
+        free.Set(name, q - node->requested.Get(name));
       }
     }
-    node_index[node->node_claim] = input.nodes.size();
+    if (!fits_any(free)) continue;
+    scheduling::NodeInput in;
+    in.node = node->node;
+    in.node.allocatable = std::move(free);
     node_claim_of_input.push_back(node->node_claim);
     input.nodes.push_back(std::move(in));
   }
@@ -61,11 +79,11 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
         in.node.allocatable.Subtract(DaemonOverhead(cluster_.DaemonSets(), pool, claim->claim.meta.labels));
       }
     }
+    if (!fits_any(in.node.allocatable)) continue;
     node_claim_of_input.push_back(claim->claim.meta.name);
     input.nodes.push_back(std::move(in));
   }
-  for (const ports::PodInfo* pod : cluster_.PendingPods()) {
-    if (!IsProvisionable(*pod)) continue;
+  for (const ports::PodInfo* pod : pending) {
     pod_names.push_back(pod->pod.meta.name);
     input.pods.push_back(pod->pod);
   }

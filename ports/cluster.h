@@ -47,6 +47,7 @@ struct NodeInfo {
   std::vector<std::string> pods;  // bound pods that have not finished
   model::ResourceList requested;  // sum of those pods' requests
   bool initialized = false;       // karpenter.sh/initialized
+  bool deleting = false;          // its NodeClaim is being deleted
   model::Duration registered_at = 0;
 };
 

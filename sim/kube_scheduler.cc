@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "model/taint.h"
 #include "scheduling/solver.h"
@@ -61,6 +62,11 @@ void KubeScheduler::Bind(const std::string& pod, const std::string& node) {
 KubeScheduler::PassResult KubeScheduler::Pass() {
   PassResult result;
   std::vector<const ports::PodInfo*> pending = cluster_.PendingPods();
+  const bool room_may_have_appeared = cluster_.capacity_generation() != seen_capacity_generation_;
+  seen_capacity_generation_ = cluster_.capacity_generation();
+  if (!room_may_have_appeared) {
+    std::erase_if(pending, [](const ports::PodInfo* p) { return p->unschedulable; });
+  }
   if (pending.empty()) return result;
   std::stable_sort(pending.begin(), pending.end(), [](const ports::PodInfo* a, const ports::PodInfo* b) {
     if (a->pod.priority != b->pod.priority) return a->pod.priority > b->pod.priority;
@@ -70,8 +76,14 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   names.reserve(pending.size());
   for (const auto* p : pending) names.push_back(p->pod.meta.name);
 
-  // Node pointers stay valid while pods are bound (map-backed).
-  const std::vector<const ports::NodeInfo*> nodes = cluster_.SchedulableNodes();
+  // Each schedulable node with its free capacity, computed when first
+  // needed and updated as pods bind.
+  struct Candidate {
+    const ports::NodeInfo* node;
+    std::optional<model::ResourceList> free;
+  };
+  std::vector<Candidate> candidates;
+  for (const ports::NodeInfo* node : cluster_.SchedulableNodes()) candidates.push_back({node, std::nullopt});
   std::vector<std::string> constrained;
   for (const std::string& name : names) {
     const ports::PodInfo* pod = cluster_.GetPod(name);
@@ -81,22 +93,23 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
       continue;
     }
     const model::ResourceList requests = pod->pod.EffectiveRequests();
-    const ports::NodeInfo* best = nullptr;
+    Candidate* best = nullptr;
     double best_score = -1;
-    for (const ports::NodeInfo* node : nodes) {
-      if (model::FirstUntolerated(node->node.taints, pod->pod.tolerations)) continue;
-      if (!NodeLabelsMatch(pod->pod, node->node.meta.labels)) continue;
-      if (!model::ResourceList::Fits(requests, SimulatedCluster::Free(*node))) continue;
+    for (Candidate& c : candidates) {
+      if (model::FirstUntolerated(c.node->node.taints, pod->pod.tolerations)) continue;
+      if (!NodeLabelsMatch(pod->pod, c.node->node.meta.labels)) continue;
+      if (!c.free) c.free = SimulatedCluster::Free(*c.node);
+      if (!model::ResourceList::Fits(requests, *c.free)) continue;
       // The nominated node wins; otherwise the most allocated.
-      const double score =
-          node->node_claim == pod->nominated_node_claim ? 2.0 : CpuAllocatedFraction(*node);
+      const double score = c.node->node_claim == pod->nominated_node_claim ? 2.0 : CpuAllocatedFraction(*c.node);
       if (score > best_score) {
-        best = node;
+        best = &c;
         best_score = score;
       }
     }
     if (best != nullptr) {
-      Bind(name, best->node.meta.name);
+      Bind(name, best->node->node.meta.name);
+      best->free->Subtract(requests);
       ++result.bound;
     } else {
       cluster_.MarkUnschedulable(name);

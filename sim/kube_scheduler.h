@@ -34,6 +34,8 @@ class KubeScheduler {
 
   SimulatedCluster& cluster_;
   Kubelet& kubelet_;
+  // Pods found unschedulable are tried again only once room may have appeared.
+  uint64_t seen_capacity_generation_ = ~uint64_t{0};
 };
 
 // True when the pod's nodeSelector and required node affinity accept labels.

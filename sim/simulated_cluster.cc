@@ -62,6 +62,7 @@ std::string SimulatedCluster::CreateNodeClaim(model::NodeClaim claim, const std:
   std::string name = claim.meta.name;
   info.claim = std::move(claim);
   claims_.emplace(name, std::move(info));
+  in_flight_.insert(name);
   ++generation_;
   return name;
 }
@@ -70,6 +71,11 @@ void SimulatedCluster::UpdateNodeClaim(const NodeClaimInfo& info) {
   auto it = claims_.find(info.claim.meta.name);
   ADZE_CHECK(it != claims_.end());
   it->second = info;
+  // The node carries the claim's initialised state (karpenter.sh/initialized).
+  if (auto node = nodes_.find(info.claim.node_name); node != nodes_.end()) {
+    node->second.initialized = info.initialized_at.has_value();
+  }
+  if (info.initialized_at || info.deletion_requested_at) in_flight_.erase(info.claim.meta.name);
   ++generation_;
 }
 
@@ -78,6 +84,8 @@ void SimulatedCluster::RequestNodeClaimDeletion(const std::string& claim, const 
   if (it == claims_.end() || it->second.deletion_requested_at) return;
   it->second.deletion_requested_at = clock_.Now();
   it->second.deletion_reason = reason;
+  in_flight_.erase(claim);
+  if (auto node = nodes_.find(it->second.claim.node_name); node != nodes_.end()) node->second.deleting = true;
   ++generation_;
 }
 
@@ -95,7 +103,9 @@ void SimulatedCluster::RemoveNodeClaim(const std::string& claim) {
     if (pod.nominated_node_claim == claim) pod.nominated_node_claim.clear();
   }
   claims_.erase(it);
+  in_flight_.erase(claim);
   ++generation_;
+  ++capacity_generation_;
 }
 
 void SimulatedCluster::NominatePod(const std::string& pod, const std::string& claim) {
@@ -108,6 +118,7 @@ void SimulatedCluster::TaintNode(const std::string& node, const model::Taint& ta
   auto& taints = it->second.node.taints;
   if (std::find(taints.begin(), taints.end(), taint) == taints.end()) taints.push_back(taint);
   ++generation_;
+  ++capacity_generation_;
 }
 
 Status SimulatedCluster::EvictPod(const std::string& pod) {
@@ -199,6 +210,7 @@ void SimulatedCluster::EndPod(const std::string& pod_name, PodEndReason reason) 
   }
   info.phase = reason == PodEndReason::kCompleted ? PodPhase::kSucceeded : PodPhase::kFailed;
   ++generation_;
+  if (!info.pod.node_name.empty()) ++capacity_generation_;
   if (on_pod_end_) on_pod_end_(info, reason);
 }
 
@@ -209,6 +221,7 @@ void SimulatedCluster::RegisterNode(const std::string& claim_name, model::Node n
   info.node = std::move(node);
   info.node_claim = claim_name;
   info.registered_at = clock_.Now();
+  info.deleting = claim.deletion_requested_at.has_value();
   claim.claim.node_name = info.node.meta.name;
   claim.claim.registered = true;
   claim.registered_at = clock_.Now();
@@ -221,6 +234,7 @@ void SimulatedCluster::SetNodeReady(const std::string& node) {
   if (auto it = nodes_.find(node); it != nodes_.end()) {
     it->second.node.ready = true;
     ++generation_;
+    ++capacity_generation_;
   }
 }
 
@@ -228,6 +242,7 @@ void SimulatedCluster::SetNodeAllocatable(const std::string& node, const model::
   if (auto it = nodes_.find(node); it != nodes_.end()) {
     it->second.node.allocatable = allocatable;
     ++generation_;
+    ++capacity_generation_;
   }
 }
 
@@ -245,10 +260,7 @@ void SimulatedCluster::SetNodeInitialized(const std::string& node) {
 std::vector<const NodeInfo*> SimulatedCluster::SchedulableNodes() const {
   std::vector<const NodeInfo*> out;
   for (const auto& [name, node] : nodes_) {
-    if (!node.node.ready || node.node.unschedulable) continue;
-    auto claim = claims_.find(node.node_claim);
-    if (claim != claims_.end() && claim->second.deletion_requested_at) continue;
-    out.push_back(&node);
+    if (node.node.ready && !node.node.unschedulable && !node.deleting) out.push_back(&node);
   }
   return out;
 }

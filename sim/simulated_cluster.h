@@ -68,6 +68,11 @@ class SimulatedCluster : public ports::Cluster {
   size_t pod_count() const { return pods_.size(); }
   // Bumped by every change a scheduling decision depends on.
   uint64_t generation() const { return generation_; }
+  // Bumped when room may have appeared on a node: a node became Ready or
+  // changed allocatable or taints, or a pod left one.
+  uint64_t capacity_generation() const { return capacity_generation_; }
+  // Claims that are neither initialised nor being deleted.
+  size_t claims_in_flight() const { return in_flight_.size(); }
 
   // The node's allocatable minus its bound pods' requests.
   static model::ResourceList Free(const ports::NodeInfo& node);
@@ -86,6 +91,8 @@ class SimulatedCluster : public ports::Cluster {
   std::map<std::string, ports::NodeClaimInfo> claims_;
   PodEndListener on_pod_end_;
   uint64_t generation_ = 0;
+  uint64_t capacity_generation_ = 0;
+  std::set<std::string> in_flight_;
 };
 
 }  // namespace adze::sim

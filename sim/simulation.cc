@@ -128,10 +128,11 @@ class World {
       deletions_pending_ = true;
     }
     const bool periodic = events_.Now() % (10 * kSecond) == 0;
-    if (cluster_.generation() != reconciled_generation_ || periodic) {
+    if ((cluster_.claims_in_flight() > 0 && cluster_.generation() != reconciled_generation_) || periodic) {
       RunLifecycle();
       reconciled_generation_ = cluster_.generation();
     }
+    if (events_.Now() % (2 * kMinute) == 0) Apply(lifecycle_.CollectGarbage());
     if (deletions_pending_) RunTermination();
     if (cluster_.generation() != scheduled_generation_) {
       const KubeScheduler::PassResult pass = scheduler_.Pass();
@@ -177,8 +178,9 @@ class World {
     RunLifecycle();  // launch at once: CreateFleet is instant
   }
 
-  void RunLifecycle() {
-    const controllers::LifecycleResult r = lifecycle_.Reconcile();
+  void RunLifecycle() { Apply(lifecycle_.Reconcile()); }
+
+  void Apply(const controllers::LifecycleResult& r) {
     for (const std::string& name : r.launched) {
       const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name);
       if (claim == nullptr) continue;

@@ -63,12 +63,20 @@ void PrintSummary(const sim::RunSummary& s, std::ostream& out) {
   events.AddRow({"spot interruption warnings", std::to_string(s.spot_interruption_warnings)});
   events.AddRow({"rebalance recommendations", std::to_string(s.rebalance_recommendations)});
   events.AddRow({"insufficient-capacity errors", std::to_string(s.insufficient_capacity_errors)});
+  for (const auto& [reason, n] : s.disruptions_by_reason) {
+    events.AddRow({"nodes disrupted: " + reason, std::to_string(n)});
+  }
+  events.AddRow({"disruption savings ($/h at decision)", fmt::format("{:.2f}", s.disruption_savings_per_hour)});
+  events.AddRow({"disruption savings (rest of run)", Money(s.disruption_savings_usd)});
+  events.AddRow({"nodes expired", std::to_string(s.nodes_expired)});
   events.AddRow({"training jobs completed", std::to_string(s.training_jobs_completed)});
   events.AddRow({"training jobs unfinished", std::to_string(s.training_jobs_unfinished)});
   events.AddRow({"training restarts", std::to_string(s.training_restarts)});
   events.AddRow({"training GPU-hours lost", fmt::format("{:.1f}", s.training_gpu_hours_lost)});
   events.AddRow({"provisioning passes", std::to_string(s.provisioning_passes)});
   events.AddRow({"NodeClaims created", std::to_string(s.node_claims_created)});
+  events.AddRow({"disruption decision p50 / p99 (wall)",
+                 fmt::format("{:.2f} / {:.2f} ms", s.disruption_decision_wall_ms.p50, s.disruption_decision_wall_ms.p99)});
   events.AddRow({"decision time p50 / p99 (wall)",
                  fmt::format("{:.2f} / {:.2f} ms", s.decision_wall_ms.p50, s.decision_wall_ms.p99)});
   out << events.RenderText();
@@ -83,6 +91,10 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   }
   if (options.output != "table" && options.output != "json") {
     err << "error: -o: unknown output format \"" << options.output << "\" (expected table or json)\n";
+    return 1;
+  }
+  if (options.disruption != "adze" && options.disruption != "karpenter" && options.disruption != "off") {
+    err << "error: --disruption: unknown mode \"" << options.disruption << "\" (expected adze, karpenter or off)\n";
     return 1;
   }
   if (options.packer != "adze" && options.packer != "karpenter") {
@@ -119,6 +131,9 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   sim::SimulationOptions sim_options;
   sim_options.record_events = !options.out_dir.empty();
   sim_options.karpenter_packer = options.packer == "karpenter";
+  sim_options.disruption = options.disruption == "karpenter" ? sim::SimulationOptions::Disruption::kKarpenter
+                           : options.disruption == "off"     ? sim::SimulationOptions::Disruption::kOff
+                                                             : sim::SimulationOptions::Disruption::kAdze;
   const bool show_progress = options.progress && err_is_terminal;
   if (show_progress) {
     sim_options.on_progress = [&err](const sim::Progress& p) {
@@ -172,6 +187,10 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--out", options->out_dir, "Write summary.json, timeseries.csv and events.jsonl into DIR");
   cmd->add_option("-o,--output", options->output, "Output format: table, json")->capture_default_str();
   cmd->add_option("--packer", options->packer, "Provisioning packer: adze or karpenter")->capture_default_str();
+  cmd->add_option("--disruption", options->disruption,
+                  "Disruption: adze (whole-cluster consolidation), karpenter (Karpenter's reference limits: "
+                  "100 candidates, 1 min / 3 min budgets, one replacement) or off")
+      ->capture_default_str();
   cmd->add_flag("--no-progress{false}", options->progress, "Do not show the progress line");
   cmd->add_flag("--print-default-scenario", options->print_scenario, "Print the built-in scenario and exit");
   cmd->callback([options, &exit_code] {

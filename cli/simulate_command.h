@@ -22,6 +22,7 @@ struct SimulateOptions {
   std::string out_dir;              // --out DIR
   std::string output = "table";     // -o table | json
   std::string packer = "adze";      // --packer adze | karpenter
+  std::string disruption = "adze";  // --disruption adze | karpenter | off
   bool progress = true;             // --no-progress turns the progress line off
   bool print_scenario = false;      // --print-default-scenario
 };

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 
+#include "controllers/claim_factory.h"
 #include "controllers/daemon_overhead.h"
 #include "controllers/nodeclaim_lifecycle.h"
 #include "model/labels.h"
@@ -105,34 +106,6 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
   return input;
 }
 
-model::NodeClaim Provisioner::MakeClaim(const scheduling::NewClaim& planned, const model::NodePool& pool) {
-  model::NodeClaim claim;
-  char suffix[32];
-  std::snprintf(suffix, sizeof suffix, "-%05llu", static_cast<unsigned long long>(++claims_created_));
-  claim.meta.name = pool.meta.name + suffix;
-  claim.meta.labels = pool.template_labels;
-  claim.meta.labels[std::string(label::kNodePool)] = pool.meta.name;
-  claim.meta.annotations = pool.template_annotations;
-  claim.taints = pool.taints;
-  claim.startup_taints = pool.startup_taints;
-  claim.requirements = planned.requirements;
-  std::vector<std::string> types;
-  types.reserve(planned.instance_types.size());
-  for (const catalog::InstanceType* t : planned.instance_types) types.push_back(t->name);
-  claim.requirements.Add(model::Requirement::In(std::string(label::kInstanceType), std::move(types)));
-  if (!planned.zones.empty()) {
-    claim.requirements.Add(model::Requirement::In(std::string(label::kZone), planned.zones));
-  }
-  if (!planned.capacity_types.empty()) {
-    claim.requirements.Add(model::Requirement::In(std::string(label::kCapacityType), planned.capacity_types));
-  }
-  claim.requests = planned.requests;
-  claim.node_class_ref = pool.node_class_ref;
-  claim.termination_grace_period = pool.termination_grace_period;
-  claim.expire_after = pool.expire_after;
-  return claim;
-}
-
 ProvisioningResult Provisioner::Provision() {
   batcher_.Reset();
   ProvisioningResult result;
@@ -157,7 +130,10 @@ ProvisioningResult Provisioner::Provision() {
       if (p.pool.meta.name == planned.node_pool) pool = &p.pool;
     }
     if (pool == nullptr || planned.instance_types.empty()) continue;
-    const std::string name = cluster_.CreateNodeClaim(MakeClaim(planned, *pool), pool->meta.name);
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "-%05llu", static_cast<unsigned long long>(++claims_created_));
+    const std::string name =
+        cluster_.CreateNodeClaim(MakeNodeClaim(planned, *pool, pool->meta.name + suffix), pool->meta.name);
     for (size_t pod : planned.pods) cluster_.NominatePod(pod_names[pod], name);
     result.created_claims.push_back(name);
     result.cost_per_hour += planned.price_per_hour;

@@ -51,7 +51,6 @@ class Provisioner {
  private:
   scheduling::SolverInput Snapshot(std::vector<std::string>& node_claim_of_input,
                                    std::vector<std::string>& pod_names);
-  model::NodeClaim MakeClaim(const scheduling::NewClaim& planned, const model::NodePool& pool);
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;

@@ -49,6 +49,8 @@ struct NodeInfo {
   bool initialized = false;       // karpenter.sh/initialized
   bool deleting = false;          // its NodeClaim is being deleted
   model::Duration registered_at = 0;
+  // Last time a pod was bound to or left the node (consolidateAfter counts from it).
+  model::Duration last_pod_event = 0;
 };
 
 struct NodeClaimInfo {
@@ -94,6 +96,7 @@ class Cluster {
   virtual void RemoveNodeClaim(const std::string& claim) = 0;
   virtual void NominatePod(const std::string& pod, const std::string& claim) = 0;
   virtual void TaintNode(const std::string& node, const model::Taint& taint) = 0;
+  virtual void RemoveTaint(const std::string& node, const std::string& key) = 0;
   // Eviction API: kThrottled when a PodDisruptionBudget forbids it now.
   virtual Status EvictPod(const std::string& pod) = 0;
   // Deletes the pod outright (past its node's termination deadline).

@@ -52,6 +52,12 @@ nlohmann::ordered_json SummaryToJson(const sim::RunSummary& s, bool include_wall
                 {"spot_interruption_warnings", s.spot_interruption_warnings},
                 {"rebalance_recommendations", s.rebalance_recommendations},
                 {"insufficient_capacity_errors", s.insufficient_capacity_errors}};
+  j["disruption"] = {{"nodes_by_reason", s.disruptions_by_reason},
+                     {"commands", s.disruption_commands},
+                     {"commands_abandoned", s.disruption_commands_abandoned},
+                     {"savings_per_hour", s.disruption_savings_per_hour},
+                     {"savings_usd", s.disruption_savings_usd},
+                     {"nodes_expired", s.nodes_expired}};
   j["training"] = {{"jobs_completed", s.training_jobs_completed},
                    {"jobs_unfinished", s.training_jobs_unfinished},
                    {"restarts", s.training_restarts},
@@ -61,6 +67,7 @@ nlohmann::ordered_json SummaryToJson(const sim::RunSummary& s, bool include_wall
                       {"events_processed", s.events_processed}};
   if (include_wall_clock) {
     j["controllers"]["decision_wall_ms"] = PercentilesJson(s.decision_wall_ms);
+    j["controllers"]["disruption_decision_wall_ms"] = PercentilesJson(s.disruption_decision_wall_ms);
     j["wall_seconds"] = s.wall_seconds;
   }
   return j;

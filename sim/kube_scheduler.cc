@@ -11,15 +11,6 @@ namespace adze::sim {
 
 namespace {
 
-bool RequirementMatches(const model::Requirement& r, const model::Labels& labels) {
-  auto it = labels.find(r.key());
-  if (it == labels.end()) {
-    const auto op = r.op();
-    return op == model::Operator::kNotIn || op == model::Operator::kDoesNotExist;
-  }
-  return r.Has(it->second);
-}
-
 double CpuAllocatedFraction(const ports::NodeInfo& node) {
   const double allocatable = static_cast<double>(node.node.allocatable.Get(model::resource::kCpu).milli());
   if (allocatable <= 0) return 0;
@@ -27,32 +18,6 @@ double CpuAllocatedFraction(const ports::NodeInfo& node) {
 }
 
 }  // namespace
-
-bool NodeLabelsMatch(const model::Pod& pod, const model::Labels& labels) {
-  for (const auto& [key, value] : pod.node_selector) {
-    auto it = labels.find(key);
-    if (it == labels.end() || it->second != value) return false;
-  }
-  if (pod.required_node_affinity.empty()) return true;
-  for (const model::Requirements& term : pod.required_node_affinity) {
-    bool all = true;
-    for (const model::Requirement& r : term.All()) {
-      if (!RequirementMatches(r, labels)) {
-        all = false;
-        break;
-      }
-    }
-    if (all) return true;
-  }
-  return false;
-}
-
-bool NeedsInterPodPredicates(const model::Pod& pod) {
-  for (const auto& c : pod.topology_spread) {
-    if (c.when_unsatisfiable == model::TopologySpreadConstraint::WhenUnsatisfiable::kDoNotSchedule) return true;
-  }
-  return !pod.required_pod_affinity.empty() || !pod.required_pod_anti_affinity.empty() || !pod.HostPorts().empty();
-}
 
 void KubeScheduler::Bind(const std::string& pod, const std::string& node) {
   cluster_.BindPod(pod, node);
@@ -88,7 +53,7 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   for (const std::string& name : names) {
     const ports::PodInfo* pod = cluster_.GetPod(name);
     if (pod == nullptr) continue;
-    if (NeedsInterPodPredicates(pod->pod)) {
+    if (pod->pod.HasInterPodConstraints()) {
       constrained.push_back(name);
       continue;
     }
@@ -97,7 +62,7 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
     double best_score = -1;
     for (Candidate& c : candidates) {
       if (model::FirstUntolerated(c.node->node.taints, pod->pod.tolerations)) continue;
-      if (!NodeLabelsMatch(pod->pod, c.node->node.meta.labels)) continue;
+      if (!pod->pod.MatchesNodeLabels(c.node->node.meta.labels)) continue;
       if (!c.free) c.free = SimulatedCluster::Free(*c.node);
       if (!model::ResourceList::Fits(requests, *c.free)) continue;
       // The nominated node wins; otherwise the most allocated.

@@ -38,9 +38,4 @@ class KubeScheduler {
   uint64_t seen_capacity_generation_ = ~uint64_t{0};
 };
 
-// True when the pod's nodeSelector and required node affinity accept labels.
-bool NodeLabelsMatch(const model::Pod& pod, const model::Labels& labels);
-// True when the pod needs the solver's inter-pod predicates.
-bool NeedsInterPodPredicates(const model::Pod& pod);
-
 }  // namespace adze::sim

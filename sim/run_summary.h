@@ -57,10 +57,21 @@ struct RunSummary {
   int64_t training_restarts = 0;
   double training_gpu_hours_lost = 0;
 
+  // Disruption (voluntary): nodes removed per reason (Empty, Underutilized,
+  // Drifted), and what the commands saved: $/h at decision time, and $ over
+  // the rest of the run.
+  std::map<std::string, int64_t> disruptions_by_reason;
+  int64_t disruption_commands = 0;
+  int64_t disruption_commands_abandoned = 0;
+  double disruption_savings_per_hour = 0;
+  double disruption_savings_usd = 0;
+  int64_t nodes_expired = 0;
+
   // Controllers.
   int64_t provisioning_passes = 0;
   int64_t node_claims_created = 0;
   Percentiles decision_wall_ms;  // wall-clock: differs between runs
+  Percentiles disruption_decision_wall_ms;  // wall-clock
   uint64_t events_processed = 0;
   double wall_seconds = 0;       // wall-clock
 };

@@ -121,6 +121,14 @@ void SimulatedCluster::TaintNode(const std::string& node, const model::Taint& ta
   ++capacity_generation_;
 }
 
+void SimulatedCluster::RemoveTaint(const std::string& node, const std::string& key) {
+  auto it = nodes_.find(node);
+  if (it == nodes_.end()) return;
+  std::erase_if(it->second.node.taints, [&](const model::Taint& t) { return t.key == key; });
+  ++generation_;
+  ++capacity_generation_;
+}
+
 Status SimulatedCluster::EvictPod(const std::string& pod) {
   auto it = pods_.find(pod);
   if (it == pods_.end()) return Error::NotFound("pod " + pod + " not found");
@@ -183,6 +191,7 @@ void SimulatedCluster::BindPod(const std::string& pod_name, const std::string& n
   pod.unschedulable = false;
   node.pods.push_back(pod_name);
   node.requested.Add(pod.pod.EffectiveRequests());
+  node.last_pod_event = clock_.Now();
   pending_.erase(pod_name);
   ++generation_;
 }
@@ -206,6 +215,7 @@ void SimulatedCluster::EndPod(const std::string& pod_name, PodEndReason reason) 
       auto& names = node->second.pods;
       names.erase(std::remove(names.begin(), names.end(), pod_name), names.end());
       node->second.requested.Subtract(info.pod.EffectiveRequests());
+      node->second.last_pod_event = clock_.Now();
     }
   }
   info.phase = reason == PodEndReason::kCompleted ? PodPhase::kSucceeded : PodPhase::kFailed;
@@ -221,6 +231,7 @@ void SimulatedCluster::RegisterNode(const std::string& claim_name, model::Node n
   info.node = std::move(node);
   info.node_claim = claim_name;
   info.registered_at = clock_.Now();
+  info.last_pod_event = clock_.Now();
   info.deleting = claim.deletion_requested_at.has_value();
   claim.claim.node_name = info.node.meta.name;
   claim.claim.registered = true;

@@ -46,6 +46,7 @@ class SimulatedCluster : public ports::Cluster {
   void RemoveNodeClaim(const std::string& claim) override;
   void NominatePod(const std::string& pod, const std::string& claim) override;
   void TaintNode(const std::string& node, const model::Taint& taint) override;
+  void RemoveTaint(const std::string& node, const std::string& key) override;
   Status EvictPod(const std::string& pod) override;
   void DeletePod(const std::string& pod) override { EndPod(pod, PodEndReason::kEvicted); }
 

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "controllers/daemon_overhead.h"
+#include "controllers/disruption/disruption_controller.h"
+#include "controllers/expiration.h"
 #include "controllers/interruption.h"
 #include "controllers/nodeclaim_lifecycle.h"
 #include "controllers/provisioner.h"
@@ -76,7 +78,9 @@ class World {
                                                  scenario.controllers.registration_timeout,
                                                  scenario.controllers.gpu_initialization_timeout}),
         termination_(cluster_, ec2_, events_),
-        interruption_(cluster_, ec2_, ec2_) {
+        interruption_(cluster_, ec2_, ec2_),
+        expiration_(cluster_, events_),
+        disruption_(cluster_, ec2_, events_, DisruptionOptionsOf(scenario, options)) {
     cluster_.SetPodEndListener([this](const ports::PodInfo& pod, PodEndReason reason) {
       if (reason == PodEndReason::kEvicted || reason == PodEndReason::kNodeLost) {
         Record({{"type", reason == PodEndReason::kEvicted ? "pod_evicted" : "pod_lost"},
@@ -133,6 +137,7 @@ class World {
       reconciled_generation_ = cluster_.generation();
     }
     if (events_.Now() % (2 * kMinute) == 0) Apply(lifecycle_.CollectGarbage());
+    if (events_.Now() % (10 * kSecond) == 0) RunDisruption();
     if (deletions_pending_) RunTermination();
     if (cluster_.generation() != scheduled_generation_) {
       const KubeScheduler::PassResult pass = scheduler_.Pass();
@@ -217,6 +222,65 @@ class World {
     }
   }
 
+  static controllers::disruption::DisruptionOptions DisruptionOptionsOf(const Scenario& scenario,
+                                                                        const SimulationOptions& options) {
+    controllers::disruption::DisruptionOptions d;
+    d.mode = options.disruption == SimulationOptions::Disruption::kKarpenter ? controllers::disruption::Mode::kKarpenter
+                                                                             : controllers::disruption::Mode::kAdze;
+    d.consolidation = scenario.controllers.consolidation;
+    return d;
+  }
+
+  // Expiration (forceful) and the voluntary disruption loop, every 10 s.
+  void RunDisruption() {
+    for (const std::string& claim : expiration_.Reconcile()) {
+      ++nodes_expired_;
+      deletions_pending_ = true;
+      Record({{"type", "claim_deletion_requested"}, {"claim", claim}, {"reason", "Expired"}});
+    }
+    if (options_.disruption == SimulationOptions::Disruption::kOff) return;
+    // Karpenter's "consolidated" memo: after a pass that found nothing, wait
+    // for the cluster to change or for 5 minutes.
+    if (disruption_.in_flight() == 0 && cluster_.generation() == disrupted_generation_ &&
+        events_.Now() - disrupted_at_ < 5 * kMinute) {
+      return;
+    }
+    const controllers::disruption::DisruptionResult r = disruption_.Reconcile();
+    if (r.decided.empty() && r.executed.empty() && disruption_.in_flight() == 0) {
+      disrupted_generation_ = cluster_.generation();
+      disrupted_at_ = events_.Now();
+    } else {
+      disrupted_generation_ = ~uint64_t{0};
+    }
+    disruption_ms_.push_back(r.decision_wall_seconds * 1000);
+    for (const auto& c : r.decided) {
+      Record({{"type", "disruption_decided"},
+              {"method", controllers::disruption::MethodName(c.method)},
+              {"reason", model::DisruptionReasonName(c.reason)},
+              {"candidates", c.candidates},
+              {"replacements", c.replacements.size()},
+              {"savings_per_hour", c.savings_per_hour}});
+    }
+    for (const auto& [c, why] : r.abandoned) {
+      ++disruption_abandoned_;
+      Record({{"type", "disruption_abandoned"}, {"candidates", c.candidates}, {"why", why}});
+    }
+    for (const auto& c : r.executed) {
+      ++disruption_commands_;
+      disruptions_by_reason_[std::string(model::DisruptionReasonName(c.reason))] +=
+          static_cast<int64_t>(c.candidates.size());
+      savings_per_hour_ += c.savings_per_hour;
+      savings_usd_ += c.savings_per_hour * ToSeconds(scenario_.duration - events_.Now()) / 3600.0;
+      deletions_pending_ = true;
+      Record({{"type", "disruption_executed"},
+              {"method", controllers::disruption::MethodName(c.method)},
+              {"reason", model::DisruptionReasonName(c.reason)},
+              {"candidates", c.candidates},
+              {"replacements", c.replacement_claims},
+              {"savings_per_hour", c.savings_per_hour}});
+    }
+  }
+
   void RunTermination() {
     const controllers::TerminationResult r = termination_.Reconcile();
     for (const auto& [claim, reason] : r.terminated) {
@@ -294,6 +358,13 @@ class World {
     s.provisioning_passes = provisioning_passes_;
     s.node_claims_created = claims_created_;
     s.decision_wall_ms = ComputePercentiles(std::move(decision_ms_));
+    s.disruption_decision_wall_ms = ComputePercentiles(std::move(disruption_ms_));
+    s.disruptions_by_reason = disruptions_by_reason_;
+    s.disruption_commands = disruption_commands_;
+    s.disruption_commands_abandoned = disruption_abandoned_;
+    s.disruption_savings_per_hour = savings_per_hour_;
+    s.disruption_savings_usd = savings_usd_;
+    s.nodes_expired = nodes_expired_;
     s.events_processed = events_.events_run();
     s.wall_seconds = wall_seconds;
   }
@@ -310,15 +381,23 @@ class World {
   controllers::NodeClaimLifecycle lifecycle_;
   controllers::Termination termination_;
   controllers::Interruption interruption_;
+  controllers::Expiration expiration_;
+  controllers::disruption::DisruptionController disruption_;
 
   RunResult result_;
   uint64_t reconciled_generation_ = ~uint64_t{0};
   uint64_t scheduled_generation_ = ~uint64_t{0};
   bool provisioning_scheduled_ = false;
+  uint64_t disrupted_generation_ = ~uint64_t{0};
+  Duration disrupted_at_ = 0;
   bool deletions_pending_ = false;
   std::vector<double> ttr_;
   std::map<std::string, std::vector<double>> phases_;
   std::vector<double> decision_ms_;
+  std::vector<double> disruption_ms_;
+  std::map<std::string, int64_t> disruptions_by_reason_;
+  int64_t disruption_commands_ = 0, disruption_abandoned_ = 0, nodes_expired_ = 0;
+  double savings_per_hour_ = 0, savings_usd_ = 0;
   int64_t provisioning_passes_ = 0, claims_created_ = 0, nodes_launched_ = 0;
   int64_t spot_warnings_ = 0, rebalances_ = 0, insufficient_capacity_ = 0;
   std::map<std::string, int64_t> launched_by_capacity_type_;

@@ -33,6 +33,12 @@ struct SimulationOptions {
   std::function<void(const Progress&)> on_progress;
   // Packer for the provisioner's solver ("adze" or "karpenter").
   bool karpenter_packer = false;
+  // Disruption: adze's (whole-cluster consolidation, several replacements),
+  // Karpenter's reference limits, or none (emptiness, drift and consolidation
+  // all off). The scenario's controllers.consolidation=false keeps emptiness
+  // and drift but turns consolidation off.
+  enum class Disruption { kAdze, kKarpenter, kOff };
+  Disruption disruption = Disruption::kAdze;
 };
 
 struct RunResult {

@@ -6,6 +6,7 @@
 
 #include "cli/catalog_command.h"
 #include "cli/plan_command.h"
+#include "cli/simulate_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"adze: GPU-aware node autoscaler for Kubernetes (Karpenter-compatible)"};
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   adze::cli::RegisterCatalogCommand(app, exit_code);
   adze::cli::RegisterPlanCommand(app, exit_code);
+  adze::cli::RegisterSimulateCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -21,3 +21,17 @@ function(adze_bench name)
   add_executable(${name} ${B_SOURCES})
   target_link_libraries(${name} PRIVATE ${B_LIBS} benchmark::benchmark)
 endfunction()
+
+# adze_embed_text(TARGET INPUT FUNCTION NAMESPACE HEADER): adds to TARGET a
+# generated source whose FUNCTION() returns INPUT's text (cmake/embed_text.cmake).
+function(adze_embed_text target input function namespace header)
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${function}.cc")
+  add_custom_command(
+    OUTPUT "${out}"
+    COMMAND "${CMAKE_COMMAND}" "-DINPUT=${input}" "-DOUTPUT=${out}" "-DNAMESPACE=${namespace}"
+            "-DFUNCTION=${function}" "-DHEADER=${header}" -P "${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake"
+    DEPENDS "${input}" "${PROJECT_SOURCE_DIR}/cmake/embed_text.cmake"
+    COMMENT "Embedding ${input}"
+    VERBATIM)
+  target_sources(${target} PRIVATE "${out}")
+endfunction()

@@ -35,6 +35,42 @@ bool Pod::DoNotDisruptActive(Duration now) const {
   return now - meta.creation_time < *d;
 }
 
+namespace {
+
+bool RequirementMatchesLabels(const Requirement& r, const Labels& labels) {
+  auto it = labels.find(r.key());
+  if (it == labels.end()) return r.op() == Operator::kNotIn || r.op() == Operator::kDoesNotExist;
+  return r.Has(it->second);
+}
+
+}  // namespace
+
+bool Pod::MatchesNodeLabels(const Labels& node_labels) const {
+  for (const auto& [key, value] : node_selector) {
+    auto it = node_labels.find(key);
+    if (it == node_labels.end() || it->second != value) return false;
+  }
+  if (required_node_affinity.empty()) return true;
+  for (const Requirements& term : required_node_affinity) {
+    bool all = true;
+    for (const Requirement& r : term.All()) {
+      if (!RequirementMatchesLabels(r, node_labels)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
+  }
+  return false;
+}
+
+bool Pod::HasInterPodConstraints() const {
+  for (const auto& c : topology_spread) {
+    if (c.when_unsatisfiable == TopologySpreadConstraint::WhenUnsatisfiable::kDoNotSchedule) return true;
+  }
+  return !required_pod_affinity.empty() || !required_pod_anti_affinity.empty() || !HostPorts().empty();
+}
+
 std::vector<ContainerPort> Pod::HostPorts() const {
   std::vector<ContainerPort> out;
   for (const auto* list : {&init_containers, &containers}) {

@@ -95,6 +95,14 @@ struct Pod {
   // creation_time are in SimTime microseconds. Bad values protect nothing.
   bool DoNotDisruptActive(Duration now) const;
 
+  // True when nodeSelector and required node affinity (any term) accept a
+  // node with these labels. A label the pod constrains with In/Exists/Gt/Lt
+  // must be present; NotIn/DoesNotExist accept its absence.
+  bool MatchesNodeLabels(const Labels& node_labels) const;
+  // True when placing the pod depends on other pods: required pod
+  // (anti-)affinity, DoNotSchedule topology spread, or host ports.
+  bool HasInterPodConstraints() const;
+
   // Host ports the pod claims, (ip, port, protocol).
   std::vector<ContainerPort> HostPorts() const;
   bool OwnedByDaemonSet() const { return meta.owner && meta.owner->kind == "DaemonSet"; }

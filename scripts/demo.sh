@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# The main job until the simulator lands: answer two real capacity questions
-# from the built-in EC2 catalog.
+# The main job: simulate a day of the built-in GPU cluster scenario (training on
+# on-demand p5 protected by do-not-disrupt, inference on spot g5/g6, batch jobs,
+# images pre-seeded on an EBS snapshot) with adze's controllers, and print what
+# it cost and how long pods waited. The run's files go to build/demo-run/.
 set -euo pipefail
 adze="${1:-build/release/cli/adze}"
 cd "$(dirname "$0")/.."
 
-echo "== Which instance types can carry an 8 x H100 training worker? (adze catalog --fits)"
-"$adze" catalog --fits examples/training-worker-8xh100.yaml
-echo
-echo "== The 10 cheapest spot options in the GPU NodePool for a 4-GPU, >=40 GiB/GPU inference pod"
-"$adze" catalog --nodepool examples/gpu-nodepool.yaml --fits examples/inference-4gpu-pod.yaml \
-  --sort spot-gpu-hour --limit 10
-echo
-echo "== GPU types by on-demand price per GPU-hour, with pod density with/without prefix delegation"
-"$adze" catalog --require 'karpenter.k8s.aws/instance-gpu-count>=1' --sort gpu-hour --limit 15
+echo "== adze simulate (built-in default scenario; 'adze simulate --print-default-scenario' shows it)"
+"$adze" simulate --out build/demo-run

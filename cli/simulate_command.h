@@ -1,0 +1,34 @@
+// `adze simulate`: runs a scenario (a file, or the built-in default) on the
+// deterministic EKS + EC2 simulator with adze's controllers and prints what
+// it cost and how long pods waited. A progress line on a terminal shows the
+// simulated time and events per second; --out DIR writes summary.json,
+// timeseries.csv and events.jsonl; -o json prints the summary as JSON.
+// Thread-safety: not thread-safe (a command runs once).
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace adze::cli {
+
+struct SimulateOptions {
+  std::string file;                 // empty: the built-in default scenario
+  std::optional<uint64_t> seed;     // --seed overrides the scenario's
+  std::string duration;             // --duration overrides (Go duration or 7d)
+  std::string out_dir;              // --out DIR
+  std::string output = "table";     // -o table | json
+  std::string packer = "adze";      // --packer adze | karpenter
+  std::string disruption = "adze";  // --disruption adze | karpenter | off
+  bool progress = true;             // --no-progress turns the progress line off
+  bool print_scenario = false;      // --print-default-scenario
+};
+
+int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream& err, bool err_is_terminal);
+
+void RegisterSimulateCommand(CLI::App& app, int& exit_code);
+
+}  // namespace adze::cli

@@ -1,0 +1,98 @@
+#include "cli/simulate_command.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace adze::cli {
+namespace {
+
+std::string Example(const std::string& name) {
+  const char* root = std::getenv("ADZE_SOURCE_DIR");
+  return std::string(root ? root : ".") + "/examples/" + name;
+}
+
+struct Output {
+  int code;
+  std::string out, err;
+};
+
+Output Simulate(const SimulateOptions& options) {
+  std::ostringstream out, err;
+  const int code = RunSimulate(options, out, err, /*err_is_terminal=*/false);
+  return {code, out.str(), err.str()};
+}
+
+TEST(SimulateCommandTest, PrintsASummaryTable) {
+  SimulateOptions o;
+  o.file = Example("snapshot-preseed-on.yaml");
+  o.duration = "2h";
+  const Output r = Simulate(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("TIME TO RUNNING"), std::string::npos);
+  EXPECT_NE(r.out.find("nodes launched"), std::string::npos);
+  EXPECT_NE(r.out.find("simulated 2.0h"), std::string::npos);
+}
+
+TEST(SimulateCommandTest, JsonOutputAndRunFilesAgree) {
+  SimulateOptions o;
+  o.file = Example("prefix-delegation-on.yaml");
+  o.duration = "1h";
+  o.output = "json";
+  o.out_dir = (std::filesystem::temp_directory_path() / "adze_simulate_test_out").string();
+  std::filesystem::remove_all(o.out_dir);
+  const Output r = Simulate(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto printed = nlohmann::json::parse(r.out);
+  std::ifstream summary_file(o.out_dir + "/summary.json");
+  const auto written = nlohmann::json::parse(summary_file);
+  EXPECT_EQ(printed["cost"], written["cost"]);
+  EXPECT_EQ(printed["pods"]["created"], written["pods"]["created"]);
+  EXPECT_GT(printed["pods"]["created"].get<int>(), 0);
+  // One time-series row per simulated minute, plus the header.
+  std::ifstream csv(o.out_dir + "/timeseries.csv");
+  int lines = 0;
+  for (std::string line; std::getline(csv, line);) ++lines;
+  EXPECT_EQ(lines, 61);
+  std::ifstream events(o.out_dir + "/events.jsonl");
+  std::string first;
+  ASSERT_TRUE(std::getline(events, first));
+  EXPECT_TRUE(nlohmann::json::parse(first).contains("type"));
+}
+
+TEST(SimulateCommandTest, BadScenarioNamesFileLineAndField) {
+  const auto path = std::filesystem::temp_directory_path() / "adze_simulate_bad.yaml";
+  std::ofstream(path) << "apiVersion: adze.dev/v1alpha1\nkind: Scenario\nduration: forever\n";
+  SimulateOptions o;
+  o.file = path.string();
+  const Output r = Simulate(o);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("adze_simulate_bad.yaml:3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("duration"), std::string::npos) << r.err;
+}
+
+TEST(SimulateCommandTest, RejectsUnknownOutputFormatAndBadOverrides) {
+  SimulateOptions o;
+  o.output = "xml";
+  EXPECT_EQ(Simulate(o).code, 1);
+  o.output = "table";
+  o.duration = "-5m";
+  const Output r = Simulate(o);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("--duration"), std::string::npos);
+}
+
+TEST(SimulateCommandTest, PrintsTheBuiltInScenario) {
+  SimulateOptions o;
+  o.print_scenario = true;
+  const Output r = Simulate(o);
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("kind: Scenario"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace adze::cli

@@ -1,0 +1,340 @@
+#include "controllers/disruption/consolidation_simulator.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "controllers/claim_factory.h"
+#include "model/labels.h"
+
+namespace adze::controllers::disruption {
+
+namespace label = model::label;
+
+namespace {
+
+std::string ShapeKey(const model::Pod& pod) {
+  std::string key = pod.EffectiveRequests().ToString();
+  key += "|t:";
+  for (const auto& t : pod.tolerations) {
+    key += t.key + (t.op == model::Toleration::Op::kExists ? "?" : "=") + t.value + ":" +
+           (t.effect ? std::string(model::TaintEffectName(*t.effect)) : "*") + ",";
+  }
+  key += "|s:";
+  for (const auto& [k, v] : pod.node_selector) key += k + "=" + v + ",";
+  key += "|a:";
+  for (const auto& term : pod.required_node_affinity) key += term.ToString() + ";";
+  return key;
+}
+
+bool HasDisruptedTaint(const model::Node& node) {
+  return std::any_of(node.taints.begin(), node.taints.end(),
+                     [](const model::Taint& t) { return t.key == kDisruptedTaintKey; });
+}
+
+// The capacity type a claim would launch with: reserved, then spot, then
+// on-demand, the first its requirements allow with an available offering.
+std::string LaunchCapacityType(const scheduling::NewClaim& claim) {
+  const model::Requirement allowed = claim.requirements.Get(label::kCapacityType);
+  const model::Requirement zones = claim.requirements.Get(label::kZone);
+  for (const char* ct : {"reserved", "spot", "on-demand"}) {
+    if (!allowed.Has(ct)) continue;
+    for (const catalog::InstanceType* t : claim.instance_types) {
+      for (const auto& o : t->offerings) {
+        if (o.available && o.capacity_type == ct && zones.Has(o.zone)) return ct;
+      }
+    }
+  }
+  return "";
+}
+
+// The dearest available offering of the type in that capacity type and the
+// claim's zones: what the launch could cost at worst.
+double WorstLaunchPrice(const catalog::InstanceType& type, const std::string& capacity_type,
+                        const model::Requirements& requirements) {
+  const model::Requirement zones = requirements.Get(label::kZone);
+  double worst = -1;
+  for (const auto& o : type.offerings) {
+    if (o.available && o.capacity_type == capacity_type && zones.Has(o.zone)) worst = std::max(worst, o.price_per_hour);
+  }
+  return worst;
+}
+
+}  // namespace
+
+ConsolidationSimulator::ConsolidationSimulator(const ports::Cluster& cluster, ports::CloudProvider& cloud,
+                                               const std::vector<Candidate>& candidates, SimulatorOptions options,
+                                               ReplacementBound* bound, SolveCache* cache)
+    : cluster_(cluster),
+      cloud_(cloud),
+      candidates_(candidates),
+      bound_(bound),
+      cache_(cache),
+      options_(options) {
+  std::map<std::string, size_t> slot_of_node;
+  for (const ports::NodeInfo* node : cluster.Nodes()) {
+    Slot slot;
+    slot.node = node;
+    model::ResourceList free = node->node.allocatable;
+    free.Subtract(node->requested);
+    slot.free = ToVec(free);
+    slot.usable = node->initialized && node->node.ready && !node->node.unschedulable && !node->deleting &&
+                  !HasDisruptedTaint(node->node);
+    slot_of_node[node->node.meta.name] = slots_.size();
+    slots_.push_back(slot);
+  }
+  std::map<std::string, size_t> shapes;
+  for (const Candidate& c : candidates) {
+    slot_of_candidate_.push_back(slot_of_node.at(c.node->node.meta.name));
+    std::vector<PodShape> pods;
+    for (const ports::PodInfo* p : c.pods) {
+      PodShape ps;
+      ps.pod = p;
+      std::string key = ShapeKey(p->pod);
+      auto [it, inserted] = shapes.emplace(key, shape_pods_.size());
+      if (inserted) {
+        shape_pods_.push_back(&p->pod);
+        shape_keys_.push_back(std::move(key));
+      }
+      ps.shape = it->second;
+      ps.request = ToVec(p->pod.EffectiveRequests());
+      pods.push_back(ps);
+    }
+    pods_of_candidate_.push_back(std::move(pods));
+  }
+  compatible_.assign(shape_pods_.size(), std::vector<int8_t>(slots_.size(), -1));
+  solver_input_.daemon_sets = cluster.DaemonSets();
+  std::string fingerprint;
+  for (const model::NodePool& pool : cluster.NodePools()) fingerprint += NodePoolHash(pool) + ",";
+  if (bound_ != nullptr) {
+    bound_->SetPools(
+        [this] {
+          EnsurePools();
+          std::vector<ReplacementBound::PoolTypes> pools;
+          for (const auto& in : solver_input_.pools) pools.push_back({&in.pool, &in.instance_types});
+          return pools;
+        },
+        fingerprint);
+  }
+}
+
+void ConsolidationSimulator::EnsurePools() {
+  if (pools_loaded_) return;
+  pools_loaded_ = true;
+  for (const model::NodePool& pool : cluster_.NodePools()) {
+    auto types = cloud_.GetInstanceTypes(pool);
+    if (!types.ok()) continue;
+    scheduling::PoolInput in;
+    in.pool = pool;
+    in.instance_types = std::move(types).value();
+    for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
+      if (claim->node_pool == pool.meta.name) in.usage.Add(claim->claim.capacity);
+    }
+    solver_input_.pools.push_back(std::move(in));
+  }
+}
+
+ConsolidationSimulator::Vec ConsolidationSimulator::ToVec(const model::ResourceList& list) {
+  Vec v{};
+  for (const auto& [name, q] : list) {
+    auto it = std::find(dims_.begin(), dims_.end(), name);
+    size_t i = static_cast<size_t>(it - dims_.begin());
+    if (it == dims_.end()) {
+      if (dims_.size() == kDims) {
+        too_many_dims_ = true;  // the exact path (the solver) takes over
+        continue;
+      }
+      dims_.push_back(name);
+    }
+    v[i] = q.milli();
+  }
+  return v;
+}
+
+bool ConsolidationSimulator::Compatible(size_t shape, size_t slot) {
+  int8_t& known = compatible_[shape][slot];
+  if (known < 0) {
+    const model::Pod& pod = *shape_pods_[shape];
+    const model::Node& node = slots_[slot].node->node;
+    known = !model::FirstUntolerated(node.taints, pod.tolerations) && pod.MatchesNodeLabels(node.meta.labels);
+  }
+  return known == 1;
+}
+
+Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes) {
+  std::vector<bool> excluded(slots_.size(), false);
+  double candidate_price = 0;
+  bool all_spot = true;
+  bool exact = too_many_dims_;
+  std::vector<PodShape> pods;
+  for (size_t c : candidate_indexes) {
+    excluded[slot_of_candidate_[c]] = true;
+    candidate_price += candidates_[c].price;
+    all_spot = all_spot && candidates_[c].claim->capacity_type == "spot";
+    for (const PodShape& p : pods_of_candidate_[c]) {
+      pods.push_back(p);
+      exact = exact || p.pod->pod.HasInterPodConstraints();
+    }
+  }
+  if (exact) {
+    std::vector<const ports::PodInfo*> all;
+    for (const PodShape& p : pods) all.push_back(p.pod);
+    return SolveRest(all, excluded, all_spot, candidate_price, /*with_nodes=*/true);
+  }
+  // First fit, biggest first (by the first dimensions: cpu and memory come first in practice).
+  std::stable_sort(pods.begin(), pods.end(), [](const PodShape& a, const PodShape& b) { return a.request > b.request; });
+  std::vector<Vec> free(slots_.size());
+  for (size_t i = 0; i < slots_.size(); ++i) free[i] = slots_[i].free;
+  std::vector<size_t> cursor(shape_pods_.size(), 0);
+  std::vector<const ports::PodInfo*> rest;
+  std::vector<std::pair<std::string, const model::Pod*>> rest_shapes;
+  for (const PodShape& p : pods) {
+    size_t& i = cursor[p.shape];
+    for (; i < slots_.size(); ++i) {
+      if (excluded[i] || !slots_[i].usable || !Compatible(p.shape, i)) continue;
+      bool fits = true;
+      for (size_t d = 0; d < dims_.size(); ++d) fits = fits && p.request[d] <= free[i][d];
+      if (fits) break;
+    }
+    if (i == slots_.size()) {
+      rest.push_back(p.pod);
+      rest_shapes.emplace_back(shape_keys_[p.shape], &p.pod->pod);
+      continue;
+    }
+    for (size_t d = 0; d < dims_.size(); ++d) free[i][d] -= p.request[d];
+  }
+  Move move;
+  if (rest.empty()) {
+    move.feasible = true;
+    move.candidate_price = candidate_price;
+    move.pods = pods.size();
+    return move;
+  }
+  if (bound_ != nullptr && options_.require_cheaper) {
+    if (bound_->For(rest_shapes) >= candidate_price) {
+      move.candidate_price = candidate_price;
+      move.pods = pods.size();
+      move.reason = "new capacity for the pods that do not fit elsewhere would not be cheaper";
+      return move;
+    }
+  }
+  // The solver's verdict depends only on the pods left over, the price to
+  // beat and whether spot-to-spot applies: ask it once per such question.
+  std::string key;
+  if (cache_ != nullptr) {
+    std::vector<std::string> keys;
+    for (const auto& [shape, pod] : rest_shapes) keys.push_back(shape);
+    std::sort(keys.begin(), keys.end());
+    for (const auto& k : keys) key += k + "#";
+    key += std::to_string(candidate_price) + (all_spot ? "s" : "o");
+    if (const Move* known = cache_->Find(key)) {
+      move = *known;
+      move.pods = pods.size();
+      return move;
+    }
+  }
+  move = SolveRest(rest, excluded, all_spot, candidate_price, /*with_nodes=*/false);
+  if (cache_ != nullptr) cache_->Put(key, move);
+  move.pods = pods.size();
+  return move;
+}
+
+Move ConsolidationSimulator::SolveRest(const std::vector<const ports::PodInfo*>& pods,
+                                       const std::vector<bool>& excluded, bool all_spot, double candidate_price,
+                                       bool with_nodes) {
+  Move move;
+  move.candidate_price = candidate_price;
+  move.pods = pods.size();
+  EnsurePools();
+  solver_input_.pods.clear();
+  solver_input_.nodes.clear();
+  for (const ports::PodInfo* p : pods) solver_input_.pods.push_back(p->pod);
+  if (with_nodes) {
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (excluded[i] || !slots_[i].usable) continue;
+      scheduling::NodeInput in;
+      in.node = slots_[i].node->node;
+      for (const std::string& name : slots_[i].node->pods) {
+        if (const ports::PodInfo* bound = cluster_.GetPod(name)) in.pods.push_back(bound->pod);
+      }
+      solver_input_.nodes.push_back(std::move(in));
+    }
+  }
+  const scheduling::Plan plan = scheduling::Solve(solver_input_);
+  if (!plan.unschedulable.empty()) {
+    move.reason = "pod " + solver_input_.pods[plan.unschedulable.front().pod].meta.name + " has no other place: " +
+                  plan.unschedulable.front().reason;
+    return move;
+  }
+  if (plan.claims.size() > options_.max_replacements) {
+    move.reason = "needs " + std::to_string(plan.claims.size()) + " replacements";
+    return move;
+  }
+  move.feasible = PriceReplacements(plan, all_spot, candidate_price, move);
+  return move;
+}
+
+bool ConsolidationSimulator::PriceReplacements(const scheduling::Plan& plan, bool all_spot, double candidate_price,
+                                               Move& move) {
+  // Each replacement's cheapest worst-case price, then each keeps the types
+  // that leave the total strictly under the candidates' price.
+  struct Priced {
+    std::string capacity_type;
+    std::vector<std::pair<double, const catalog::InstanceType*>> types;  // worst price, type
+  };
+  std::vector<Priced> priced;
+  double cheapest_total = 0;
+  for (const scheduling::NewClaim& claim : plan.claims) {
+    Priced p;
+    p.capacity_type = LaunchCapacityType(claim);
+    if (p.capacity_type.empty()) {
+      move.reason = "no available offering for a replacement";
+      return false;
+    }
+    if (all_spot && p.capacity_type == "spot" && !options_.spot_to_spot) {
+      move.reason = "spot-to-spot consolidation is disabled";
+      return false;
+    }
+    for (const catalog::InstanceType* t : claim.instance_types) {
+      const double worst = WorstLaunchPrice(*t, p.capacity_type, claim.requirements);
+      if (worst >= 0) p.types.emplace_back(worst, t);
+    }
+    std::sort(p.types.begin(), p.types.end(),
+              [](const auto& a, const auto& b) { return a.first != b.first ? a.first < b.first : a.second->name < b.second->name; });
+    if (p.types.empty()) {
+      move.reason = "no priced type for a replacement";
+      return false;
+    }
+    cheapest_total += p.types.front().first;
+    priced.push_back(std::move(p));
+  }
+  if (options_.require_cheaper && cheapest_total >= candidate_price) {
+    move.reason = "replacements would not be cheaper";
+    return false;
+  }
+  for (size_t i = 0; i < plan.claims.size(); ++i) {
+    const scheduling::NewClaim& planned = plan.claims[i];
+    Priced& p = priced[i];
+    const double others = cheapest_total - p.types.front().first;
+    scheduling::NewClaim kept = planned;
+    kept.instance_types.clear();
+    for (const auto& [worst, type] : p.types) {
+      if (!options_.require_cheaper || worst + others < candidate_price) kept.instance_types.push_back(type);
+    }
+    // Replacements launch in the capacity type they were priced in.
+    kept.capacity_types = {p.capacity_type};
+    kept.requirements.Add(model::Requirement::In(std::string(label::kCapacityType), {p.capacity_type}));
+    const model::NodePool* pool = nullptr;
+    for (const auto& in : solver_input_.pools) {
+      if (in.pool.meta.name == planned.node_pool) pool = &in.pool;
+    }
+    Replacement r;
+    r.node_pool = planned.node_pool;
+    r.price = p.types.front().first;
+    r.claim = MakeNodeClaim(kept, *pool, "");
+    move.replacement_price += r.price;
+    move.replacements.push_back(std::move(r));
+  }
+  return true;
+}
+
+}  // namespace adze::controllers::disruption

@@ -1,0 +1,115 @@
+// ConsolidationSimulator: "if these nodes went away, where would their pods
+// go?" (spec §6.5, consolidation, common part). The candidates' reschedulable
+// pods are placed on the other initialised, schedulable nodes first; what
+// does not fit goes to the solver, which plans new NodeClaims from the
+// NodePools. A move is feasible when every pod has a place and the
+// replacements cost strictly less than the candidates (each replacement
+// keeps only the instance types whose worst launch price — the dearest
+// available compatible offering of the capacity type that would launch —
+// keeps the total under the candidates' price).
+//
+// Speed: pods without inter-pod constraints are placed first-fit-decreasing
+// over dense free-capacity vectors, with a per-pod-shape cursor (free
+// capacity only shrinks during a probe, so a node that could not take a
+// shape never can again). Compatibility of a shape with a node (taints,
+// nodeSelector, required node affinity) is cached. Pods with inter-pod
+// constraints send the whole probe through scheduling::Solve.
+// Thread-safety: none; one simulator per disruption pass.
+#pragma once
+
+#include <array>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "controllers/disruption/candidate.h"
+#include "controllers/disruption/move_cache.h"
+#include "controllers/disruption/replacement_bound.h"
+#include "ports/cloud_provider.h"
+#include "ports/cluster.h"
+#include "scheduling/solver.h"
+
+namespace adze::controllers::disruption {
+
+struct Replacement {
+  model::NodeClaim claim;  // without a name; the orchestrator names it
+  std::string node_pool;
+  double price = 0;        // worst launch price of its cheapest kept type
+};
+
+struct Move {
+  bool feasible = false;
+  std::string reason;      // why not, when infeasible
+  std::vector<Replacement> replacements;
+  double candidate_price = 0;    // $/h of the nodes removed
+  double replacement_price = 0;  // $/h of the replacements (worst launch prices)
+  size_t pods = 0;               // pods simulated
+  double Savings() const { return candidate_price - replacement_price; }
+};
+
+struct SimulatorOptions {
+  // adze: any number of cheaper replacements; Karpenter: at most one.
+  size_t max_replacements = SIZE_MAX;
+  // Karpenter's SpotToSpotConsolidation gate (default off): with it off, spot
+  // candidates may only be deleted, never replaced by spot.
+  bool spot_to_spot = false;
+  // Drift replaces without the price rule.
+  bool require_cheaper = true;
+};
+
+using SolveCache = MoveCache<Move>;
+
+class ConsolidationSimulator {
+ public:
+  // bound (optional, may outlive the simulator) prunes probes whose new
+  // capacity could never be cheaper than the candidates.
+  ConsolidationSimulator(const ports::Cluster& cluster, ports::CloudProvider& cloud,
+                         const std::vector<Candidate>& candidates, SimulatorOptions options,
+                         ReplacementBound* bound = nullptr, SolveCache* cache = nullptr);
+
+  // Moves the pods of the given candidates (indexes into the constructor's
+  // candidates) elsewhere.
+  Move Simulate(std::span<const size_t> candidate_indexes);
+
+ private:
+  static constexpr size_t kDims = 8;
+  using Vec = std::array<int64_t, kDims>;
+  struct Slot {
+    const ports::NodeInfo* node = nullptr;
+    Vec free{};
+    bool usable = false;  // initialised, Ready, schedulable, not being deleted
+  };
+  struct PodShape {
+    const ports::PodInfo* pod = nullptr;
+    size_t shape = 0;  // pods with equal requests and node constraints share it
+    Vec request{};
+  };
+
+  Vec ToVec(const model::ResourceList& list);
+  // Fetches the pools' instance types on first use.
+  void EnsurePools();
+  bool Compatible(size_t shape, size_t slot);
+  Move SolveRest(const std::vector<const ports::PodInfo*>& pods, const std::vector<bool>& excluded, bool all_spot,
+                 double candidate_price, bool with_nodes);
+  bool PriceReplacements(const scheduling::Plan& plan, bool all_spot, double candidate_price, Move& move);
+
+  const ports::Cluster& cluster_;
+  ports::CloudProvider& cloud_;
+  const std::vector<Candidate>& candidates_;
+  ReplacementBound* bound_ = nullptr;
+  SolveCache* cache_ = nullptr;
+  bool pools_loaded_ = false;
+  std::vector<std::string> shape_keys_;
+  SimulatorOptions options_;
+  std::vector<std::string> dims_;
+  bool too_many_dims_ = false;
+  std::vector<Slot> slots_;
+  std::vector<size_t> slot_of_candidate_;
+  std::vector<std::vector<PodShape>> pods_of_candidate_;
+  std::vector<const model::Pod*> shape_pods_;     // a representative per shape
+  std::vector<std::vector<int8_t>> compatible_;   // [shape][slot]: -1 unknown
+  scheduling::SolverInput solver_input_;          // pools fetched once
+};
+
+}  // namespace adze::controllers::disruption

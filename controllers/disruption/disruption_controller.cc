@@ -1,0 +1,341 @@
+#include "controllers/disruption/disruption_controller.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <numeric>
+
+#include "controllers/disruption/budget.h"
+#include "controllers/provisioner.h"
+
+namespace adze::controllers::disruption {
+
+std::string_view MethodName(Method m) {
+  switch (m) {
+    case Method::kEmptiness: return "emptiness";
+    case Method::kDrift: return "drift";
+    case Method::kMultiNodeConsolidation: return "multi-node-consolidation";
+    case Method::kSingleNodeConsolidation: return "single-node-consolidation";
+  }
+  return "?";
+}
+
+namespace {
+
+model::Taint Disrupted() {
+  model::Taint t;
+  t.key = std::string(kDisruptedTaintKey);
+  t.effect = model::TaintEffect::kNoSchedule;
+  return t;
+}
+
+bool UsesConsolidation(const Candidate& c) {
+  return c.consolidatable && c.pool->consolidation_policy == model::ConsolidationPolicy::kWhenEmptyOrUnderutilized;
+}
+
+}  // namespace
+
+DisruptionController::DisruptionController(ports::Cluster& cluster, ports::CloudProvider& cloud,
+                                           const ports::Clock& clock, DisruptionOptions options)
+    : cluster_(cluster), cloud_(cloud), clock_(clock), options_(options) {}
+
+std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionReason reason) const {
+  std::map<std::string, int32_t> total, disrupting;
+  for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
+    if (!claim->initialized_at) continue;
+    const ports::NodeInfo* node = cluster_.GetNode(claim->claim.node_name);
+    const bool deleting = claim->deletion_requested_at.has_value();
+    if (!deleting) ++total[claim->node_pool];
+    if (deleting || marked_.contains(claim->claim.meta.name) || node == nullptr || !node->node.ready) {
+      ++disrupting[claim->node_pool];
+    }
+  }
+  std::map<std::string, int32_t> allowed;
+  for (const model::NodePool& pool : cluster_.NodePools()) {
+    allowed[pool.meta.name] =
+        AllowedDisruptions(pool, reason, clock_.Now(), total[pool.meta.name], disrupting[pool.meta.name]);
+  }
+  return allowed;
+}
+
+std::optional<Command> DisruptionController::Emptiness(const std::vector<Candidate>& candidates) {
+  auto budgets = Budgets(model::DisruptionReason::kEmpty);
+  Command command;
+  command.method = Method::kEmptiness;
+  command.reason = model::DisruptionReason::kEmpty;
+  for (const Candidate& c : candidates) {
+    if (!c.empty() || !c.consolidatable) continue;
+    int32_t& left = budgets[c.pool->meta.name];
+    if (left <= 0) continue;
+    --left;
+    command.candidates.push_back(c.claim->claim.meta.name);
+    command.savings_per_hour += c.price;
+  }
+  if (command.candidates.empty()) return std::nullopt;
+  return command;
+}
+
+std::optional<Command> DisruptionController::Drift(std::vector<Candidate>& candidates) {
+  std::vector<size_t> drifted;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (candidates[i].drifted) drifted.push_back(i);
+  }
+  if (drifted.empty()) return std::nullopt;
+  // Empty before non-empty, then the oldest first (spec §6.4).
+  std::stable_sort(drifted.begin(), drifted.end(), [&](size_t a, size_t b) {
+    if (candidates[a].empty() != candidates[b].empty()) return candidates[a].empty();
+    return candidates[a].claim->created_at < candidates[b].claim->created_at;
+  });
+  auto budgets = Budgets(model::DisruptionReason::kDrifted);
+  SimulatorOptions sim_options;
+  sim_options.require_cheaper = false;
+  ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
+  for (size_t i : drifted) {
+    if (budgets[candidates[i].pool->meta.name] <= 0) continue;
+    const size_t one[] = {i};
+    Move move = simulator.Simulate(one);
+    if (!move.feasible) continue;
+    Command command;
+    command.method = Method::kDrift;
+    command.reason = model::DisruptionReason::kDrifted;
+    command.candidates = {candidates[i].claim->claim.meta.name};
+    command.replacements = std::move(move.replacements);
+    command.savings_per_hour = move.Savings();
+    return command;
+  }
+  return std::nullopt;
+}
+
+std::optional<Command> DisruptionController::MultiNode(const std::vector<Candidate>& candidates) {
+  auto budgets = Budgets(model::DisruptionReason::kUnderutilized);
+  std::vector<size_t> eligible;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!UsesConsolidation(candidates[i])) continue;
+    int32_t& left = budgets[candidates[i].pool->meta.name];
+    if (left <= 0) continue;
+    --left;
+    eligible.push_back(i);
+    if (options_.mode == Mode::kKarpenter && eligible.size() == options_.multi_node_cap) break;
+  }
+  if (eligible.size() < 2) return std::nullopt;
+  SimulatorOptions sim_options;
+  sim_options.spot_to_spot = options_.spot_to_spot;
+  if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
+  ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
+  // Binary search on the prefix length in [2, n]; keep the longest valid.
+  size_t lo = 2, hi = eligible.size();
+  std::optional<std::pair<size_t, Move>> best;
+  double modelled_seconds = 0;
+  while (lo <= hi) {
+    const size_t mid = (lo + hi) / 2;
+    Move move = simulator.Simulate(std::span<const size_t>(eligible.data(), mid));
+    modelled_seconds += 0.01 + static_cast<double>(move.pods) / options_.modelled_pods_per_second;
+    if (move.feasible && (move.replacements.empty() || move.Savings() > 0)) {
+      best.emplace(mid, std::move(move));
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+    if (options_.mode == Mode::kKarpenter &&
+        modelled_seconds * model::kSecond > static_cast<double>(options_.multi_node_timeout)) {
+      break;
+    }
+  }
+  if (!best) return std::nullopt;
+  Command command;
+  command.method = Method::kMultiNodeConsolidation;
+  command.reason = best->second.replacements.empty() && std::all_of(eligible.begin(), eligible.begin() + best->first,
+                                                                     [&](size_t i) { return candidates[i].empty(); })
+                       ? model::DisruptionReason::kEmpty
+                       : model::DisruptionReason::kUnderutilized;
+  for (size_t k = 0; k < best->first; ++k) command.candidates.push_back(candidates[eligible[k]].claim->claim.meta.name);
+  command.savings_per_hour = best->second.Savings();
+  command.replacements = std::move(best->second.replacements);
+  return command;
+}
+
+std::optional<Command> DisruptionController::SingleNode(const std::vector<Candidate>& candidates) {
+  auto budgets = Budgets(model::DisruptionReason::kUnderutilized);
+  SimulatorOptions sim_options;
+  sim_options.spot_to_spot = options_.spot_to_spot;
+  if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
+  ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
+  double modelled_seconds = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!UsesConsolidation(candidates[i]) || budgets[candidates[i].pool->meta.name] <= 0) continue;
+    const size_t one[] = {i};
+    Move move = simulator.Simulate(one);
+    modelled_seconds += 0.01 + static_cast<double>(move.pods) / options_.modelled_pods_per_second;
+    if (move.feasible && (move.replacements.empty() || move.Savings() > 0)) {
+      Command command;
+      command.method = Method::kSingleNodeConsolidation;
+      command.reason = candidates[i].empty() ? model::DisruptionReason::kEmpty : model::DisruptionReason::kUnderutilized;
+      command.candidates = {candidates[i].claim->claim.meta.name};
+      command.savings_per_hour = move.Savings();
+      command.replacements = std::move(move.replacements);
+      return command;
+    }
+    if (options_.mode == Mode::kKarpenter &&
+        modelled_seconds * model::kSecond > static_cast<double>(options_.single_node_timeout)) {
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Command> DisruptionController::Decide(std::vector<Candidate>& candidates, DisruptionResult& result) {
+  (void)result;
+  if (auto c = Emptiness(candidates)) return c;
+  if (auto c = Drift(candidates)) return c;
+  if (!options_.consolidation) return std::nullopt;
+  // Pods still waiting for capacity: the cluster is not settled; moving pods
+  // now would compete with provisioning for the same room.
+  for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+    if (IsProvisionable(*pod) && pod->nominated_node_claim.empty()) return std::nullopt;
+  }
+  SortForConsolidation(candidates);
+  if (auto c = MultiNode(candidates)) return c;
+  return SingleNode(candidates);
+}
+
+bool DisruptionController::Validate(Command& command, std::string& why) {
+  std::vector<Candidate> fresh = BuildCandidates(cluster_, cloud_, clock_.Now());
+  std::vector<size_t> indexes;
+  for (const std::string& name : command.candidates) {
+    auto it = std::find_if(fresh.begin(), fresh.end(),
+                           [&](const Candidate& c) { return c.claim->claim.meta.name == name; });
+    if (it == fresh.end()) {
+      why = name + " is no longer a candidate";
+      return false;
+    }
+    if (command.method == Method::kEmptiness && !it->empty()) {
+      why = name + " is no longer empty";
+      return false;
+    }
+    indexes.push_back(static_cast<size_t>(it - fresh.begin()));
+  }
+  if (command.method == Method::kEmptiness) return true;
+  SimulatorOptions sim_options;
+  sim_options.spot_to_spot = options_.spot_to_spot;
+  sim_options.max_replacements = command.replacements.size();
+  ConsolidationSimulator simulator(cluster_, cloud_, fresh, sim_options, &bound_, &solve_cache_);
+  Move move = simulator.Simulate(indexes);
+  if (!move.feasible) {
+    why = "no longer valid: " + move.reason;
+    return false;
+  }
+  command.replacements = std::move(move.replacements);
+  command.savings_per_hour = move.Savings();
+  return true;
+}
+
+void DisruptionController::Start(Command command, DisruptionResult& result) {
+  command.started_at = clock_.Now();
+  for (const std::string& name : command.candidates) {
+    marked_.insert(name);
+    if (const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name)) {
+      cluster_.TaintNode(claim->claim.node_name, Disrupted());
+    }
+  }
+  // Replacements first; the candidates go only once they are initialised.
+  for (Replacement& r : command.replacements) {
+    char name[96];
+    std::snprintf(name, sizeof name, "%s-r%05llu", r.node_pool.c_str(),
+                  static_cast<unsigned long long>(++replacements_created_));
+    r.claim.meta.name = name;
+    command.replacement_claims.push_back(cluster_.CreateNodeClaim(r.claim, r.node_pool));
+  }
+  if (command.replacement_claims.empty()) {
+    for (const std::string& name : command.candidates) {
+      cluster_.RequestNodeClaimDeletion(name, std::string(model::DisruptionReasonName(command.reason)));
+      marked_.erase(name);
+    }
+    result.executed.push_back(std::move(command));
+    return;
+  }
+  orchestrating_.push_back(std::move(command));
+}
+
+void DisruptionController::Release(const Command& command) {
+  for (const std::string& name : command.candidates) {
+    marked_.erase(name);
+    if (const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name)) {
+      cluster_.RemoveTaint(claim->claim.node_name, std::string(kDisruptedTaintKey));
+    }
+  }
+}
+
+void DisruptionController::Progress(DisruptionResult& result) {
+  std::vector<Command> still;
+  for (Command& command : orchestrating_) {
+    bool ready = true, gone = false;
+    for (const std::string& name : command.replacement_claims) {
+      const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name);
+      if (claim == nullptr || claim->deletion_requested_at) {
+        gone = true;
+      } else if (!claim->initialized_at) {
+        ready = false;
+      }
+    }
+    if (gone || clock_.Now() - command.started_at > options_.orchestration_timeout) {
+      Release(command);
+      result.abandoned.emplace_back(std::move(command), gone ? "a replacement vanished" : "replacements timed out");
+      continue;
+    }
+    if (!ready) {
+      still.push_back(std::move(command));
+      continue;
+    }
+    for (const std::string& name : command.candidates) {
+      cluster_.RequestNodeClaimDeletion(name, std::string(model::DisruptionReasonName(command.reason)));
+      marked_.erase(name);
+    }
+    result.executed.push_back(std::move(command));
+  }
+  orchestrating_ = std::move(still);
+}
+
+DisruptionResult DisruptionController::Reconcile() {
+  const auto started = std::chrono::steady_clock::now();
+  DisruptionResult result;
+  std::string fingerprint;
+  for (const model::NodePool& pool : cluster_.NodePools()) fingerprint += NodePoolHash(pool) + ",";
+  solve_cache_.Begin(clock_.Now(), fingerprint);
+  Progress(result);
+  std::vector<Command> waiting;
+  for (Command& command : validating_) {
+    if (clock_.Now() - command.decided_at < options_.validation_delay) {
+      waiting.push_back(std::move(command));
+      continue;
+    }
+    std::string why;
+    Release(command);  // validation sees the candidates as they are
+    if (Validate(command, why)) {
+      Start(std::move(command), result);
+    } else {
+      result.abandoned.emplace_back(std::move(command), why);
+    }
+  }
+  validating_ = std::move(waiting);
+  if (validating_.empty()) {
+    std::vector<Candidate> candidates = BuildCandidates(cluster_, cloud_, clock_.Now());
+    std::erase_if(candidates, [&](const Candidate& c) { return marked_.contains(c.claim->claim.meta.name); });
+    result.candidates = candidates.size();
+    if (std::optional<Command> command = Decide(candidates, result)) {
+      command->decided_at = clock_.Now();
+      result.decided.push_back(*command);
+      if (command->method == Method::kDrift) {
+        Start(std::move(*command), result);  // drift is not validated (spec §6.5)
+      } else {
+        for (const std::string& name : command->candidates) marked_.insert(name);
+        validating_.push_back(std::move(*command));
+      }
+    }
+  }
+  result.decision_wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace adze::controllers::disruption

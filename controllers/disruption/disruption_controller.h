@@ -1,0 +1,104 @@
+// DisruptionController: Karpenter's disruption loop (spec §6) — emptiness,
+// drift, multi-node and single-node consolidation, in that order, the first
+// method that finds something wins the pass — with budgets, validation and
+// an orchestration queue that brings replacements up before any drain.
+//
+// adze mode (default) goes beyond Karpenter where its users suffer:
+// consolidation weighs the whole cluster (no 100-candidate cap, no timeout),
+// and one node may be replaced by several cheaper ones. Karpenter mode keeps
+// its reference limits: multi-node over at most 100 candidates and one
+// replacement; the 1 min / 3 min wall-clock timeouts are modelled
+// deterministically as simulation work at 100 pods/s (the rate below which
+// Karpenter's own scheduling benchmark fails, spec §9.1) plus 10 ms a probe.
+//
+// Not voluntary, so outside this loop: expiration, interruption, and the
+// lifecycle timeouts.
+// Thread-safety: none; the controller loop calls it from one thread.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "controllers/disruption/candidate.h"
+#include "controllers/disruption/consolidation_simulator.h"
+#include "ports/clock.h"
+#include "ports/cloud_provider.h"
+#include "ports/cluster.h"
+
+namespace adze::controllers::disruption {
+
+enum class Mode { kAdze, kKarpenter };
+
+struct DisruptionOptions {
+  Mode mode = Mode::kAdze;
+  bool consolidation = true;  // false: emptiness and drift only
+  model::Duration validation_delay = 15 * model::kSecond;       // spec §6.6
+  model::Duration orchestration_timeout = 10 * model::kMinute;  // clamp(80 ms × commands, 10 min, 1 h)
+  bool spot_to_spot = false;  // Karpenter's SpotToSpotConsolidation gate
+  // Karpenter mode only.
+  size_t multi_node_cap = 100;
+  model::Duration multi_node_timeout = model::kMinute;
+  model::Duration single_node_timeout = 3 * model::kMinute;
+  double modelled_pods_per_second = 100;
+};
+
+enum class Method { kEmptiness, kDrift, kMultiNodeConsolidation, kSingleNodeConsolidation };
+std::string_view MethodName(Method m);
+
+struct Command {
+  Method method = Method::kEmptiness;
+  model::DisruptionReason reason = model::DisruptionReason::kEmpty;
+  std::vector<std::string> candidates;  // NodeClaim names
+  std::vector<Replacement> replacements;
+  double savings_per_hour = 0;          // candidates' price − replacements' price
+  model::Duration decided_at = 0;
+  // Orchestration.
+  std::vector<std::string> replacement_claims;
+  model::Duration started_at = 0;
+};
+
+struct DisruptionResult {
+  std::vector<Command> decided;    // new commands (waiting for validation, or started)
+  std::vector<Command> executed;   // candidates handed to termination
+  std::vector<std::pair<Command, std::string>> abandoned;  // and why
+  double decision_wall_seconds = 0;
+  size_t candidates = 0;
+};
+
+class DisruptionController {
+ public:
+  DisruptionController(ports::Cluster& cluster, ports::CloudProvider& cloud, const ports::Clock& clock,
+                       DisruptionOptions options);
+
+  DisruptionResult Reconcile();
+  // Commands validating or orchestrating.
+  size_t in_flight() const { return validating_.size() + orchestrating_.size(); }
+
+ private:
+  std::optional<Command> Decide(std::vector<Candidate>& candidates, DisruptionResult& result);
+  std::optional<Command> Emptiness(const std::vector<Candidate>& candidates);
+  std::optional<Command> Drift(std::vector<Candidate>& candidates);
+  std::optional<Command> MultiNode(const std::vector<Candidate>& candidates);
+  std::optional<Command> SingleNode(const std::vector<Candidate>& candidates);
+  // Allowed disruptions left per pool for the reason.
+  std::map<std::string, int32_t> Budgets(model::DisruptionReason reason) const;
+  bool Validate(Command& command, std::string& why);
+  void Start(Command command, DisruptionResult& result);
+  void Progress(DisruptionResult& result);
+  void Release(const Command& command);
+
+  ports::Cluster& cluster_;
+  ports::CloudProvider& cloud_;
+  const ports::Clock& clock_;
+  DisruptionOptions options_;
+  std::vector<Command> validating_;
+  std::vector<Command> orchestrating_;
+  std::set<std::string> marked_;  // claims in a command
+  ReplacementBound bound_;        // cached across passes
+  SolveCache solve_cache_;
+  uint64_t replacements_created_ = 0;
+};
+
+}  // namespace adze::controllers::disruption

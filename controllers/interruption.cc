@@ -1,0 +1,45 @@
+#include "controllers/interruption.h"
+
+#include <map>
+
+namespace adze::controllers {
+
+using Kind = ports::InterruptionMessage::Kind;
+
+InterruptionResult Interruption::Reconcile() {
+  InterruptionResult result;
+  std::vector<ports::InterruptionMessage> messages = queue_.Receive();
+  if (messages.empty()) return result;
+  // Instance id → claim: provider ids read aws:///<zone>/<instance-id>.
+  std::map<std::string, const ports::NodeClaimInfo*> claim_of_instance;
+  for (const ports::NodeClaimInfo* c : cluster_.NodeClaims()) {
+    const std::string& id = c->claim.provider_id;
+    if (auto slash = id.rfind('/'); slash != std::string::npos) claim_of_instance[id.substr(slash + 1)] = c;
+  }
+  for (const ports::InterruptionMessage& m : messages) {
+    if (m.kind == Kind::kRebalanceRecommendation) {
+      ++result.rebalance_recommendations;
+      continue;
+    }
+    auto it = claim_of_instance.find(m.instance_id);
+    if (it == claim_of_instance.end()) continue;  // unknown instance: nothing to do
+    const ports::NodeClaimInfo& claim = *it->second;
+    std::string reason = "instance_terminated";
+    if (m.kind == Kind::kSpotInterrupted) {
+      ++result.spot_warnings;
+      cloud_.MarkUnavailable({claim.capacity_type, claim.instance_type, claim.zone});
+      reason = "interrupted";
+    } else if (m.kind == Kind::kScheduledChange) {
+      reason = "scheduled_change";
+    } else if (m.kind == Kind::kInstanceStopped) {
+      reason = "instance_stopped";
+    }
+    if (!claim.deletion_requested_at) {
+      result.deletion_requested.emplace_back(claim.claim.meta.name, reason);
+      cluster_.RequestNodeClaimDeletion(claim.claim.meta.name, reason);
+    }
+  }
+  return result;
+}
+
+}  // namespace adze::controllers

@@ -1,0 +1,128 @@
+#include "controllers/nodeclaim_lifecycle.h"
+
+#include "model/labels.h"
+
+namespace adze::controllers {
+
+namespace label = model::label;
+
+bool IsExtendedResource(std::string_view name) {
+  return name != model::resource::kCpu && name != model::resource::kMemory && name != model::resource::kPods &&
+         name != model::resource::kEphemeralStorage;
+}
+
+bool ExtendedResourcesRegistered(const model::ResourceList& requests, const model::ResourceList& allocatable) {
+  for (const auto& [name, q] : requests) {
+    if (!IsExtendedResource(name)) continue;
+    if (q.milli() > 0 && allocatable.Get(name).milli() <= 0) return false;
+  }
+  return true;
+}
+
+void NodeClaimLifecycle::Launch(const ports::NodeClaimInfo& info, LifecycleResult& result) {
+  const std::string& name = info.claim.meta.name;
+  Result<ports::Instance> instance = cloud_.Create(info.claim);
+  if (!instance.ok()) {
+    if (instance.error().code == ErrorCode::kInsufficientCapacity) {
+      result.deleted_insufficient_capacity.push_back(name);
+      cluster_.RemoveNodeClaim(name);
+    } else if (clock_.Now() - info.created_at >= options_.launch_timeout) {
+      result.deletion_requested.emplace_back(name, "launch_timeout");
+      cluster_.RemoveNodeClaim(name);
+    }
+    return;
+  }
+  ports::NodeClaimInfo updated = info;
+  updated.launched_at = clock_.Now();
+  updated.instance_type = instance->instance_type;
+  updated.zone = instance->zone;
+  updated.capacity_type = instance->capacity_type;
+  updated.price_per_hour = instance->price_per_hour;
+  updated.claim.launched = true;
+  updated.claim.provider_id = instance->provider_id;
+  updated.claim.image_id = instance->image_id;
+  // Labels: the launched type's single-valued labels; the pool's own labels win.
+  if (const catalog::InstanceType* t = FindType(info.node_pool, instance->instance_type)) {
+    updated.claim.capacity = t->capacity;
+    updated.claim.allocatable = t->Allocatable();
+    for (const auto& [key, value] : t->requirements.SingleValuedLabels()) updated.claim.meta.labels.emplace(key, value);
+  }
+  updated.claim.meta.labels[std::string(label::kInstanceType)] = instance->instance_type;
+  updated.claim.meta.labels[std::string(label::kZone)] = instance->zone;
+  updated.claim.meta.labels[std::string(label::kCapacityType)] = instance->capacity_type;
+  cluster_.UpdateNodeClaim(updated);
+  result.launched.push_back(name);
+}
+
+const catalog::InstanceType* NodeClaimLifecycle::FindType(const std::string& pool_name, const std::string& type) {
+  auto it = types_by_pool_.find(pool_name);
+  if (it == types_by_pool_.end()) {
+    std::vector<catalog::InstanceType> types;
+    for (const model::NodePool& pool : cluster_.NodePools()) {
+      if (pool.meta.name != pool_name) continue;
+      if (auto r = cloud_.GetInstanceTypes(pool); r.ok()) types = std::move(r).value();
+    }
+    it = types_by_pool_.emplace(pool_name, std::move(types)).first;
+  }
+  for (const catalog::InstanceType& t : it->second) {
+    if (t.name == type) return &t;
+  }
+  return nullptr;
+}
+
+LifecycleResult NodeClaimLifecycle::Reconcile() {
+  LifecycleResult result;
+  types_by_pool_.clear();  // capacity and labels only: availability does not matter here
+  const model::Duration now = clock_.Now();
+  // Only claims still on their way up need work; copy just those (launching
+  // and updating change the cluster under the iteration).
+  std::vector<ports::NodeClaimInfo> claims;
+  for (const ports::NodeClaimInfo* c : cluster_.NodeClaims()) {
+    if (!c->deletion_requested_at && !c->initialized_at) claims.push_back(*c);
+  }
+  for (const ports::NodeClaimInfo& claim : claims) {
+    const std::string& name = claim.claim.meta.name;
+    if (!claim.launched_at) {
+      Launch(claim, result);
+      continue;
+    }
+    if (!claim.registered_at) {
+      if (now - *claim.launched_at >= options_.registration_timeout) {
+        result.deletion_requested.emplace_back(name, "registration_timeout");
+        cluster_.RequestNodeClaimDeletion(name, "registration_timeout");
+      }
+      continue;
+    }
+    const ports::NodeInfo* node = cluster_.GetNode(claim.claim.node_name);
+    if (node == nullptr) continue;
+    const bool extended = ExtendedResourcesRegistered(claim.claim.requests, node->node.allocatable);
+    if (node->node.ready && extended) {
+      ports::NodeClaimInfo updated = claim;
+      updated.claim.initialized = true;
+      updated.initialized_at = now;
+      cluster_.UpdateNodeClaim(updated);
+      result.initialized.push_back(name);
+    } else if (!extended && now - *claim.registered_at >= options_.gpu_initialization_timeout) {
+      result.deletion_requested.emplace_back(name, "gpu_initialization_timeout");
+      cluster_.RequestNodeClaimDeletion(name, "gpu_initialization_timeout");
+    }
+  }
+  return result;
+}
+
+LifecycleResult NodeClaimLifecycle::CollectGarbage() {
+  LifecycleResult result;
+  std::vector<std::string> gone;
+  for (const ports::NodeClaimInfo* c : cluster_.NodeClaims()) {
+    if (!c->launched_at || c->deletion_requested_at) continue;
+    auto instance = cloud_.Get(c->claim.provider_id);
+    if (!instance || instance->terminated) gone.push_back(c->claim.meta.name);
+  }
+  for (const std::string& name : gone) {
+    result.garbage_collected.push_back(name);
+    cluster_.RemoveNodeClaim(name);
+  }
+  return result;
+}
+
+}  // namespace adze::controllers

@@ -1,0 +1,148 @@
+#include "controllers/provisioner.h"
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+
+#include "controllers/claim_factory.h"
+#include "controllers/daemon_overhead.h"
+#include "controllers/nodeclaim_lifecycle.h"
+#include "model/labels.h"
+
+namespace adze::controllers {
+
+namespace label = model::label;
+
+bool IsProvisionable(const ports::PodInfo& pod) {
+  return pod.phase == ports::PodPhase::kPending && pod.unschedulable && pod.pod.node_name.empty() &&
+         !pod.pod.OwnedByDaemonSet() && !pod.deleting;
+}
+
+Provisioner::Provisioner(ports::Cluster& cluster, ports::CloudProvider& cloud, const ports::Clock& clock,
+                         ProvisionerOptions options)
+    : cluster_(cluster),
+      cloud_(cloud),
+      clock_(clock),
+      options_(options),
+      batcher_(options.batch_idle, options.batch_max) {}
+
+scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_claim_of_input,
+                                              std::vector<std::string>& pod_names) {
+  scheduling::SolverInput input;
+  // Nodes first (spec §2.2): registered nodes with their free capacity, then
+  // in-flight claims as the nodes they will become. Bound pods are folded
+  // into the free capacity, which is all the placement of pods without
+  // inter-pod constraints needs.
+  // Pending pods first (listed after the nodes, as Karpenter does, but needed
+  // to skip nodes that cannot take any of them: those change nothing).
+  std::vector<const ports::PodInfo*> pending;
+  for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+    if (IsProvisionable(*pod)) pending.push_back(pod);
+  }
+  std::vector<model::ResourceList> requests;
+  for (const ports::PodInfo* pod : pending) requests.push_back(pod->pod.EffectiveRequests());
+  auto fits_any = [&](const model::ResourceList& free) {
+    for (const auto& r : requests) {
+      if (model::ResourceList::Fits(r, free)) return true;
+    }
+    return false;
+  };
+  std::map<std::string, size_t> node_index;
+  for (const ports::NodeInfo* node : cluster_.Nodes()) {
+    const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(node->node_claim);
+    if (claim == nullptr || claim->deletion_requested_at || node->node.unschedulable) continue;
+    node_index[node->node_claim] = input.nodes.size();
+    model::ResourceList free = node->node.allocatable;
+    free.Subtract(node->requested);
+    // Until the device plugin registers, count on the claim's GPUs.
+    for (const auto& [name, q] : claim->claim.allocatable) {
+      if (IsExtendedResource(name) && free.Get(name).IsZero() && !q.IsZero() && !node->initialized) {
+        free.Set(name, q - node->requested.Get(name));
+      }
+    }
+    if (!fits_any(free)) continue;
+    scheduling::NodeInput in;
+    in.node = node->node;
+    in.node.allocatable = std::move(free);
+    node_claim_of_input.push_back(node->node_claim);
+    input.nodes.push_back(std::move(in));
+  }
+  for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
+    if (claim->deletion_requested_at || !claim->launched_at || node_index.contains(claim->claim.meta.name)) continue;
+    scheduling::NodeInput in;
+    in.node.meta.name = claim->claim.meta.name;
+    in.node.meta.labels = claim->claim.meta.labels;
+    in.node.taints = claim->claim.taints;
+    in.node.allocatable = claim->claim.allocatable;
+    in.node.capacity = claim->claim.capacity;
+    for (const model::NodePool& pool : cluster_.NodePools()) {
+      if (pool.meta.name == claim->node_pool) {
+        in.node.allocatable.Subtract(DaemonOverhead(cluster_.DaemonSets(), pool, claim->claim.meta.labels));
+      }
+    }
+    if (!fits_any(in.node.allocatable)) continue;
+    node_claim_of_input.push_back(claim->claim.meta.name);
+    input.nodes.push_back(std::move(in));
+  }
+  for (const ports::PodInfo* pod : pending) {
+    pod_names.push_back(pod->pod.meta.name);
+    input.pods.push_back(pod->pod);
+  }
+  // Pools: weight order is the solver's job; usage is what their claims hold.
+  std::map<std::string, model::ResourceList> usage;
+  for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
+    usage[claim->node_pool].Add(claim->claim.capacity);
+  }
+  for (const model::NodePool& pool : cluster_.NodePools()) {
+    auto types = cloud_.GetInstanceTypes(pool);
+    if (!types.ok()) continue;  // NodeClass not ready: the pool cannot launch
+    scheduling::PoolInput p;
+    p.pool = pool;
+    p.instance_types = std::move(types).value();
+    p.usage = usage[pool.meta.name];
+    input.pools.push_back(std::move(p));
+  }
+  input.daemon_sets = cluster_.DaemonSets();
+  return input;
+}
+
+ProvisioningResult Provisioner::Provision() {
+  batcher_.Reset();
+  ProvisioningResult result;
+  std::vector<std::string> node_claims, pod_names;
+  scheduling::SolverInput input = Snapshot(node_claims, pod_names);
+  result.pods = input.pods.size();
+  if (input.pods.empty()) return result;
+
+  const auto started = std::chrono::steady_clock::now();
+  const scheduling::Plan plan = scheduling::Solve(input, options_.solver);
+  result.solve_wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  std::map<std::string, size_t> input_index_of_node;
+  for (size_t i = 0; i < input.nodes.size(); ++i) input_index_of_node[input.nodes[i].node.meta.name] = i;
+  for (const scheduling::ExistingPlacement& placed : plan.placed) {
+    cluster_.NominatePod(pod_names[placed.pod], node_claims[input_index_of_node.at(placed.node)]);
+    ++result.nominated_existing;
+  }
+  for (const scheduling::NewClaim& planned : plan.claims) {
+    const model::NodePool* pool = nullptr;
+    for (const auto& p : input.pools) {
+      if (p.pool.meta.name == planned.node_pool) pool = &p.pool;
+    }
+    if (pool == nullptr || planned.instance_types.empty()) continue;
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "-%05llu", static_cast<unsigned long long>(++claims_created_));
+    const std::string name =
+        cluster_.CreateNodeClaim(MakeNodeClaim(planned, *pool, pool->meta.name + suffix), pool->meta.name);
+    for (size_t pod : planned.pods) cluster_.NominatePod(pod_names[pod], name);
+    result.created_claims.push_back(name);
+    result.cost_per_hour += planned.price_per_hour;
+  }
+  result.unschedulable = plan.unschedulable.size();
+  for (const scheduling::Unschedulable& u : plan.unschedulable) {
+    result.unschedulable_reasons.push_back(pod_names[u.pod] + ": " + u.reason);
+  }
+  return result;
+}
+
+}  // namespace adze::controllers

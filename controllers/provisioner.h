@@ -1,0 +1,67 @@
+// Provisioner: Karpenter's provisioning loop (spec §2). Pods the
+// kube-scheduler could not place trigger a batch; when the batch closes, the
+// provisioner snapshots nodes and in-flight NodeClaims (before listing pending
+// pods, so concurrent binds under- rather than over-provision), solves, creates
+// the new NodeClaims and nominates each pod to where it will go.
+// Thread-safety: none; the controller loop calls it from one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "controllers/batcher.h"
+#include "ports/clock.h"
+#include "ports/cloud_provider.h"
+#include "ports/cluster.h"
+#include "scheduling/solver.h"
+
+namespace adze::controllers {
+
+struct ProvisionerOptions {
+  model::Duration batch_idle = model::kSecond;
+  model::Duration batch_max = 10 * model::kSecond;
+  scheduling::SolverOptions solver;
+};
+
+struct ProvisioningResult {
+  size_t pods = 0;                 // provisionable pods considered
+  size_t nominated_existing = 0;   // onto nodes or in-flight claims
+  std::vector<std::string> created_claims;
+  size_t unschedulable = 0;
+  // "<pod>: <reason>" for each pod the solver could place nowhere.
+  std::vector<std::string> unschedulable_reasons;
+  double cost_per_hour = 0;        // of the new claims
+  double solve_wall_seconds = 0;   // the controller's own decision time
+};
+
+class Provisioner {
+ public:
+  Provisioner(ports::Cluster& cluster, ports::CloudProvider& cloud, const ports::Clock& clock,
+              ProvisionerOptions options);
+
+  // A provisionable pod (or a deleting node) was seen.
+  void Trigger(std::string_view uid) { batcher_.Trigger(clock_.Now(), uid); }
+  std::optional<model::Duration> NextBatchAt() const { return batcher_.ClosesAt(); }
+
+  // Runs one provisioning pass now and closes the batch.
+  ProvisioningResult Provision();
+
+ private:
+  scheduling::SolverInput Snapshot(std::vector<std::string>& node_claim_of_input,
+                                   std::vector<std::string>& pod_names);
+
+  ports::Cluster& cluster_;
+  ports::CloudProvider& cloud_;
+  const ports::Clock& clock_;
+  ProvisionerOptions options_;
+  Batcher batcher_;
+  uint64_t claims_created_ = 0;
+};
+
+// Pods a provisioning pass considers (spec §2.1): pending, marked
+// unschedulable by the kube-scheduler, not owned by a DaemonSet.
+bool IsProvisionable(const ports::PodInfo& pod);
+
+}  // namespace adze::controllers

@@ -1,0 +1,41 @@
+// KubeScheduler: the simulated kube-scheduler. Binds pending pods to Ready
+// nodes, higher priority first (then oldest), preferring the node the
+// provisioner nominated, else the most allocated node that fits (a
+// bin-packing scoring profile, assumed: it keeps nodes emptiable). Pods
+// without inter-pod constraints take a fast path (taints, node selector and
+// required node affinity, resources); pods with pod (anti-)affinity,
+// DoNotSchedule topology spread or host ports are placed by the solver's
+// own predicates (scheduling::Solve with no NodePools). Pods that fit nowhere
+// are marked Unschedulable, which makes them provisionable.
+// Thread-safety: none.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/kubelet.h"
+#include "sim/simulated_cluster.h"
+
+namespace adze::sim {
+
+class KubeScheduler {
+ public:
+  struct PassResult {
+    size_t bound = 0;
+    std::vector<std::string> unschedulable;  // pending after this pass
+  };
+
+  KubeScheduler(SimulatedCluster& cluster, Kubelet& kubelet) : cluster_(cluster), kubelet_(kubelet) {}
+
+  PassResult Pass();
+
+ private:
+  void Bind(const std::string& pod, const std::string& node);
+
+  SimulatedCluster& cluster_;
+  Kubelet& kubelet_;
+  // Pods found unschedulable are tried again only once room may have appeared.
+  uint64_t seen_capacity_generation_ = ~uint64_t{0};
+};
+
+}  // namespace adze::sim

@@ -1,0 +1,55 @@
+// Simulation: one run of a scenario. Builds the simulated world (EC2, the
+// cluster, kubelets, the kube-scheduler, the workloads), runs the real
+// controllers on it through the ports (provisioner, NodeClaim lifecycle,
+// termination, interruption), and measures the run.
+//
+// Same scenario and seed ⇒ the same summary (except its wall-clock fields),
+// time series and event log, byte for byte.
+// Thread-safety: a Simulation runs on one thread; separate runs may run
+// concurrently.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.h"
+#include "model/result.h"
+#include "sim/run_summary.h"
+#include "sim/scenario.h"
+
+namespace adze::sim {
+
+struct Progress {
+  model::Duration now = 0;
+  model::Duration end = 0;
+  uint64_t events = 0;
+  double wall_seconds = 0;
+};
+
+struct SimulationOptions {
+  bool record_events = false;  // fill RunResult::events (JSON lines)
+  // Called about once per simulated hour.
+  std::function<void(const Progress&)> on_progress;
+  // Packer for the provisioner's solver ("adze" or "karpenter").
+  bool karpenter_packer = false;
+  // Disruption: adze's (whole-cluster consolidation, several replacements),
+  // Karpenter's reference limits, or none (emptiness, drift and consolidation
+  // all off). The scenario's controllers.consolidation=false keeps emptiness
+  // and drift but turns consolidation off.
+  enum class Disruption { kAdze, kKarpenter, kOff };
+  Disruption disruption = Disruption::kAdze;
+};
+
+struct RunResult {
+  RunSummary summary;
+  std::vector<TimeseriesRow> timeseries;  // one row per simulated minute
+  std::vector<std::string> events;        // JSON objects, one per line
+};
+
+// Runs the scenario to its end. Errors: the scenario cannot be set up (an
+// unreadable trace, a NodePool whose EC2NodeClass is missing).
+Result<RunResult> RunSimulation(const Scenario& scenario, const catalog::Catalog& catalog,
+                                const SimulationOptions& options = {});
+
+}  // namespace adze::sim

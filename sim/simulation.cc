@@ -18,6 +18,7 @@
 #include "sim/ec2/simulated_ec2.h"
 #include "sim/embedded_trace.h"
 #include "sim/event_queue.h"
+#include "sim/invariant_monitor.h"
 #include "sim/kube_scheduler.h"
 #include "sim/kubelet.h"
 #include "sim/simulated_cluster.h"
@@ -80,8 +81,10 @@ class World {
         termination_(cluster_, ec2_, events_),
         interruption_(cluster_, ec2_, ec2_),
         expiration_(cluster_, events_),
-        disruption_(cluster_, ec2_, events_, DisruptionOptionsOf(scenario, options)) {
+        disruption_(cluster_, ec2_, events_, DisruptionOptionsOf(scenario, options)),
+        monitor_(cluster_, ec2_) {
     cluster_.SetPodEndListener([this](const ports::PodInfo& pod, PodEndReason reason) {
+      if (options_.check_invariants) monitor_.OnPodEnd(pod, reason, events_.Now());
       if (reason == PodEndReason::kEvicted || reason == PodEndReason::kNodeLost) {
         Record({{"type", reason == PodEndReason::kEvicted ? "pod_evicted" : "pod_lost"},
                 {"pod", pod.pod.meta.name},
@@ -104,6 +107,7 @@ class World {
     }
     events_.RunUntil(scenario_.duration);
     workloads_.Finish();
+    result_.violations = monitor_.violations();
     Summarize(std::chrono::duration<double>(Clock::now() - wall_start).count());
     return std::move(result_);
   }
@@ -139,6 +143,7 @@ class World {
     if (events_.Now() % (2 * kMinute) == 0) Apply(lifecycle_.CollectGarbage());
     if (events_.Now() % (10 * kSecond) == 0) RunDisruption();
     if (deletions_pending_) RunTermination();
+    if (options_.check_invariants) monitor_.Check(events_.Now());
     if (cluster_.generation() != scheduled_generation_) {
       const KubeScheduler::PassResult pass = scheduler_.Pass();
       scheduled_generation_ = cluster_.generation();
@@ -266,6 +271,7 @@ class World {
       Record({{"type", "disruption_abandoned"}, {"candidates", c.candidates}, {"why", why}});
     }
     for (const auto& c : r.executed) {
+      if (options_.check_invariants) monitor_.OnExecuted(c, events_.Now());
       ++disruption_commands_;
       disruptions_by_reason_[std::string(model::DisruptionReasonName(c.reason))] +=
           static_cast<int64_t>(c.candidates.size());
@@ -383,6 +389,7 @@ class World {
   controllers::Interruption interruption_;
   controllers::Expiration expiration_;
   controllers::disruption::DisruptionController disruption_;
+  InvariantMonitor monitor_;
 
   RunResult result_;
   uint64_t reconciled_generation_ = ~uint64_t{0};

@@ -39,12 +39,16 @@ struct SimulationOptions {
   // and drift but turns consolidation off.
   enum class Disruption { kAdze, kKarpenter, kOff };
   Disruption disruption = Disruption::kAdze;
+  // Check the disruption invariants (sim/invariant_monitor.h) every tick;
+  // violations go to RunResult::violations.
+  bool check_invariants = false;
 };
 
 struct RunResult {
   RunSummary summary;
   std::vector<TimeseriesRow> timeseries;  // one row per simulated minute
   std::vector<std::string> events;        // JSON objects, one per line
+  std::vector<std::string> violations;    // with check_invariants
 };
 
 // Runs the scenario to its end. Errors: the scenario cannot be set up (an

@@ -84,6 +84,8 @@ RunResult RunScenario(const std::string& yaml, bool events = true) {
   EXPECT_TRUE(scenario.ok()) << scenario.error().message;
   SimulationOptions options;
   options.record_events = events;
+  // These tests are about provisioning and the node lifecycle; disruption has its own.
+  options.disruption = SimulationOptions::Disruption::kOff;
   auto result = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
   EXPECT_TRUE(result.ok()) << result.error().message;
   return std::move(result).value();

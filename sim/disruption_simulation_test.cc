@@ -1,0 +1,226 @@
+// Disruption end to end (issue 5): the controllers on the simulator, with the
+// invariant monitor on. Scenarios are small and explicit so each test shows
+// one behaviour.
+#include <string>
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include "catalog/catalog.h"
+#include "sim/scenario/scenario_decoder.h"
+#include "sim/simulation.h"
+
+namespace adze::sim {
+namespace {
+
+// A CPU pool whose disruption block is DISRUPTION, and a GPU pool (untainted
+// here, so CPU pods may land on it) for the GPU-consolidation case.
+std::string Scenario(const std::string& disruption, const std::string& workloads, const std::string& extra = "") {
+  return R"(apiVersion: adze.dev/v1alpha1
+kind: Scenario
+name: disruption-test
+seed: 7
+duration: 6h
+region: us-east-1
+zones: [us-east-1a, us-east-1b]
+manifests:
+  - apiVersion: karpenter.sh/v1
+    kind: NodePool
+    metadata: {name: cpu}
+    spec:
+      weight: 20
+      template:
+        spec:
+          requirements:
+            - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
+            - {key: karpenter.k8s.aws/instance-family, operator: In, values: [m6i, c6i]}
+          nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+          expireAfter: EXPIRE
+      disruption:
+)" + disruption + R"(
+  - apiVersion: karpenter.sh/v1
+    kind: NodePool
+    metadata: {name: gpu}
+    spec:
+      template:
+        metadata: {labels: {pool: gpu}}
+        spec:
+          requirements:
+            - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
+            - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5]}
+          nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
+  - apiVersion: karpenter.k8s.aws/v1
+    kind: EC2NodeClass
+    metadata: {name: default}
+    spec:
+      amiSelectorTerms: [{alias: al2023@latest}]
+      role: NodeRole
+      subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+      securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+)" + extra + "workloads:\n" + workloads;
+}
+
+std::string Service(const std::string& name, int min, int max, const std::string& cpu, bool do_not_disrupt = false,
+                    double peak_hour = 1) {
+  std::string s = "  - kind: InferenceService\n    name: " + name + "\n    loadCurve: {diurnal: {min: " +
+                  std::to_string(min) + ", max: " + std::to_string(max) + ", peakHour: " + std::to_string(peak_hour) +
+                  "}}\n    reconcileInterval: 10m\n    template:\n      metadata:\n        labels: {app: " + name + "}\n";
+  if (do_not_disrupt) s += "        annotations: {karpenter.sh/do-not-disrupt: \"true\"}\n";
+  s += "      spec:\n        containers:\n          - name: app\n            image: app:1\n            resources: "
+       "{requests: {cpu: \"" + cpu + "\", memory: 1Gi}}\n";
+  return s;
+}
+
+RunResult RunScenario(std::string yaml, SimulationOptions::Disruption mode = SimulationOptions::Disruption::kAdze,
+              const std::string& expire = "Never") {
+  yaml.replace(yaml.find("EXPIRE"), 6, expire);
+  auto scenario = DecodeScenario(yaml, "disruption-test.yaml", ReadLocalFile);
+  EXPECT_TRUE(scenario.ok()) << scenario.error().message;
+  SimulationOptions options;
+  options.disruption = mode;
+  options.check_invariants = true;
+  auto result = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
+  EXPECT_TRUE(result.ok()) << result.error().message;
+  return std::move(result).value();
+}
+
+constexpr const char* kUnderutilized = "        consolidationPolicy: WhenEmptyOrUnderutilized\n        consolidateAfter: 5m";
+
+TEST(DisruptionSimulationTest, ConsolidationFollowsLoadDownAndSavesMoney) {
+  // 40 replicas at the start, 4 by hour 12.
+  std::string yaml = Scenario(kUnderutilized, Service("web", 4, 40, "900m", false, 0));
+  yaml.replace(yaml.find("duration: 6h"), 12, "duration: 12h");
+  const RunResult off = RunScenario(yaml, SimulationOptions::Disruption::kOff);
+  const RunResult on = RunScenario(yaml);
+  EXPECT_TRUE(on.violations.empty()) << on.violations.front();
+  EXPECT_GT(on.summary.disruption_commands, 0);
+  EXPECT_LT(on.summary.cost_usd, off.summary.cost_usd * 0.9);
+  EXPECT_LT(on.summary.nodes_at_end, off.summary.nodes_at_end);
+  EXPECT_EQ(on.summary.pods_running_at_end, off.summary.pods_running_at_end);
+  EXPECT_EQ(on.summary.pods_lost_with_node, 0);
+}
+
+TEST(DisruptionSimulationTest, DoNotDisruptPodsKeepTheirNodes) {
+  const std::string yaml = Scenario(kUnderutilized, Service("web", 4, 40, "900m", /*do_not_disrupt=*/true));
+  const RunResult r = RunScenario(yaml);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  // Every node carries a protected pod until the scale-down empties it, so
+  // only emptiness may remove nodes; nothing is evicted.
+  EXPECT_EQ(r.summary.pods_evicted, 0);
+  EXPECT_EQ(r.summary.disruptions_by_reason.count("Underutilized"), 0u);
+}
+
+TEST(DisruptionSimulationTest, WhenEmptyPolicyOnlyRemovesEmptyNodes) {
+  const std::string yaml =
+      Scenario("        consolidationPolicy: WhenEmpty\n        consolidateAfter: 5m", Service("web", 4, 40, "900m"));
+  const RunResult r = RunScenario(yaml);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_EQ(r.summary.pods_evicted, 0);
+  EXPECT_EQ(r.summary.disruptions_by_reason.count("Underutilized"), 0u);
+}
+
+TEST(DisruptionSimulationTest, BudgetOfOneNodeIsNeverExceeded) {
+  const std::string yaml = Scenario(std::string(kUnderutilized) + "\n        budgets: [{nodes: \"1\"}]",
+                                    Service("web", 4, 40, "900m"));
+  const RunResult r = RunScenario(yaml);
+  // The monitor checks the budget every simulated second.
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_GT(r.summary.disruption_commands, 0);
+}
+
+TEST(DisruptionSimulationTest, ConsolidateAfterNeverKeepsNodes) {
+  const std::string yaml = Scenario("        consolidationPolicy: WhenEmptyOrUnderutilized\n        consolidateAfter: Never",
+                                    Service("web", 4, 40, "900m"));
+  const RunResult r = RunScenario(yaml);
+  EXPECT_EQ(r.summary.disruption_commands, 0);
+}
+
+TEST(DisruptionSimulationTest, GpuNodeKeptAliveOnlyByCpuPodsIsReplacedByACpuNode) {
+  // A one-worker GPU job gets a g5 node; long CPU batch pods arriving while
+  // it runs fill the node's spare CPU. When the job ends the g5 node holds
+  // only CPU pods, which a much cheaper CPU node can carry.
+  const std::string workloads = R"(  - kind: TrainingJob
+    name: gpu-job
+    workers: 1
+    duration: 20m
+    template:
+      spec:
+        nodeSelector: {pool: gpu}
+        containers:
+          - name: train
+            image: train:1
+            resources: {requests: {cpu: "1", memory: 4Gi, nvidia.com/gpu: "1"}}
+  - kind: BatchJobs
+    name: cpu-batch
+    arrivalsPerHour: 40
+    medianDuration: 5h
+    durationSigma: 0.01
+    start: 4m
+    stop: 15m
+    template:
+      spec:
+        containers:
+          - name: job
+            image: job:1
+            resources: {requests: {cpu: 500m, memory: 1Gi}}
+)";
+  const RunResult r = RunScenario(Scenario(kUnderutilized, workloads));
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_EQ(r.summary.training_jobs_completed, 1);
+  EXPECT_GE(r.summary.disruptions_by_reason.count("Underutilized"), 1u);
+  // The g5 ran for the job and a few minutes more, not for the whole run.
+  EXPECT_LT(r.summary.gpu_hours_provisioned, 1.5);
+  EXPECT_EQ(r.summary.pods_pending_at_end, 0);
+}
+
+TEST(DisruptionSimulationTest, ExpiredNodesAreReplacedOutsideBudgets) {
+  const std::string yaml = Scenario("        consolidationPolicy: WhenEmpty\n        consolidateAfter: Never\n        "
+                                    "budgets: [{nodes: \"0\"}]",
+                                    Service("web", 6, 6, "900m"));
+  const RunResult r = RunScenario(yaml, SimulationOptions::Disruption::kAdze, "1h");
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_GT(r.summary.nodes_expired, 0);
+  EXPECT_EQ(r.summary.pods_running_at_end, 6);
+  EXPECT_EQ(r.summary.disruption_commands, 0);  // budgets of 0 stop voluntary methods
+}
+
+TEST(DisruptionSimulationTest, KarpenterModeRunsTheSameScenario) {
+  const std::string yaml = Scenario(kUnderutilized, Service("web", 4, 40, "900m"));
+  const RunResult r = RunScenario(yaml, SimulationOptions::Disruption::kKarpenter);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_GT(r.summary.disruption_commands, 0);
+}
+
+// Invariants over random clusters and random fault schedules: replica
+// counts, protected share, budgets, consolidateAfter, spot interruptions.
+RC_GTEST_PROP(DisruptionInvariants, HoldOverRandomClustersAndFaults, ()) {
+  const int peak = *rc::gen::inRange(2, 30);
+  const int trough = *rc::gen::inRange(0, peak + 1);
+  const int protected_replicas = *rc::gen::inRange(0, 6);
+  const int budget = *rc::gen::inRange(0, 4);
+  const bool percent = *rc::gen::arbitrary<bool>();
+  const int after_min = *rc::gen::inRange(1, 20);
+  const int interruptions = *rc::gen::inRange(0, 3);
+  const int seed = *rc::gen::inRange(0, 1000000);
+  const std::string budget_text = percent ? std::to_string(budget * 20) + "%" : std::to_string(budget);
+  std::string yaml = Scenario("        consolidationPolicy: WhenEmptyOrUnderutilized\n        consolidateAfter: " +
+                                  std::to_string(after_min) + "m\n        budgets: [{nodes: \"" + budget_text + "\"}]",
+                              Service("web", trough, peak, "700m", false, 0.5) +
+                                  Service("db", protected_replicas, protected_replicas, "1500m", true),
+                              "ec2: {spotInterruptionMultiplier: " + std::to_string(interruptions * 2000) + "}\n");
+  yaml.replace(yaml.find("seed: 7"), 7, "seed: " + std::to_string(seed));
+  yaml.replace(yaml.find("duration: 6h"), 12, "duration: 3h");
+  yaml.replace(yaml.find("values: [on-demand]"), 19, "values: [on-demand, spot]");
+  const RunResult r = RunScenario(yaml);
+  for (const auto& v : r.violations) RC_LOG() << v << "\n";
+  RC_ASSERT(r.violations.empty());
+  // Drains finish inside the two-minute spot notice, so no pod dies with its
+  // node — except do-not-disrupt pods, which termination waits for rather
+  // than evicts, and which a spot reclaim then takes down.
+  if (interruptions == 0 || protected_replicas == 0) RC_ASSERT(r.summary.pods_lost_with_node == 0);
+}
+
+}  // namespace
+}  // namespace adze::sim

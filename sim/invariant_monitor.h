@@ -1,0 +1,50 @@
+// InvariantMonitor: checks, while a simulation runs, the promises adze makes
+// about disruption (issue 5), and records every violation with the time:
+//   - no pod with an active karpenter.sh/do-not-disrupt is evicted by a
+//     voluntary method (emptiness, drift, consolidation), and no node or
+//     claim annotated do-not-disrupt is voluntarily disrupted;
+//   - the nodes a pool has in voluntary disruption for a reason never exceed
+//     its budget for that reason;
+//   - a consolidation never raises the cluster's price per hour;
+//   - no instance runs without a claim, and no launched claim lacks its
+//     instance, for longer than the garbage-collection interval (2 min).
+// PodDisruptionBudgets are enforced by the simulated Eviction API itself; a
+// voluntary eviction past one would need DeletePod, which the monitor flags.
+// Thread-safety: none.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "controllers/disruption/disruption_controller.h"
+#include "sim/ec2/simulated_ec2.h"
+#include "sim/simulated_cluster.h"
+
+namespace adze::sim {
+
+class InvariantMonitor {
+ public:
+  InvariantMonitor(const SimulatedCluster& cluster, const SimulatedEc2& ec2) : cluster_(cluster), ec2_(ec2) {}
+
+  void OnPodEnd(const ports::PodInfo& pod, PodEndReason reason, model::Duration now);
+  void OnExecuted(const controllers::disruption::Command& command, model::Duration now);
+  // Budgets and instance/claim pairing, every tick.
+  void Check(model::Duration now);
+
+  const std::vector<std::string>& violations() const { return violations_; }
+
+ private:
+  void Violation(model::Duration now, std::string what);
+
+  const SimulatedCluster& cluster_;
+  const SimulatedEc2& ec2_;
+  std::vector<std::string> violations_;
+  std::map<std::string, model::Duration> unpaired_since_;  // instance or claim → first seen unpaired
+};
+
+// Reasons a claim is deleted by a voluntary method.
+bool IsVoluntaryReason(const std::string& deletion_reason);
+
+}  // namespace adze::sim

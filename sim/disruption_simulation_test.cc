@@ -186,6 +186,62 @@ TEST(DisruptionSimulationTest, ExpiredNodesAreReplacedOutsideBudgets) {
   EXPECT_EQ(r.summary.disruption_commands, 0);  // budgets of 0 stop voluntary methods
 }
 
+constexpr const char* kNewAmi = R"(changes:
+  - at: 1h
+    manifests:
+      - apiVersion: karpenter.k8s.aws/v1
+        kind: EC2NodeClass
+        metadata: {name: default}
+        spec:
+          amiFamily: AL2023
+          amiSelectorTerms: [{id: ami-0123456789abcdef0}]
+          role: NodeRole
+          subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+          securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+)";
+
+TEST(DisruptionSimulationTest, NewAmiDriftsEveryNodeAndReplacesThemWithinTheBudget) {
+  std::string yaml = Scenario("        consolidationPolicy: WhenEmpty\n        consolidateAfter: Never\n        "
+                              "budgets: [{nodes: \"1\"}]",
+                              Service("web", 12, 12, "1500m"));
+  yaml += kNewAmi;
+  const RunResult r = RunScenario(yaml);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  ASSERT_TRUE(r.summary.disruptions_by_reason.count("Drifted"));
+  // Every node launched before the change was replaced, one at a time.
+  EXPECT_EQ(r.summary.disruptions_by_reason.at("Drifted"), r.summary.nodes_launched - r.summary.nodes_at_end);
+  EXPECT_GT(r.summary.disruptions_by_reason.at("Drifted"), 1);
+  EXPECT_EQ(r.summary.pods_running_at_end, 12);
+  EXPECT_EQ(r.summary.pods_lost_with_node, 0);
+}
+
+TEST(DisruptionSimulationTest, NodePoolTemplateChangeDriftsItsNodes) {
+  std::string yaml = Scenario("        consolidationPolicy: WhenEmpty\n        consolidateAfter: Never",
+                              Service("web", 6, 6, "1500m"));
+  yaml += R"(changes:
+  - at: 2h
+    manifests:
+      - apiVersion: karpenter.sh/v1
+        kind: NodePool
+        metadata: {name: cpu}
+        spec:
+          weight: 20
+          template:
+            metadata: {labels: {team: search}}
+            spec:
+              requirements:
+                - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
+                - {key: karpenter.k8s.aws/instance-family, operator: In, values: [m6i, c6i]}
+              nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+          disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: Never}
+)";
+  const RunResult r = RunScenario(yaml);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  ASSERT_TRUE(r.summary.disruptions_by_reason.count("Drifted"));
+  EXPECT_EQ(r.summary.disruptions_by_reason.at("Drifted"), r.summary.nodes_launched - r.summary.nodes_at_end);
+  EXPECT_EQ(r.summary.pods_running_at_end, 6);
+}
+
 TEST(DisruptionSimulationTest, KarpenterModeRunsTheSameScenario) {
   const std::string yaml = Scenario(kUnderutilized, Service("web", 4, 40, "900m"));
   const RunResult r = RunScenario(yaml, SimulationOptions::Disruption::kKarpenter);

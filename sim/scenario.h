@@ -178,6 +178,14 @@ struct TraceReplay {
   Duration default_duration = 1 * kHour;
 };
 
+// NodePools and EC2NodeClasses replaced, by name, at a point of the run —
+// how a scenario shows drift (a new AMI, new requirements or labels).
+struct ManifestChange {
+  Duration at = 0;
+  std::vector<model::NodePool> node_pools;
+  std::vector<model::EC2NodeClass> node_classes;
+};
+
 struct Scenario {
   std::string name;
   std::string file;  // where it was read from ("built-in" for the default)
@@ -200,6 +208,7 @@ struct Scenario {
   std::vector<BatchJobs> batch_jobs;
   std::vector<TraceReplay> traces;
   std::vector<model::PodDisruptionBudget> pdbs;
+  std::vector<ManifestChange> changes;  // in time order
 };
 
 }  // namespace adze::sim

@@ -169,6 +169,13 @@ bool SimulatedCluster::PdbAllowsEviction(const PodInfo& target) const {
   return true;
 }
 
+void SimulatedCluster::UpdateNodePool(const model::NodePool& pool) {
+  for (model::NodePool& p : pools_) {
+    if (p.meta.name == pool.meta.name) p = pool;
+  }
+  ++generation_;
+}
+
 void SimulatedCluster::AddPod(model::Pod pod) {
   PodInfo info;
   info.created_at = clock_.Now();

@@ -51,6 +51,8 @@ class SimulatedCluster : public ports::Cluster {
   void DeletePod(const std::string& pod) override { EndPod(pod, PodEndReason::kEvicted); }
 
   // --- the simulated world's own mutations
+  // Replaces the NodePool of the same name (a user applied a new manifest).
+  void UpdateNodePool(const model::NodePool& pool);
   void AddPod(model::Pod pod);
   void BindPod(const std::string& pod, const std::string& node);
   void MarkUnschedulable(const std::string& pod);

@@ -97,6 +97,16 @@ class World {
   RunResult Run() {
     const auto wall_start = Clock::now();
     workloads_.Start();
+    for (const ManifestChange& change : scenario_.changes) {
+      events_.At(change.at, [this, &change] {
+        for (const model::NodePool& pool : change.node_pools) cluster_.UpdateNodePool(pool);
+        for (const model::EC2NodeClass& nc : change.node_classes) ec2_.UpdateNodeClass(nc);
+        std::vector<std::string> names;
+        for (const auto& p : change.node_pools) names.push_back("NodePool/" + p.meta.name);
+        for (const auto& c : change.node_classes) names.push_back("EC2NodeClass/" + c.meta.name);
+        Record({{"type", "manifests_changed"}, {"objects", names}});
+      });
+    }
     Every(kSecond, [this] { Tick(); });
     Every(kMinute, [this] { Sample(); });
     if (options_.on_progress) {

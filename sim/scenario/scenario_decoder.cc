@@ -204,6 +204,7 @@ class Decoder {
   void DecodeControllers(const YamlField& controllers);
   void DecodeTimings(const YamlField& timings);
   void DecodeWorkload(const YamlField& item);
+  void DecodeChange(const YamlField& item);
   TrainingJob DecodeTrainingJob(const YamlField& item);
   InferenceService DecodeInferenceService(const YamlField& item);
   BatchJobs DecodeBatchJobs(const YamlField& item);
@@ -266,7 +267,7 @@ std::vector<Diagnostic> Decoder::TakeWarnings() {
 
 void Decoder::DecodeTop(const YamlField& root) {
   root.CheckFields({"apiVersion", "kind", "name", "seed", "duration", "region", "zones", "cluster", "manifests",
-                    "manifestFiles", "images", "snapshots", "ec2", "controllers", "timings", "workloads"},
+                    "manifestFiles", "images", "snapshots", "ec2", "controllers", "timings", "workloads", "changes"},
                    {"description"});
   YamlField api_version = root["apiVersion"];
   if (api_version.String() != kScenarioApiVersion) api_version.FailExpected(std::string(kScenarioApiVersion));
@@ -298,6 +299,35 @@ void Decoder::DecodeTop(const YamlField& root) {
   DecodeControllers(root["controllers"]);
   DecodeTimings(root["timings"]);
   for (const YamlField& item : root["workloads"].Items()) DecodeWorkload(item);
+  for (const YamlField& item : root["changes"].Items()) DecodeChange(item);
+}
+
+void Decoder::DecodeChange(const YamlField& item) {
+  item.CheckFields({"at", "manifests"});
+  ManifestChange change;
+  change.at = DurOr(item["at"], -1, Sign::kNonNegative);
+  if (change.at < 0) item["at"].FailExpected("the time of the change, such as 2h");
+  if (!s_.changes.empty() && change.at < s_.changes.back().at) item["at"].Fail("changes must be in time order");
+  for (const YamlField& object : item["manifests"].Items()) {
+    std::string kind = object["kind"].String();
+    if (kind != "NodePool" && kind != "EC2NodeClass") object["kind"].FailExpected("NodePool or EC2NodeClass");
+    codec::Manifests m;
+    codec::DecodeObject(object, m);
+    YamlField name = object["metadata"]["name"];
+    for (model::NodePool& pool : m.node_pools) {
+      bool known = false;
+      for (const auto& p : s_.node_pools) known = known || p.meta.name == pool.meta.name;
+      if (!known) name.Fail("NodePool \"" + pool.meta.name + "\" is not in the scenario's manifests");
+      change.node_pools.push_back(std::move(pool));
+    }
+    for (model::EC2NodeClass& nc : m.node_classes) {
+      bool known = false;
+      for (const auto& c : s_.node_classes) known = known || c.meta.name == nc.meta.name;
+      if (!known) name.Fail("EC2NodeClass \"" + nc.meta.name + "\" is not in the scenario's manifests");
+      change.node_classes.push_back(std::move(nc));
+    }
+  }
+  s_.changes.push_back(std::move(change));
 }
 
 void Decoder::DecodeCluster(const YamlField& cluster) {

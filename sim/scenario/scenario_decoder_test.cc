@@ -517,3 +517,45 @@ TEST(ScenarioExamplesTest, EveryExampleScenarioDecodesWithoutWarnings) {
 
 }  // namespace
 }  // namespace adze::sim
+
+namespace adze::sim {
+namespace {
+
+TEST(ScenarioDecoderTest, ChangesReplaceKnownObjectsInTimeOrder) {
+  const Scenario s = DecodeOk(kHead + kPools + R"(changes:
+  - at: 2h
+    manifests:
+      - apiVersion: karpenter.k8s.aws/v1
+        kind: EC2NodeClass
+        metadata: {name: gpu}
+        spec:
+          amiSelectorTerms: [{alias: al2023@v20260101}]
+          role: R
+          subnetSelectorTerms: [{tags: {a: b}}]
+          securityGroupSelectorTerms: [{tags: {a: b}}]
+)");
+  ASSERT_EQ(s.changes.size(), 1u);
+  EXPECT_EQ(s.changes[0].at, 2 * kHour);
+  ASSERT_EQ(s.changes[0].node_classes.size(), 1u);
+  EXPECT_EQ(s.changes[0].node_classes[0].ami_selector_terms[0].alias, "al2023@v20260101");
+}
+
+TEST(ScenarioDecoderErrorTest, ChangeOfAnUnknownObject) {
+  const std::string error = ErrorOf(kHead + kPools + R"(changes:
+  - at: 1h
+    manifests:
+      - apiVersion: karpenter.k8s.aws/v1
+        kind: EC2NodeClass
+        metadata: {name: other}
+        spec:
+          amiSelectorTerms: [{alias: al2023@latest}]
+          role: R
+          subnetSelectorTerms: [{tags: {a: b}}]
+          securityGroupSelectorTerms: [{tags: {a: b}}]
+)");
+  EXPECT_TRUE(Contains(error, "changes[0].manifests[0].metadata.name")) << error;
+  EXPECT_TRUE(Contains(error, "EC2NodeClass \"other\" is not in the scenario's manifests")) << error;
+}
+
+}  // namespace
+}  // namespace adze::sim

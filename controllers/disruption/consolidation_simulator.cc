@@ -209,6 +209,12 @@ Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes)
     move.pods = pods.size();
     return move;
   }
+  if (rest.size() > options_.max_pods_needing_new_capacity) {
+    move.candidate_price = candidate_price;
+    move.pods = pods.size();
+    move.reason = std::to_string(rest.size()) + " pods would need new capacity";
+    return move;
+  }
   if (bound_ != nullptr && options_.require_cheaper) {
     if (bound_->For(rest_shapes) >= candidate_price) {
       move.candidate_price = candidate_price;

@@ -56,6 +56,10 @@ struct SimulatorOptions {
   bool spot_to_spot = false;
   // Drift replaces without the price rule.
   bool require_cheaper = true;
+  // A move that needs new capacity for more pods than this is not a
+  // consolidation but a re-plan of the cluster; it is rejected before the
+  // solver runs (keeps a whole-cluster multi-node search fast).
+  size_t max_pods_needing_new_capacity = 2500;
 };
 
 using SolveCache = MoveCache<Move>;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "catalog/catalog.h"
 #include "sim/scenario/scenario_decoder.h"
@@ -276,6 +277,130 @@ RC_GTEST_PROP(DisruptionInvariants, HoldOverRandomClustersAndFaults, ()) {
   // node — except do-not-disrupt pods, which termination waits for rather
   // than evicts, and which a spot reclaim then takes down.
   if (interruptions == 0 || protected_replicas == 0) RC_ASSERT(r.summary.pods_lost_with_node == 0);
+}
+
+}  // namespace
+}  // namespace adze::sim
+
+namespace adze::sim {
+namespace {
+
+// Pods a and b first share one big node of the "shared" pool (it has the
+// higher weight); at 1 h the weights flip, and the cheapest home for the two
+// pods is now two small nodes, one in each team's pool.
+std::string TwoForOneScenario() {
+  std::string pools;
+  for (const char* team : {"a", "b"}) {
+    pools += std::string(R"(  - apiVersion: karpenter.sh/v1
+    kind: NodePool
+    metadata: {name: team-)") + team + R"(}
+    spec:
+      weight: WEIGHT_TEAM
+      template:
+        metadata: {labels: {)" + team + R"(: "true"}}
+        spec:
+          requirements:
+            - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
+            - {key: karpenter.k8s.aws/instance-family, operator: In, values: [m6i]}
+          nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
+)";
+  }
+  const std::string shared = R"(  - apiVersion: karpenter.sh/v1
+    kind: NodePool
+    metadata: {name: shared}
+    spec:
+      weight: WEIGHT_SHARED
+      template:
+        metadata: {labels: {a: "true", b: "true"}}
+        spec:
+          requirements:
+            - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
+            - {key: node.kubernetes.io/instance-type, operator: In, values: [m6i.8xlarge]}
+          nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
+)";
+  auto with = [](std::string text, const char* key, const char* value) {
+    for (size_t at; (at = text.find(key)) != std::string::npos;) text.replace(at, std::string(key).size(), value);
+    return text;
+  };
+  const std::string nodeclass = R"(  - apiVersion: karpenter.k8s.aws/v1
+    kind: EC2NodeClass
+    metadata: {name: default}
+    spec:
+      amiSelectorTerms: [{alias: al2023@latest}]
+      role: NodeRole
+      subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+      securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+)";
+  std::string workloads;
+  for (const char* team : {"a", "b"}) {
+    workloads += std::string("  - kind: InferenceService\n    name: svc-") + team +
+                 "\n    template:\n      spec:\n        nodeSelector: {" + team +
+                 ": \"true\"}\n        containers:\n          - name: app\n            image: app:1\n"
+                 "            resources: {requests: {cpu: \"1\", memory: 2Gi}}\n";
+  }
+  std::string flipped = with(with(pools + shared, "WEIGHT_TEAM", "10"), "WEIGHT_SHARED", "1");
+  std::string indented;
+  for (size_t start = 0; start < flipped.size();) {
+    size_t end = flipped.find('\n', start);
+    indented += "    " + flipped.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return "apiVersion: adze.dev/v1alpha1\nkind: Scenario\nname: two-for-one\nseed: 3\nduration: 3h\n"
+         "zones: [us-east-1a]\nmanifests:\n" +
+         with(with(pools + shared, "WEIGHT_TEAM", "1"), "WEIGHT_SHARED", "10") + nodeclass +
+         "workloads:\n" + workloads + "changes:\n  - at: 1h\n    manifests:\n" + indented;
+}
+
+RunResult RunTwoForOne(SimulationOptions::Disruption mode) {
+  auto scenario = DecodeScenario(TwoForOneScenario(), "two-for-one.yaml", ReadLocalFile);
+  EXPECT_TRUE(scenario.ok()) << scenario.error().message;
+  SimulationOptions options;
+  options.disruption = mode;
+  options.check_invariants = true;
+  options.record_events = true;
+  auto r = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
+  EXPECT_TRUE(r.ok());
+  return std::move(r).value();
+}
+
+TEST(DisruptionSimulationTest, AdzeReplacesOneExpensiveNodeWithTwoCheaperOnes) {
+  const RunResult adze = RunTwoForOne(SimulationOptions::Disruption::kAdze);
+  const RunResult karpenter = RunTwoForOne(SimulationOptions::Disruption::kKarpenter);
+  EXPECT_TRUE(adze.violations.empty()) << adze.violations.front();
+  bool two_for_one = false;
+  for (const auto& line : adze.events) {
+    auto e = nlohmann::json::parse(line);
+    if (e["type"] == "disruption_executed" && e["replacements"].size() == 2 && e["candidates"].size() == 1) {
+      two_for_one = true;
+    }
+  }
+  EXPECT_TRUE(two_for_one);
+  EXPECT_EQ(adze.summary.pods_running_at_end, 2);
+  // Karpenter allows one replacement per move: the big node stays.
+  EXPECT_EQ(karpenter.summary.disruption_commands, 0);
+  EXPECT_LT(adze.summary.cost_usd, karpenter.summary.cost_usd);
+}
+
+TEST(DisruptionSimulationTest, PodDisruptionBudgetBlocksConsolidation) {
+  // Four replicas protected by a PDB that allows no disruption: their nodes
+  // are never voluntarily drained, however underutilised.
+  std::string yaml = Scenario(kUnderutilized, Service("web", 4, 40, "900m"), R"(pdbs: []
+)");
+  yaml.replace(yaml.find("pdbs: []\n"), 9, "");
+  yaml.replace(yaml.find("manifests:\n"), 11, R"(manifests:
+  - apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata: {name: web, namespace: default}
+    spec:
+      maxUnavailable: 0
+      selector: {matchLabels: {app: web}}
+)");
+  const RunResult r = RunScenario(yaml);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_EQ(r.summary.pods_evicted, 0);
+  EXPECT_EQ(r.summary.disruptions_by_reason.count("Underutilized"), 0u);
 }
 
 }  // namespace

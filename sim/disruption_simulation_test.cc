@@ -279,6 +279,31 @@ RC_GTEST_PROP(DisruptionInvariants, HoldOverRandomClustersAndFaults, ()) {
   if (interruptions == 0 || protected_replicas == 0) RC_ASSERT(r.summary.pods_lost_with_node == 0);
 }
 
+// Drift and PDBs in the mix: a new AMI at a random time, a PDB with a random
+// allowance over the service, random budgets.
+RC_GTEST_PROP(DisruptionInvariants, HoldWithDriftAndPodDisruptionBudgets, ()) {
+  const int replicas = *rc::gen::inRange(1, 16);
+  const int max_unavailable = *rc::gen::inRange(0, 3);
+  const int budget = *rc::gen::inRange(0, 3);
+  const int change_minute = *rc::gen::inRange(10, 150);
+  const int seed = *rc::gen::inRange(0, 1000000);
+  std::string yaml = Scenario("        consolidationPolicy: WhenEmptyOrUnderutilized\n        consolidateAfter: 2m\n"
+                              "        budgets: [{nodes: \"" + std::to_string(budget) + "\"}]",
+                              Service("web", replicas / 2, replicas, "1200m", false, 0.5));
+  yaml.replace(yaml.find("seed: 7"), 7, "seed: " + std::to_string(seed));
+  yaml.replace(yaml.find("duration: 6h"), 12, "duration: 3h");
+  yaml.replace(yaml.find("manifests:\n"), 11,
+               "manifests:\n  - apiVersion: policy/v1\n    kind: PodDisruptionBudget\n    metadata: {name: web, "
+               "namespace: default}\n    spec:\n      maxUnavailable: " + std::to_string(max_unavailable) +
+                   "\n      selector: {matchLabels: {app: web}}\n");
+  std::string change = kNewAmi;
+  change.replace(change.find("at: 1h"), 6, "at: " + std::to_string(change_minute) + "m");
+  const RunResult r = RunScenario(yaml + change);
+  for (const auto& v : r.violations) RC_LOG() << v << "\n";
+  RC_ASSERT(r.violations.empty());
+  RC_ASSERT(r.summary.pods_lost_with_node == 0);
+}
+
 }  // namespace
 }  // namespace adze::sim
 

@@ -22,7 +22,7 @@ namespace adze::controllers {
 struct ProvisionerOptions {
   model::Duration batch_idle = model::kSecond;
   model::Duration batch_max = 10 * model::kSecond;
-  scheduling::SolverOptions solver;
+  scheduling::SolverOptions solver{.compute_lower_bound = false};
 };
 
 struct ProvisioningResult {

@@ -422,6 +422,14 @@ class ClaimOrder {
   std::vector<size_t> where_;  // claim -> bucket, kNone when closed
 };
 
+// A pod that only its requests tie to a claim: no topology term, no group
+// counts it, no host ports and no node requirements at any step. Such pods
+// can move between claims of one pool without changing any other decision.
+bool Plain(const PreparedPod& p) {
+  if (!p.topology.empty() || !p.selected_by.empty() || !p.owner_of.empty() || !p.host_ports.empty()) return false;
+  return std::all_of(p.steps.begin(), p.steps.end(), [](const RelaxationStep& s) { return s.requirements.empty(); });
+}
+
 // One packing pass over the queue.
 class Packing {
  public:
@@ -470,6 +478,10 @@ class Packing {
     }
   }
 
+  // Post-pass (kAdze): per pool, re-packs the claims whose pods are all
+  // plain (see Plain) with a value-density greedy, and keeps the result when
+  // it costs less than the claims it replaces. REQUIRES: Run done.
+  void Repack();
   Plan Finish();
   // (unschedulable pods, $/h) of the plan Finish would return, cheaply.
   std::pair<size_t, double> Score();
@@ -1064,6 +1076,49 @@ class Packing {
     return memo[ti];
   }
 
+  // What Score charges for a claim of template ti that keeps the template's
+  // requirements and carries `used`: the first (cheapest) type that fits,
+  // skipping exotic types when a plain one fits. Infinity when none fits.
+  double PriceFor(size_t ti, const ResourceVector& used) const {
+    const int64_t* alloc = p_.alloc_[ti].data();
+    double exotic_price = std::numeric_limits<double>::infinity();
+    for (size_t i = 0; i < p_.templates_[ti].types.size(); ++i) {
+      const int64_t* a = alloc + i * n_resources_;
+      bool fits = true;
+      for (size_t r = 0; r < n_resources_; ++r) fits &= used[r] <= a[r];
+      if (!fits) continue;
+      if (!p_.exotic_[ti][i]) return p_.base_price_[ti][i];
+      exotic_price = std::min(exotic_price, p_.base_price_[ti][i]);
+    }
+    return exotic_price;
+  }
+
+  // The type PriceFor charges (its index in the template).
+  // REQUIRES: some type of template ti fits used.
+  uint32_t PriceTypeFor(size_t ti, const ResourceVector& used) const {
+    const int64_t* alloc = p_.alloc_[ti].data();
+    uint32_t exotic = UINT32_MAX;
+    for (uint32_t i = 0; i < p_.templates_[ti].types.size(); ++i) {
+      const int64_t* a = alloc + static_cast<size_t>(i) * n_resources_;
+      bool fits = true;
+      for (size_t r = 0; r < n_resources_; ++r) fits &= used[r] <= a[r];
+      if (!fits) continue;
+      if (!p_.exotic_[ti][i]) return i;
+      if (exotic == UINT32_MAX || p_.base_price_[ti][i] < p_.base_price_[ti][exotic]) exotic = i;
+    }
+    ADZE_CHECK(exotic != UINT32_MAX);
+    return exotic;
+  }
+
+  // Pods of a plain claim being re-packed, and the type it is priced at.
+  struct Bin {
+    ResourceVector used;
+    std::vector<size_t> pods;
+    uint32_t type = 0;
+  };
+  bool RepackTemplate(size_t ti, const std::vector<size_t>& group, std::vector<Claim>* out);
+  double MovePods(size_t ti, std::vector<Bin>* bins) const;
+
   const Problem& p_;
   bool fullest_first_;
   bool cost_aware_;
@@ -1099,6 +1154,259 @@ class Packing {
   std::vector<uint32_t> types_scratch_;
   mutable ResourceVector bound_max_, bound_min_;  // scratch of the type filters
 };
+
+void Packing::Repack() {
+  for (size_t ti = 0; ti < p_.templates_.size(); ++ti) {
+    // Limits and minValues depend on each claim's type list: left alone.
+    if (p_.has_min_values_[ti] || p_.templates_[ti].remaining_limits || p_.nodes_left_[ti] >= 0) continue;
+    std::vector<size_t> group;  // claim indexes
+    for (size_t k = 0; k < claims_.size(); ++k) {
+      const Claim& c = claims_[k];
+      if (c.tmpl != ti || !c.reservations.empty() || c.min_values_relaxed) continue;
+      if (!std::all_of(c.pods.begin(), c.pods.end(), [&](size_t i) { return Plain(p_.pods_[i]); })) continue;
+      group.push_back(k);
+    }
+    if (group.size() < 2) continue;
+    std::vector<Claim> repacked;
+    if (!RepackTemplate(ti, group, &repacked)) continue;
+    // Replace the group's claims by the repacked ones; ids are claim indexes.
+    std::vector<Claim> kept;
+    kept.reserve(claims_.size() - group.size() + repacked.size());
+    size_t g = 0;
+    for (size_t k = 0; k < claims_.size(); ++k) {
+      if (g < group.size() && group[g] == k) {
+        ++g;
+        continue;
+      }
+      kept.push_back(std::move(claims_[k]));
+    }
+    for (Claim& c : repacked) kept.push_back(std::move(c));
+    for (size_t k = 0; k < kept.size(); ++k) kept[k].id = k;
+    claims_ = std::move(kept);
+  }
+}
+
+// Variable-sized bin packing by value density. Each pod class (equal
+// requests) is worth v = max over resources r of request_r × the lowest
+// price per unit of r among the types (the pod's share of the lower bound).
+// Each round fills every candidate type in value order, prices the fill as
+// Score would (the cheapest type that holds it) and opens the claim with the
+// most value per dollar. Returns true (and the claims) when that costs less
+// than the group's claims do now.
+bool Packing::RepackTemplate(size_t ti, const std::vector<size_t>& group, std::vector<Claim>* out) {
+  const Template& t = p_.templates_[ti];
+  const size_t n = n_resources_;
+  const int64_t* alloc = p_.alloc_[ti].data();
+  double before = 0;
+  struct Class {
+    ResourceVector requests;
+    std::vector<size_t> pods;  // indexes into SolverInput::pods, ascending
+    double value = 0;
+  };
+  std::map<std::vector<int64_t>, size_t> class_of;
+  std::vector<Class> classes;
+  size_t num_pods = 0;
+  for (size_t k : group) {
+    const Claim& c = claims_[k];
+    before += PriceFor(ti, c.used);
+    for (size_t i : c.pods) {
+      const ResourceVector& req = p_.pods_[i].requests;
+      std::vector<int64_t> key(n);
+      for (size_t r = 0; r < n; ++r) key[r] = req[r];
+      auto [it, added] = class_of.emplace(std::move(key), classes.size());
+      if (added) classes.push_back({req, {}, 0});
+      classes[it->second].pods.push_back(i);
+      ++num_pods;
+    }
+  }
+  // Candidate shapes: types with a price, without those another type of the
+  // same kind (exotic or not) beats on price and every resource.
+  std::vector<uint32_t> shapes;
+  for (uint32_t i = 0; i < t.types.size(); ++i) {
+    if (p_.base_price_[ti][i] == std::numeric_limits<double>::infinity()) continue;
+    bool dominated = false;
+    for (uint32_t j = 0; j < t.types.size() && !dominated; ++j) {
+      if (j == i || p_.exotic_[ti][j] != p_.exotic_[ti][i]) continue;
+      const double pi = p_.base_price_[ti][i], pj = p_.base_price_[ti][j];
+      if (pj > pi) continue;
+      bool covers = true, larger = false;
+      for (size_t r = 0; r < n; ++r) {
+        covers &= alloc[j * n + r] >= alloc[i * n + r];
+        larger |= alloc[j * n + r] > alloc[i * n + r];
+      }
+      // Ties (same price and shape) keep the first.
+      dominated = covers && (pj < pi || larger || j < i);
+    }
+    if (!dominated) shapes.push_back(i);
+  }
+  // Bounded work: rounds × shapes × classes (rounds ≤ pods).
+  if (static_cast<double>(num_pods) * static_cast<double>(shapes.size()) * static_cast<double>(classes.size()) > 5e8) {
+    return false;
+  }
+  for (Class& k : classes) {
+    for (size_t r = 0; r < n; ++r) {
+      if (k.requests[r] <= 0) continue;
+      double per_unit = std::numeric_limits<double>::infinity();
+      for (uint32_t i : shapes) {
+        const int64_t* a = alloc + static_cast<size_t>(i) * n;
+        bool fits = a[r] > 0;
+        for (size_t q = 0; q < n && fits; ++q) fits = k.requests[q] <= a[q];
+        if (!fits) continue;
+        per_unit = std::min(per_unit, p_.base_price_[ti][i] / static_cast<double>(a[r]));
+      }
+      if (per_unit != std::numeric_limits<double>::infinity()) {
+        k.value = std::max(k.value, static_cast<double>(k.requests[r]) * per_unit);
+      }
+    }
+  }
+  std::vector<size_t> order(classes.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return classes[a].value > classes[b].value; });
+  std::vector<size_t> next(classes.size(), 0);  // first pod of each class not yet packed
+  std::vector<int64_t> take(classes.size()), best_take(classes.size());
+  std::vector<Bin> bins;
+  size_t left = num_pods;
+  while (left > 0) {
+    double best_density = -1;
+    ResourceVector best_used;
+    for (uint32_t i : shapes) {
+      const int64_t* a = alloc + static_cast<size_t>(i) * n;
+      ResourceVector used;
+      double value = 0;
+      bool any = false;
+      for (size_t k : order) {
+        take[k] = 0;
+        const Class& cl = classes[k];
+        int64_t q = static_cast<int64_t>(cl.pods.size() - next[k]);
+        for (size_t r = 0; r < n && q > 0; ++r) {
+          if (cl.requests[r] > 0) q = std::min(q, (a[r] - used[r]) / cl.requests[r]);
+        }
+        if (q <= 0) continue;
+        take[k] = q;
+        any = true;
+        for (size_t r = 0; r < n; ++r) used[r] += q * cl.requests[r];
+        value += static_cast<double>(q) * cl.value;
+      }
+      if (!any) continue;
+      const double price = PriceFor(ti, used);
+      const double density = price > 0 ? value / price : std::numeric_limits<double>::max();
+      if (density > best_density) {
+        best_density = density;
+        best_used = used;
+        best_take = take;
+      }
+    }
+    if (best_density < 0) return false;  // defensive: every pod fit a claim before
+    Bin b;
+    b.used = best_used;
+    for (size_t k = 0; k < classes.size(); ++k) {
+      for (int64_t q = 0; q < best_take[k]; ++q) b.pods.push_back(classes[k].pods[next[k]++]);
+      left -= static_cast<size_t>(best_take[k]);
+    }
+    bins.push_back(std::move(b));
+  }
+  // The group's claims as they are, improved by moving pods too.
+  std::vector<Bin> moved;
+  for (size_t k : group) moved.push_back({claims_[k].used, claims_[k].pods});
+  const double greedy_cost = MovePods(ti, &bins);
+  const double moved_cost = MovePods(ti, &moved);
+  if (std::min(greedy_cost, moved_cost) >= before - 1e-9) return false;
+  if (moved_cost < greedy_cost) bins = std::move(moved);
+  for (Bin& b : bins) {
+    if (b.pods.empty()) continue;
+    Claim c;
+    c.tmpl = ti;
+    c.host = topology_.NewAnonymousDomain(topology_.hostname_key());
+    c.requirements = claims_[group.front()].requirements;
+    c.used = b.used;
+    c.pods = std::move(b.pods);
+    std::sort(c.pods.begin(), c.pods.end());
+    for (uint32_t i = 0; i < t.types.size(); ++i) {
+      const int64_t* a = alloc + static_cast<size_t>(i) * n;
+      bool fits = true;
+      for (size_t r = 0; r < n; ++r) fits &= c.used[r] <= a[r];
+      if (fits) c.types.push_back(i);
+    }
+    SetEnvelope(c);
+    c.domains.resize(static_cast<size_t>(topology_.num_keys()));
+    for (int key = 0; key < topology_.num_keys(); ++key) {
+      c.domains[static_cast<size_t>(key)] = ClaimDomain(c, c.requirements, key);
+    }
+    out->push_back(std::move(c));
+  }
+  return true;
+}
+
+// Local search over plain bins of template ti: a pod moves to another bin
+// when that bin holds it without a dearer type and its own bin gets cheaper
+// (an emptied bin costs nothing). Receivers are the bins with room for the
+// group's smallest request. Returns the bins' total price afterwards.
+double Packing::MovePods(size_t ti, std::vector<Bin>* bins) const {
+  const size_t n = n_resources_;
+  const int64_t* alloc = p_.alloc_[ti].data();
+  ResourceVector smallest;
+  for (size_t r = 0; r < n; ++r) smallest[r] = std::numeric_limits<int64_t>::max();
+  for (Bin& b : *bins) {
+    b.type = PriceTypeFor(ti, b.used);
+    for (size_t i : b.pods) smallest = ResourceVector::Min(smallest, p_.pods_[i].requests);
+  }
+  auto room = [&](const Bin& b) {
+    ResourceVector free;
+    const int64_t* a = alloc + static_cast<size_t>(b.type) * n;
+    for (size_t r = 0; r < n; ++r) free[r] = a[r] - b.used[r];
+    return free;
+  };
+  for (int pass = 0; pass < 4; ++pass) {
+    std::vector<size_t> receivers;
+    std::vector<ResourceVector> free(bins->size());
+    for (size_t k = 0; k < bins->size(); ++k) {
+      if ((*bins)[k].pods.empty()) continue;
+      free[k] = room((*bins)[k]);
+      if (smallest.FitsInFirst(free[k], n)) receivers.push_back(k);
+    }
+    if (receivers.empty()) break;
+    bool improved = false;
+    for (size_t k = 0; k < bins->size(); ++k) {
+      Bin& donor = (*bins)[k];
+      for (size_t j = 0; j < donor.pods.size();) {
+        const ResourceVector& req = p_.pods_[donor.pods[j]].requests;
+        const double now = p_.base_price_[ti][donor.type];
+        const ResourceVector rest = donor.used - req;
+        const bool empties = donor.pods.size() == 1;
+        const uint32_t rest_type = empties ? donor.type : PriceTypeFor(ti, rest);
+        const double gain = empties ? now : now - p_.base_price_[ti][rest_type];
+        size_t to = SIZE_MAX;
+        if (gain > 1e-9) {
+          for (size_t r : receivers) {
+            if (r != k && !(*bins)[r].pods.empty() && req.FitsInFirst(free[r], n)) {
+              to = r;
+              break;
+            }
+          }
+        }
+        if (to == SIZE_MAX) {
+          ++j;
+          continue;
+        }
+        Bin& dest = (*bins)[to];
+        dest.pods.push_back(donor.pods[j]);
+        dest.used += req;
+        free[to] -= req;
+        donor.pods.erase(donor.pods.begin() + static_cast<long>(j));
+        donor.used = rest;
+        donor.type = rest_type;
+        if (!donor.pods.empty()) free[k] = room(donor);
+        improved = true;
+      }
+    }
+    if (!improved) break;
+  }
+  double total = 0;
+  for (const Bin& b : *bins) {
+    if (!b.pods.empty()) total += p_.base_price_[ti][b.type];
+  }
+  return total;
+}
 
 Plan Packing::Finish() {
   Plan plan;
@@ -1343,7 +1651,7 @@ Plan Solve(const SolverInput& input, const SolverOptions& options) {
   // With no pools there is nothing to buy: both orders give the same plan.
   if (options.packer == Packer::kKarpenter || input.pools.empty()) {
     Plan plan = karpenter->Finish();
-    plan.lower_bound = LowerBound(problem, plan);
+    if (options.compute_lower_bound) plan.lower_bound = LowerBound(problem, plan);
     return plan;
   }
   // Candidate packings: Karpenter's, best fit by price per packed pod, and
@@ -1366,6 +1674,7 @@ Plan Solve(const SolverInput& input, const SolverOptions& options) {
   for (const Variant& v : variants) {
     auto packing = std::make_unique<Packing>(problem, v.fullest_first, /*cost_aware=*/true, v.alpha);
     packing->Run(queue);
+    packing->Repack();
     std::pair<size_t, double> score = packing->Score();
     if (score.first < best_score.first || (score.first == best_score.first && score.second < best_score.second)) {
       best = std::move(packing);
@@ -1373,7 +1682,7 @@ Plan Solve(const SolverInput& input, const SolverOptions& options) {
     }
   }
   Plan plan = best->Finish();
-  plan.lower_bound = LowerBound(problem, plan);
+  if (options.compute_lower_bound) plan.lower_bound = LowerBound(problem, plan);
   return plan;
 }
 

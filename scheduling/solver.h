@@ -11,9 +11,13 @@
 //   kAdze       (default) packs the same queue best-fit (fullest claim first),
 //               and a pod joins a claim only when that raises the claim's
 //               price by no more than the pod would cost on a claim of its
-//               own (type choice by price per packed pod); it keeps whichever
-//               of its plan and the kKarpenter plan costs less (after placing
-//               more pods), so it never costs more than the reference.
+//               own (type choice by price per packed pod); then, per pool,
+//               claims whose pods have no topology, port or node constraints
+//               are re-packed (value-per-dollar greedy, then pods move to
+//               claims with room when that makes their own claim cheaper),
+//               kept only when cheaper. It keeps whichever of its plan and the
+//               kKarpenter plan costs less (after placing more pods), so it
+//               never costs more than the reference.
 //
 // Every constraint is a predicate (scheduling/predicates/, listed in
 // registry.h); per-pod work is prepared once (prepared_pod.h), including the
@@ -85,6 +89,9 @@ struct SolverOptions {
   // kAdze only: also try two more price-per-pod thresholds (about twice the
   // time; often cheaper on many small pods). Default off.
   bool thorough = false;
+  // Plan::lower_bound costs a pass over every pod × type; controllers that do
+  // not report it turn it off.
+  bool compute_lower_bound = true;
 };
 
 struct NewClaim {

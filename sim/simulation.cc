@@ -72,8 +72,10 @@ class World {
         provisioner_(cluster_, ec2_, events_,
                      controllers::ProvisionerOptions{
                          scenario.controllers.batch_idle, scenario.controllers.batch_max,
-                         scheduling::SolverOptions{.packer = options.karpenter_packer ? scheduling::Packer::kKarpenter
-                                                                                      : scheduling::Packer::kAdze}}),
+                         scheduling::SolverOptions{
+                             .packer = options.karpenter_packer ? scheduling::Packer::kKarpenter
+                                                                : scheduling::Packer::kAdze,
+                             .compute_lower_bound = false}}),
         lifecycle_(cluster_, ec2_, events_,
                    controllers::LifecycleOptions{scenario.controllers.launch_timeout,
                                                  scenario.controllers.registration_timeout,

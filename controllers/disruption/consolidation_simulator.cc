@@ -265,7 +265,7 @@ Move ConsolidationSimulator::SolveRest(const std::vector<const ports::PodInfo*>&
       solver_input_.nodes.push_back(std::move(in));
     }
   }
-  const scheduling::Plan plan = scheduling::Solve(solver_input_);
+  const scheduling::Plan plan = scheduling::Solve(solver_input_, scheduling::SolverOptions{.compute_lower_bound = false});
   if (!plan.unschedulable.empty()) {
     move.reason = "pod " + solver_input_.pods[plan.unschedulable.front().pod].meta.name + " has no other place: " +
                   plan.unschedulable.front().reason;

@@ -246,7 +246,7 @@ workloads:
 }
 
 TEST(SimulationTest, SpotWarningLeadsToAReplacementAndNoPodIsLost) {
-  const std::string yaml = Scenario(R"(ec2: {spotInterruptionMultiplier: 3000}
+  const std::string yaml = Scenario(R"(ec2: {spotInterruptionMultiplier: 20000}
 workloads:
   - kind: InferenceService
     name: svc

@@ -1,14 +1,19 @@
-# adze_test(NAME SOURCES... LIBS ...): one GoogleTest binary per layer, each test
+# adze_test(NAME SOURCES... LIBS ... [RC_CASES n]): one GoogleTest binary per layer, each test
 # registered with ctest individually (discovered when ctest runs, not at build time).
 function(adze_test name)
   if(NOT ADZE_BUILD_TESTS)
     return()
   endif()
-  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
-  add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE ${T_LIBS} rapidcheck rapidcheck_gtest GTest::gtest GTest::gtest_main)
+  # RC_CASES: RapidCheck cases per property (default 300).
+  cmake_parse_arguments(T "" "RC_CASES" "SOURCES;LIBS" ${ARGN})
+  if(NOT T_RC_CASES)
+    set(T_RC_CASES 300)
+  endif()
+  add_executable(${name} ${T_SOURCES} ${PROJECT_SOURCE_DIR}/cmake/test_main.cc)
+  target_compile_definitions(${name} PRIVATE "ADZE_RC_CASES=\"${T_RC_CASES}\"")
+  target_link_libraries(${name} PRIVATE ${T_LIBS} rapidcheck rapidcheck_gtest GTest::gtest)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-    PROPERTIES ENVIRONMENT "ADZE_SOURCE_DIR=${PROJECT_SOURCE_DIR};RC_PARAMS=seed=42 max_success=300")
+    PROPERTIES ENVIRONMENT "ADZE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 
 # adze_bench(NAME SOURCES... LIBS ...): a Google Benchmark program, built only with

@@ -117,3 +117,16 @@ void InvariantMonitor::Check(model::Duration now) {
 }
 
 }  // namespace adze::sim
+
+namespace adze::sim {
+
+void InvariantMonitor::CheckFinal(model::Duration now, model::Duration max_wait) {
+  for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+    if (now - pod->created_at > max_wait) {
+      Violation(now, "pod " + pod->pod.meta.name + " has been pending since t=" +
+                         std::to_string(pod->created_at / model::kSecond) + "s");
+    }
+  }
+}
+
+}  // namespace adze::sim

@@ -6,6 +6,7 @@
 //   - the nodes a pool has in voluntary disruption for a reason never exceed
 //     its budget for that reason;
 //   - a consolidation never raises the cluster's price per hour;
+//   - every evicted pod runs again (its replacement is not left pending);
 //   - no instance runs without a claim, and no launched claim lacks its
 //     instance, for longer than the garbage-collection interval (2 min).
 // PodDisruptionBudgets are enforced by the simulated Eviction API itself; a
@@ -32,6 +33,9 @@ class InvariantMonitor {
   void OnExecuted(const controllers::disruption::Command& command, model::Duration now);
   // Budgets and instance/claim pairing, every tick.
   void Check(model::Duration now);
+  // At the end of the run: every pod (an evicted pod's replacement included)
+  // is running or has been waiting less than max_wait.
+  void CheckFinal(model::Duration now, model::Duration max_wait);
 
   const std::vector<std::string>& violations() const { return violations_; }
 

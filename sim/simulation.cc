@@ -119,6 +119,8 @@ class World {
     }
     events_.RunUntil(scenario_.duration);
     workloads_.Finish();
+    // A pod still pending after 15 minutes (two GPU boots, an image pull) was not placed again.
+    if (options_.check_invariants) monitor_.CheckFinal(events_.Now(), 15 * kMinute);
     result_.violations = monitor_.violations();
     Summarize(std::chrono::duration<double>(Clock::now() - wall_start).count());
     return std::move(result_);

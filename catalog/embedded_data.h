@@ -1,6 +1,6 @@
 // The AWS catalog CSVs (ADZE_DATA_DIR/aws/instance-types.csv and
 // zones-us-east-1.csv), embedded into the library at build time by
-// catalog/embed_csv.cmake. The definitions live in a generated .cc in the
+// cmake/embed_text.cmake (catalog/CMakeLists.txt). The definitions live in generated .cc files in the
 // build directory.
 // Thread-safety: the returned views are immutable and live for the whole
 // program; the first call builds them (thread-safe static initialisation).

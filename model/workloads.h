@@ -39,6 +39,13 @@ struct PodDisruptionBudget {
   std::optional<int32_t> max_unavailable;
   bool min_available_percent = false;
   bool max_unavailable_percent = false;
+
+  // True when the budget guards the pod (same namespace, selector matches).
+  bool Selects(const Pod& pod) const;
+  // Kubernetes' disruptionsAllowed for `expected` selected pods of which
+  // `healthy` run: healthy − minAvailable, or maxUnavailable − unhealthy
+  // (percentages of expected, rounded up); never below 0.
+  int32_t DisruptionsAllowed(int32_t expected, int32_t healthy) const;
 };
 
 }  // namespace adze::model

@@ -140,31 +140,17 @@ Status SimulatedCluster::EvictPod(const std::string& pod) {
 }
 
 bool SimulatedCluster::PdbAllowsEviction(const PodInfo& target) const {
+  // An unhealthy pod may always go (Kubernetes' AlwaysAllow for not-ready pods).
+  if (target.phase != PodPhase::kRunning) return true;
   for (const auto& pdb : pdbs_) {
-    if (pdb.meta.namespace_ != target.pod.meta.namespace_ || !pdb.selector.Matches(target.pod.meta.labels)) {
-      continue;
-    }
+    if (!pdb.Selects(target.pod)) continue;
     int32_t expected = 0, healthy = 0;
     for (const auto& [name, p] : pods_) {
-      if (p.pod.meta.namespace_ != pdb.meta.namespace_ || !pdb.selector.Matches(p.pod.meta.labels)) continue;
+      if (!pdb.Selects(p.pod)) continue;
       ++expected;
       healthy += p.phase == PodPhase::kRunning;
     }
-    // An unhealthy pod may always go (Kubernetes' AlwaysAllow for not-ready pods).
-    if (target.phase != PodPhase::kRunning) continue;
-    int32_t allowed = 0;
-    if (pdb.min_available) {
-      const int32_t min = pdb.min_available_percent
-                              ? static_cast<int32_t>(std::ceil(*pdb.min_available * expected / 100.0))
-                              : *pdb.min_available;
-      allowed = healthy - min;
-    } else if (pdb.max_unavailable) {
-      const int32_t max = pdb.max_unavailable_percent
-                              ? static_cast<int32_t>(std::ceil(*pdb.max_unavailable * expected / 100.0))
-                              : *pdb.max_unavailable;
-      allowed = max - (expected - healthy);
-    }
-    if (allowed <= 0) return false;
+    if (pdb.DisruptionsAllowed(expected, healthy) == 0) return false;
   }
   return true;
 }

@@ -39,28 +39,13 @@ std::vector<int32_t> PdbAllowances(const ports::Cluster& cluster) {
       const ports::PodInfo* pod = cluster.GetPod(name);
       if (pod == nullptr) continue;
       for (size_t i = 0; i < pdbs.size(); ++i) {
-        if (pdbs[i].meta.namespace_ != pod->pod.meta.namespace_ || !pdbs[i].selector.Matches(pod->pod.meta.labels)) {
-          continue;
-        }
+        if (!pdbs[i].Selects(pod->pod)) continue;
         ++expected[i];
         healthy[i] += pod->phase == ports::PodPhase::kRunning;
       }
     }
   }
-  for (size_t i = 0; i < pdbs.size(); ++i) {
-    const auto& pdb = pdbs[i];
-    if (pdb.min_available) {
-      const int32_t min = pdb.min_available_percent
-                              ? static_cast<int32_t>(std::ceil(*pdb.min_available * expected[i] / 100.0))
-                              : *pdb.min_available;
-      allowed[i] = std::max(0, healthy[i] - min);
-    } else if (pdb.max_unavailable) {
-      const int32_t max = pdb.max_unavailable_percent
-                              ? static_cast<int32_t>(std::ceil(*pdb.max_unavailable * expected[i] / 100.0))
-                              : *pdb.max_unavailable;
-      allowed[i] = std::max(0, max - (expected[i] - healthy[i]));
-    }
-  }
+  for (size_t i = 0; i < pdbs.size(); ++i) allowed[i] = pdbs[i].DisruptionsAllowed(expected[i], healthy[i]);
   return allowed;
 }
 
@@ -68,7 +53,7 @@ bool BlockedByPdb(const ports::Cluster& cluster, const model::Pod& pod, const st
   const auto& pdbs = cluster.PodDisruptionBudgets();
   int matching = 0;
   for (size_t i = 0; i < pdbs.size(); ++i) {
-    if (pdbs[i].meta.namespace_ != pod.meta.namespace_ || !pdbs[i].selector.Matches(pod.meta.labels)) continue;
+    if (!pdbs[i].Selects(pod)) continue;
     if (++matching > 1 || allowed[i] == 0) return true;
   }
   return false;

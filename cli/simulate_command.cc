@@ -134,6 +134,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   sim_options.disruption = options.disruption == "karpenter" ? sim::SimulationOptions::Disruption::kKarpenter
                            : options.disruption == "off"     ? sim::SimulationOptions::Disruption::kOff
                                                              : sim::SimulationOptions::Disruption::kAdze;
+  sim_options.headroom = options.headroom;
   const bool show_progress = options.progress && err_is_terminal;
   if (show_progress) {
     sim_options.on_progress = [&err](const sim::Progress& p) {
@@ -191,6 +192,9 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
                   "Disruption: adze (whole-cluster consolidation), karpenter (Karpenter's reference limits: "
                   "100 candidates, 1 min / 3 min budgets, one replacement) or off")
       ->capture_default_str();
+  cmd->add_flag("--no-headroom{false}", options->headroom,
+                "adze disruption: remove idle nodes without keeping room for each pool's recent demand "
+                "(Karpenter keeps none)");
   cmd->add_flag("--no-progress{false}", options->progress, "Do not show the progress line");
   cmd->add_flag("--print-default-scenario", options->print_scenario, "Print the built-in scenario and exit");
   cmd->callback([options, &exit_code] {

@@ -24,6 +24,7 @@ struct SimulateOptions {
   std::string packer = "adze";      // --packer adze | karpenter
   std::string disruption = "adze";  // --disruption adze | karpenter | off
   bool progress = true;             // --no-progress turns the progress line off
+  bool headroom = true;             // --no-headroom: adze disruption keeps no room for demand
   bool print_scenario = false;      // --print-default-scenario
 };
 

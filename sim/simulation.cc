@@ -247,6 +247,7 @@ class World {
     d.mode = options.disruption == SimulationOptions::Disruption::kKarpenter ? controllers::disruption::Mode::kKarpenter
                                                                              : controllers::disruption::Mode::kAdze;
     d.consolidation = scenario.controllers.consolidation;
+    d.headroom = options.headroom;
     return d;
   }
 

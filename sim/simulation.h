@@ -39,6 +39,10 @@ struct SimulationOptions {
   // and drift but turns consolidation off.
   enum class Disruption { kAdze, kKarpenter, kOff };
   Disruption disruption = Disruption::kAdze;
+  // adze disruption keeps room for the upper tail of each pool's recent
+  // demand (controllers/disruption/headroom.h); false removes idle nodes as
+  // Karpenter does.
+  bool headroom = true;
   // Check the disruption invariants (sim/invariant_monitor.h) every tick;
   // violations go to RunResult::violations.
   bool check_invariants = false;

@@ -32,6 +32,9 @@ struct Candidate {
   // now − (last pod event, or initialisation) ≥ the pool's consolidateAfter.
   bool consolidatable = false;
   std::optional<std::string> drifted;       // why, when drifted
+  // Kept as room for arriving pods (adze headroom): emptiness and
+  // consolidation pass it over; drift does not.
+  bool held = false;
   bool empty() const { return pods.empty(); }
 };
 

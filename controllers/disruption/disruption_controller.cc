@@ -31,14 +31,17 @@ model::Taint Disrupted() {
 }
 
 bool UsesConsolidation(const Candidate& c) {
-  return c.consolidatable && c.pool->consolidation_policy == model::ConsolidationPolicy::kWhenEmptyOrUnderutilized;
+  return c.consolidatable && !c.held &&
+         c.pool->consolidation_policy == model::ConsolidationPolicy::kWhenEmptyOrUnderutilized;
 }
 
 }  // namespace
 
 DisruptionController::DisruptionController(ports::Cluster& cluster, ports::CloudProvider& cloud,
                                            const ports::Clock& clock, DisruptionOptions options)
-    : cluster_(cluster), cloud_(cloud), clock_(clock), options_(options) {}
+    : cluster_(cluster), cloud_(cloud), clock_(clock), options_(options), headroom_(options.headroom_options) {}
+
+bool DisruptionController::KeepsHeadroom() const { return options_.mode == Mode::kAdze && options_.headroom; }
 
 std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionReason reason) const {
   std::map<std::string, int32_t> total, disrupting;
@@ -65,7 +68,7 @@ std::optional<Command> DisruptionController::Emptiness(const std::vector<Candida
   command.method = Method::kEmptiness;
   command.reason = model::DisruptionReason::kEmpty;
   for (const Candidate& c : candidates) {
-    if (!c.empty() || !c.consolidatable) continue;
+    if (!c.empty() || !c.consolidatable || c.held) continue;
     int32_t& left = budgets[c.pool->meta.name];
     if (left <= 0) continue;
     --left;
@@ -303,6 +306,7 @@ DisruptionResult DisruptionController::Reconcile() {
   for (const model::NodePool& pool : cluster_.NodePools()) fingerprint += NodePoolHash(pool) + ",";
   solve_cache_.Begin(clock_.Now(), fingerprint);
   Progress(result);
+  if (KeepsHeadroom()) headroom_.Observe(cluster_, clock_.Now());
   std::vector<Command> waiting;
   for (Command& command : validating_) {
     if (clock_.Now() - command.decided_at < options_.validation_delay) {
@@ -322,6 +326,10 @@ DisruptionResult DisruptionController::Reconcile() {
     std::vector<Candidate> candidates = BuildCandidates(cluster_, cloud_, clock_.Now());
     std::erase_if(candidates, [&](const Candidate& c) { return marked_.contains(c.claim->claim.meta.name); });
     result.candidates = candidates.size();
+    if (KeepsHeadroom()) {
+      const std::set<std::string> held = headroom_.Held(cluster_, candidates, clock_.Now());
+      for (Candidate& c : candidates) c.held = held.contains(c.claim->claim.meta.name);
+    }
     if (std::optional<Command> command = Decide(candidates, result)) {
       command->decided_at = clock_.Now();
       result.decided.push_back(*command);

@@ -5,7 +5,9 @@
 //
 // adze mode (default) goes beyond Karpenter where its users suffer:
 // consolidation weighs the whole cluster (no 100-candidate cap, no timeout),
-// and one node may be replaced by several cheaper ones. Karpenter mode keeps
+// one node may be replaced by several cheaper ones, and each pool keeps room
+// for its recent demand (headroom.h) so that removing idle nodes does not
+// turn arrivals into cold starts. Karpenter mode keeps
 // its reference limits: multi-node over at most 100 candidates and one
 // replacement; the 1 min / 3 min wall-clock timeouts are modelled
 // deterministically as simulation work at 100 pods/s (the rate below which
@@ -23,6 +25,7 @@
 
 #include "controllers/disruption/candidate.h"
 #include "controllers/disruption/consolidation_simulator.h"
+#include "controllers/disruption/headroom.h"
 #include "ports/clock.h"
 #include "ports/cloud_provider.h"
 #include "ports/cluster.h"
@@ -37,6 +40,9 @@ struct DisruptionOptions {
   model::Duration validation_delay = 15 * model::kSecond;       // spec §6.6
   model::Duration orchestration_timeout = 10 * model::kMinute;  // clamp(80 ms × commands, 10 min, 1 h)
   bool spot_to_spot = false;  // Karpenter's SpotToSpotConsolidation gate
+  // adze mode only: keep room for each pool's recent demand (headroom.h).
+  bool headroom = true;
+  HeadroomOptions headroom_options;
   // Karpenter mode only.
   size_t multi_node_cap = 100;
   model::Duration multi_node_timeout = model::kMinute;
@@ -77,6 +83,7 @@ class DisruptionController {
   size_t in_flight() const { return validating_.size() + orchestrating_.size(); }
 
  private:
+  bool KeepsHeadroom() const;
   std::optional<Command> Decide(std::vector<Candidate>& candidates, DisruptionResult& result);
   std::optional<Command> Emptiness(const std::vector<Candidate>& candidates);
   std::optional<Command> Drift(std::vector<Candidate>& candidates);
@@ -98,6 +105,7 @@ class DisruptionController {
   std::set<std::string> marked_;  // claims in a command
   ReplacementBound bound_;        // cached across passes
   SolveCache solve_cache_;
+  Headroom headroom_;
   uint64_t replacements_created_ = 0;
 };
 

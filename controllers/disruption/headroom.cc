@@ -1,0 +1,168 @@
+#include "controllers/disruption/headroom.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+namespace adze::controllers::disruption {
+
+size_t PoissonQuantile(double mean, double quantile, size_t cap) {
+  if (mean <= 0) return 0;
+  // Summed in log space from ten standard deviations below the mean (the
+  // mass below is under 1e-20), so large means cost O(√mean) steps and
+  // exp(−mean) never underflows the sum.
+  size_t k = static_cast<size_t>(std::max(0.0, std::floor(mean - 10 * std::sqrt(mean))));
+  if (k >= cap) return cap;
+  double log_p = -mean + static_cast<double>(k) * std::log(mean) - std::lgamma(static_cast<double>(k) + 1);
+  double cdf = std::exp(log_p);
+  while (cdf < quantile && k < cap) {
+    ++k;
+    log_p += std::log(mean / static_cast<double>(k));
+    cdf += std::exp(log_p);
+  }
+  return k;
+}
+
+void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
+  for (const model::NodePool& pool : cluster.NodePools()) {
+    pools_[pool.meta.name].window =
+        std::clamp(pool.consolidate_after.value_or(0), options_.min_window, options_.max_window);
+  }
+  for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
+    if (!claim->initialized_at || *claim->initialized_at <= observed_until_ || *claim->initialized_at > now) continue;
+    std::deque<model::Duration>& starts = pools_[claim->node_pool].cold_starts;
+    starts.push_back(*claim->initialized_at - claim->created_at);
+    if (starts.size() > options_.cold_starts_kept) starts.pop_front();
+  }
+  struct Arrival {
+    model::Duration at;
+    const ports::PodInfo* pod;
+  };
+  std::map<std::string, std::vector<Arrival>> arrived;
+  std::map<std::string, size_t> bound;
+  for (const ports::NodeInfo* node : cluster.Nodes()) {
+    const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
+    if (claim == nullptr) continue;
+    for (const std::string& name : node->pods) {
+      const ports::PodInfo* pod = cluster.GetPod(name);
+      if (pod == nullptr || pod->pod.OwnedByDaemonSet()) continue;
+      ++bound[claim->node_pool];
+      if (pod->bound_at > observed_until_ && pod->bound_at <= now) arrived[claim->node_pool].push_back({pod->bound_at, pod});
+    }
+  }
+  for (auto& [pool, list] : arrived) {
+    std::stable_sort(list.begin(), list.end(), [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
+    PoolHistory& history = pools_[pool];
+    for (const Arrival& a : list) {
+      history.arrivals.push_back(a.at);
+      model::ResourceList shape = a.pod->pod.EffectiveRequests();
+      shape.Set(model::resource::kPods, model::Quantity::FromUnits(1));
+      history.shapes.push_back(std::move(shape));
+      if (history.shapes.size() > options_.max_pods) history.shapes.pop_front();
+    }
+  }
+  for (auto& [pool, history] : pools_) {
+    const model::Duration since = now - history.window;
+    history.bound.emplace_back(now, bound[pool]);
+    // Keep the last sample before the window: it covers the window's start.
+    while (history.bound.size() > 1 && history.bound[1].first <= since) history.bound.pop_front();
+    while (!history.arrivals.empty() && history.arrivals.front() < since) history.arrivals.pop_front();
+  }
+  observed_until_ = now;
+}
+
+model::Duration Headroom::ColdStart(const PoolHistory& history) const {
+  if (history.cold_starts.empty()) return options_.default_cold_start;
+  std::vector<model::Duration> sorted(history.cold_starts.begin(), history.cold_starts.end());
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<ptrdiff_t>(sorted.size() / 2), sorted.end());
+  return sorted[sorted.size() / 2];
+}
+
+// Time-weighted: observations come every few seconds while the cluster
+// changes and minutes apart while it does not.
+double Headroom::MeanBound(const PoolHistory& history, model::Duration now) const {
+  const model::Duration since = std::max(now - history.window, history.bound.front().first);
+  if (now <= since) return static_cast<double>(history.bound.back().second);
+  double area = 0;
+  for (size_t i = 0; i < history.bound.size(); ++i) {
+    const model::Duration from = std::max(history.bound[i].first, since);
+    const model::Duration to = i + 1 < history.bound.size() ? history.bound[i + 1].first : now;
+    if (to > from) area += static_cast<double>(history.bound[i].second) * static_cast<double>(to - from);
+  }
+  return area / static_cast<double>(now - since);
+}
+
+size_t Headroom::MissingRoom(const std::string& pool, model::Duration now) const {
+  auto it = pools_.find(pool);
+  if (it == pools_.end()) return 0;
+  const PoolHistory& history = it->second;
+  const auto arrivals = std::count_if(history.arrivals.begin(), history.arrivals.end(),
+                                      [&](model::Duration at) { return at >= now - history.window; });
+  if (arrivals == 0 || history.bound.empty()) return 0;
+  // The rate runs over the span observed, never less than the minimum window,
+  // so that a start-up burst does not read as a steady rate.
+  const model::Duration span = std::min(history.window, std::max(options_.min_window, now - history.bound.front().first));
+  const double during_cold_start =
+      static_cast<double>(arrivals) / static_cast<double>(span) * static_cast<double>(ColdStart(history));
+  const size_t now_bound = history.bound.back().second;
+  const size_t wanted = PoissonQuantile(MeanBound(history, now) + during_cold_start, options_.quantile,
+                                        now_bound + options_.max_pods);
+  return wanted > now_bound ? wanted - now_bound : 0;
+}
+
+std::set<std::string> Headroom::Held(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
+                                     model::Duration now) const {
+  std::set<std::string> held;
+  std::map<std::string, const Candidate*> candidate_of;
+  for (const Candidate& c : candidates) candidate_of[c.claim->claim.meta.name] = &c;
+
+  for (const auto& [pool, history] : pools_) {
+    const size_t expected = MissingRoom(pool, now);
+    if (expected == 0) continue;
+    struct Room {
+      const Candidate* candidate;  // null: the node is not up for disruption
+      std::string claim;
+      model::ResourceList free;
+    };
+    std::vector<Room> rooms;
+    for (const ports::NodeInfo* node : cluster.Nodes()) {
+      const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
+      if (claim == nullptr || claim->node_pool != pool || !claim->initialized_at || claim->deletion_requested_at ||
+          node->deleting || node->node.unschedulable) {
+        continue;
+      }
+      const bool disrupting = std::any_of(node->node.taints.begin(), node->node.taints.end(),
+                                          [](const model::Taint& t) { return t.key == kDisruptedTaintKey; });
+      if (disrupting) continue;
+      Room room{nullptr, claim->claim.meta.name, node->node.allocatable};
+      room.free.Subtract(node->requested);
+      const int64_t pods_left = node->node.allocatable.Get(model::resource::kPods).Value() -
+                                static_cast<int64_t>(node->pods.size());
+      room.free.Set(model::resource::kPods, model::Quantity::FromUnits(std::max<int64_t>(0, pods_left)));
+      if (auto it = candidate_of.find(room.claim); it != candidate_of.end()) room.candidate = it->second;
+      rooms.push_back(std::move(room));
+    }
+    // Room that costs nothing to keep first: nodes that stay anyway, then
+    // busy candidates (their spare room), then the cheapest empty ones.
+    auto key = [](const Room& r) {
+      const int rank = r.candidate == nullptr ? 0 : (r.candidate->empty() ? 2 : 1);
+      return std::make_tuple(rank, r.candidate ? r.candidate->price : 0.0, std::cref(r.claim));
+    };
+    std::stable_sort(rooms.begin(), rooms.end(), [&](const Room& a, const Room& b) { return key(a) < key(b); });
+
+    // The latest arrivals' shapes, newest first, repeated when fewer.
+    const std::deque<model::ResourceList>& shapes = history.shapes;
+    for (size_t i = 0; i < expected; ++i) {
+      const model::ResourceList& shape = shapes[shapes.size() - 1 - i % shapes.size()];
+      for (Room& room : rooms) {
+        if (!model::ResourceList::Fits(shape, room.free)) continue;
+        room.free.Subtract(shape);
+        if (room.candidate != nullptr) held.insert(room.claim);
+        break;
+      }
+    }
+  }
+  return held;
+}
+
+}  // namespace adze::controllers::disruption

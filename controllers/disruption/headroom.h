@@ -1,0 +1,80 @@
+// Headroom: the room a NodePool keeps for pods that will arrive (adze mode;
+// Karpenter keeps none).
+//
+// Removing an idle node saves its price until the pool needs it again, and
+// then a pod waits a whole cold start; with one-pod-per-node batch jobs that
+// is what pushes time-to-running up when consolidation is on. Headroom sizes
+// each pool for the upper tail of its own recent demand. Over a window (an
+// hour, or the pool's consolidateAfter if longer) it measures the mean number
+// of pods bound to the pool's nodes, L, the arrival rate λ, and the median
+// cold start T (claim created → initialised, last 16 claims). Taking demand
+// as a Poisson count (the steady state of arrivals with any run-time
+// distribution), the pool should have room for the quantile q = 0.999 of
+// Poisson(L + λT) pods: at most about one arrival in a thousand finds no room,
+// counting arrivals during a cold start. The missing room, in the shapes of
+// the latest arrivals, is placed first-fit on the pool's nodes, and the
+// disruption candidates that take a pod are held back. Nodes that cannot be
+// disrupted anyway come first, so headroom costs nothing where room exists.
+// A pool with no arrival in the window keeps no headroom: a finished
+// training job's nodes go as soon as they are idle.
+// Thread-safety: none; the disruption controller owns it.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "controllers/disruption/candidate.h"
+#include "model/duration.h"
+#include "model/resource_list.h"
+#include "ports/cluster.h"
+
+namespace adze::controllers::disruption {
+
+struct HeadroomOptions {
+  model::Duration min_window = model::kHour;  // demand measured over max(this, consolidateAfter)
+  model::Duration max_window = 24 * model::kHour;
+  double quantile = 0.999;
+  model::Duration default_cold_start = model::kMinute;  // before a pool's first claim initialises
+  size_t cold_starts_kept = 16;
+  size_t max_pods = 1024;  // room kept per pool, in pods, at most
+};
+
+class Headroom {
+ public:
+  explicit Headroom(HeadroomOptions options = {}) : options_(options) {}
+
+  // Learns the pods bound, the arrivals and the cold starts since the last call.
+  void Observe(const ports::Cluster& cluster, model::Duration now);
+
+  // Pods of room the pool should have beyond the pods it holds now.
+  size_t MissingRoom(const std::string& pool, model::Duration now) const;
+
+  // Names of the candidates' claims held back as room for arrivals.
+  std::set<std::string> Held(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
+                             model::Duration now) const;
+
+ private:
+  struct PoolHistory {
+    model::Duration window = model::kHour;
+    std::deque<model::Duration> arrivals;                     // bind times, oldest first
+    std::deque<model::ResourceList> shapes;                   // latest arrivals' requests (pods=1), newest last
+    std::deque<std::pair<model::Duration, size_t>> bound;     // (time, pods bound) per observation
+    std::deque<model::Duration> cold_starts;                  // newest last
+  };
+
+  model::Duration ColdStart(const PoolHistory& history) const;
+  double MeanBound(const PoolHistory& history, model::Duration now) const;
+
+  HeadroomOptions options_;
+  std::map<std::string, PoolHistory> pools_;
+  model::Duration observed_until_ = -1;
+};
+
+// Smallest k with P(Poisson(mean) ≤ k) ≥ quantile, at most cap.
+size_t PoissonQuantile(double mean, double quantile, size_t cap);
+
+}  // namespace adze::controllers::disruption

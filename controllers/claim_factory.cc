@@ -14,7 +14,6 @@ std::string NodePoolHash(const model::NodePool& pool) {
   for (const auto& [k, v] : pool.template_annotations) canonical += "a:" + k + "=" + v + ";";
   for (const auto& t : pool.taints) canonical += "t:" + t.ToString() + ";";
   for (const auto& t : pool.startup_taints) canonical += "s:" + t.ToString() + ";";
-  for (const auto& r : pool.requirements) canonical += "r:" + r.ToString() + ";";
   canonical += "c:" + pool.node_class_ref.group + "/" + pool.node_class_ref.kind + "/" + pool.node_class_ref.name;
   canonical += ";e:" + (pool.expire_after ? std::to_string(*pool.expire_after) : "never");
   canonical += ";g:" + (pool.termination_grace_period ? std::to_string(*pool.termination_grace_period) : "none");

@@ -130,6 +130,83 @@ TEST(DisruptionSimulationTest, OnTheDefaultScenarioConsolidationSavesWithoutSlow
   EXPECT_LT(on.nodes_launched, no_headroom.nodes_launched);
 }
 
+// One spot pool over FAMILIES; a service of 24 one-CPU replicas at the start
+// falling to 2: the spot node bought for the peak holds two pods at the end.
+RunResult RunSpotScaleDown(const std::string& families, bool spot_to_spot) {
+  std::string yaml = R"(apiVersion: adze.dev/v1alpha1
+kind: Scenario
+name: spot-to-spot
+seed: 5
+duration: 12h
+region: us-east-1
+zones: [us-east-1a]
+manifests:
+  - apiVersion: karpenter.sh/v1
+    kind: NodePool
+    metadata: {name: spot}
+    spec:
+      template:
+        spec:
+          requirements:
+            - {key: karpenter.sh/capacity-type, operator: In, values: [spot]}
+            - {key: karpenter.k8s.aws/instance-family, operator: In, values: FAMILIES}
+          nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
+  - apiVersion: karpenter.k8s.aws/v1
+    kind: EC2NodeClass
+    metadata: {name: default}
+    spec:
+      amiSelectorTerms: [{alias: al2023@latest}]
+      role: NodeRole
+      subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+      securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+ec2: {spotInterruptions: false}
+controllers: {spotToSpotConsolidation: GATE}
+workloads:
+)" + Service("web", 2, 24, "1", false, 0);
+  yaml.replace(yaml.find("FAMILIES"), 8, families);
+  yaml.replace(yaml.find("GATE"), 4, spot_to_spot ? "true" : "false");
+  auto scenario = DecodeScenario(yaml, "spot-to-spot.yaml", ReadLocalFile);
+  EXPECT_TRUE(scenario.ok()) << scenario.error().message;
+  SimulationOptions options;
+  options.check_invariants = true;
+  options.record_events = true;
+  auto r = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
+  EXPECT_TRUE(r.ok());
+  return std::move(r).value();
+}
+
+// Spot replacement claims launched, from the event log.
+std::vector<nlohmann::json> SpotReplacementsLaunched(const RunResult& r) {
+  std::vector<nlohmann::json> out;
+  for (const std::string& line : r.events) {
+    auto e = nlohmann::json::parse(line);
+    if (e["type"] == "claim_launched" && e["claim"].get<std::string>().find("-r") != std::string::npos) {
+      EXPECT_EQ(e["capacity_type"], "spot");
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+TEST(DisruptionSimulationTest, SpotNodesAreReplacedBySpotOnlyWithTheFeatureGate) {
+  const std::string families = "[c6i, m6i, r6i, c7i, m7i, r7i, c6a, m6a, r6a]";
+  const RunResult off = RunSpotScaleDown(families, /*spot_to_spot=*/false);
+  const RunResult on = RunSpotScaleDown(families, /*spot_to_spot=*/true);
+  EXPECT_TRUE(off.violations.empty()) << off.violations.front();
+  EXPECT_TRUE(on.violations.empty()) << on.violations.front();
+  EXPECT_TRUE(SpotReplacementsLaunched(off).empty()) << "gate off: spot candidates may only be deleted";
+  EXPECT_FALSE(SpotReplacementsLaunched(on).empty());
+  EXPECT_LT(on.summary.cost_usd, off.summary.cost_usd);
+}
+
+TEST(DisruptionSimulationTest, SingleNodeSpotToSpotNeedsFifteenCheaperTypes) {
+  // m6i alone has fewer than 15 sizes: no single-node spot-to-spot move.
+  const RunResult r = RunSpotScaleDown("[m6i]", /*spot_to_spot=*/true);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_TRUE(SpotReplacementsLaunched(r).empty());
+}
+
 TEST(DisruptionSimulationTest, DoNotDisruptPodsKeepTheirNodes) {
   const std::string yaml = Scenario(kUnderutilized, Service("web", 4, 40, "900m", /*do_not_disrupt=*/true));
   const RunResult r = RunScenario(yaml);
@@ -241,6 +318,47 @@ TEST(DisruptionSimulationTest, NewAmiDriftsEveryNodeAndReplacesThemWithinTheBudg
   EXPECT_GT(r.summary.disruptions_by_reason.at("Drifted"), 1);
   EXPECT_EQ(r.summary.pods_running_at_end, 12);
   EXPECT_EQ(r.summary.pods_lost_with_node, 0);
+}
+
+// The pool's requirements change at 2 h to FAMILIES.
+RunResult RunRequirementsChange(const std::string& families) {
+  std::string yaml = Scenario("        consolidationPolicy: WhenEmpty\n        consolidateAfter: Never",
+                              Service("web", 6, 6, "1500m"));
+  yaml += R"(changes:
+  - at: 2h
+    manifests:
+      - apiVersion: karpenter.sh/v1
+        kind: NodePool
+        metadata: {name: cpu}
+        spec:
+          weight: 20
+          template:
+            spec:
+              requirements:
+                - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
+                - {key: karpenter.k8s.aws/instance-family, operator: In, values: FAMILIES}
+              nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+              expireAfter: Never  # as before: only the requirements change
+          disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: Never}
+)";
+  yaml.replace(yaml.find("FAMILIES"), 8, families);
+  return RunScenario(yaml);
+}
+
+TEST(DisruptionSimulationTest, WideningRequirementsNeverDrifts) {
+  const RunResult r = RunRequirementsChange("[m6i, c6i, m7i, c7i]");
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_EQ(r.summary.disruptions_by_reason.count("Drifted"), 0u);
+  EXPECT_EQ(r.summary.pods_evicted, 0);
+}
+
+TEST(DisruptionSimulationTest, NodesOutsideNarrowedRequirementsDrift) {
+  const RunResult r = RunRequirementsChange("[r6i]");  // neither m6i nor c6i any more
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  ASSERT_TRUE(r.summary.disruptions_by_reason.count("Drifted"));
+  EXPECT_EQ(r.summary.disruptions_by_reason.at("Drifted"), r.summary.nodes_launched - r.summary.nodes_at_end);
+  EXPECT_GT(r.summary.disruptions_by_reason.at("Drifted"), 0);
+  EXPECT_EQ(r.summary.pods_running_at_end, 6);
 }
 
 TEST(DisruptionSimulationTest, NodePoolTemplateChangeDriftsItsNodes) {

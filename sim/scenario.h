@@ -121,6 +121,8 @@ struct ControllerOptions {
   // replaced after this long.
   Duration gpu_initialization_timeout = 10 * kMinute;
   bool consolidation = true;  // used by the disruption controllers
+  // Karpenter's SpotToSpotConsolidation feature gate (default off, spec §6.5).
+  bool spot_to_spot_consolidation = false;
 };
 
 struct ClusterOptions {

@@ -248,6 +248,7 @@ class World {
                                                                              : controllers::disruption::Mode::kAdze;
     d.consolidation = scenario.controllers.consolidation;
     d.headroom = options.headroom;
+    d.spot_to_spot = scenario.controllers.spot_to_spot_consolidation;
     return d;
   }
 

@@ -59,6 +59,23 @@ bool BlockedByPdb(const ports::Cluster& cluster, const model::Pod& pod, const st
   return false;
 }
 
+// RequirementsDrifted (spec §6.5): the claim's labels no longer satisfy the
+// pool's requirements. A label the claim does not carry fails only a
+// requirement that needs it present, on a key that is not well known.
+bool RequirementsDrifted(const model::NodePool& pool, const model::Labels& labels) {
+  for (const model::Requirement& r : pool.requirements) {
+    auto it = labels.find(r.key());
+    if (it != labels.end()) {
+      if (!r.Has(it->second)) return true;
+      continue;
+    }
+    const model::Operator op = r.op();
+    const bool needs_label = op != model::Operator::kNotIn && op != model::Operator::kDoesNotExist;
+    if (needs_label && !model::IsWellKnownLabel(r.key())) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<Candidate> BuildCandidates(const ports::Cluster& cluster, const ports::CloudProvider& cloud,
@@ -120,6 +137,8 @@ std::vector<Candidate> BuildCandidates(const ports::Cluster& cluster, const port
     auto hash = claim->claim.meta.annotations.find(std::string(kNodePoolHashAnnotation));
     if (hash != claim->claim.meta.annotations.end() && hash->second != pool_hashes[claim->node_pool]) {
       c.drifted = "NodePoolDrifted";
+    } else if (RequirementsDrifted(*c.pool, claim->claim.meta.labels)) {
+      c.drifted = "RequirementsDrifted";
     } else if (auto why = cloud.IsDrifted(claim->claim)) {
       c.drifted = *why;
     }

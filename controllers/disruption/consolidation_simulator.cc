@@ -12,6 +12,10 @@ namespace label = model::label;
 
 namespace {
 
+// Spot-to-spot single-node consolidation keeps at least this many cheaper
+// types (spec §6.5).
+constexpr size_t kSpotToSpotMinTypes = 15;
+
 std::string ShapeKey(const model::Pod& pod) {
   std::string key = pod.EffectiveRequests().ToString();
   key += "|t:";
@@ -61,6 +65,17 @@ double WorstLaunchPrice(const catalog::InstanceType& type, const std::string& ca
 
 }  // namespace
 
+std::string PoolsFingerprint(const std::vector<model::NodePool>& pools) {
+  std::string fingerprint;
+  for (const model::NodePool& pool : pools) {
+    fingerprint += pool.meta.name + ":" + NodePoolHash(pool) + ":" + std::to_string(pool.weight) + ":" +
+                   pool.limits.ToString();
+    for (const model::Requirement& r : pool.requirements) fingerprint += ";" + r.ToString();
+    fingerprint += ",";
+  }
+  return fingerprint;
+}
+
 ConsolidationSimulator::ConsolidationSimulator(const ports::Cluster& cluster, ports::CloudProvider& cloud,
                                                const std::vector<Candidate>& candidates, SimulatorOptions options,
                                                ReplacementBound* bound, SolveCache* cache)
@@ -103,8 +118,7 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::Cluster& cluster, po
   }
   compatible_.assign(shape_pods_.size(), std::vector<int8_t>(slots_.size(), -1));
   solver_input_.daemon_sets = cluster.DaemonSets();
-  std::string fingerprint;
-  for (const model::NodePool& pool : cluster.NodePools()) fingerprint += NodePoolHash(pool) + ",";
+  const std::string fingerprint = PoolsFingerprint(cluster.NodePools());
   if (bound_ != nullptr) {
     bound_->SetPools(
         [this] {
@@ -160,16 +174,23 @@ bool ConsolidationSimulator::Compatible(size_t shape, size_t slot) {
   return known == 1;
 }
 
+ConsolidationSimulator::SpotRule ConsolidationSimulator::SpotRuleFor(std::span<const size_t> candidate_indexes) const {
+  for (size_t c : candidate_indexes) {
+    if (candidates_[c].claim->capacity_type != "spot") return SpotRule::kAny;
+  }
+  if (!options_.spot_to_spot) return SpotRule::kDeleteOnly;
+  return candidate_indexes.size() == 1 ? SpotRule::kSingleNode : SpotRule::kMultiNode;
+}
+
 Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes) {
   std::vector<bool> excluded(slots_.size(), false);
   double candidate_price = 0;
-  bool all_spot = true;
+  const SpotRule spot = SpotRuleFor(candidate_indexes);
   bool exact = too_many_dims_;
   std::vector<PodShape> pods;
   for (size_t c : candidate_indexes) {
     excluded[slot_of_candidate_[c]] = true;
     candidate_price += candidates_[c].price;
-    all_spot = all_spot && candidates_[c].claim->capacity_type == "spot";
     for (const PodShape& p : pods_of_candidate_[c]) {
       pods.push_back(p);
       exact = exact || p.pod->pod.HasInterPodConstraints();
@@ -178,7 +199,7 @@ Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes)
   if (exact) {
     std::vector<const ports::PodInfo*> all;
     for (const PodShape& p : pods) all.push_back(p.pod);
-    return SolveRest(all, excluded, all_spot, candidate_price, /*with_nodes=*/true);
+    return SolveRest(all, excluded, spot, candidate_price, /*with_nodes=*/true);
   }
   // First fit, biggest first (by the first dimensions: cpu and memory come first in practice).
   std::stable_sort(pods.begin(), pods.end(), [](const PodShape& a, const PodShape& b) { return a.request > b.request; });
@@ -224,28 +245,28 @@ Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes)
     }
   }
   // The solver's verdict depends only on the pods left over, the price to
-  // beat and whether spot-to-spot applies: ask it once per such question.
+  // beat and the spot rule: ask it once per such question.
   std::string key;
   if (cache_ != nullptr) {
     std::vector<std::string> keys;
     for (const auto& [shape, pod] : rest_shapes) keys.push_back(shape);
     std::sort(keys.begin(), keys.end());
     for (const auto& k : keys) key += k + "#";
-    key += std::to_string(candidate_price) + (all_spot ? "s" : "o");
+    key += std::to_string(candidate_price) + static_cast<char>(spot);
     if (const Move* known = cache_->Find(key)) {
       move = *known;
       move.pods = pods.size();
       return move;
     }
   }
-  move = SolveRest(rest, excluded, all_spot, candidate_price, /*with_nodes=*/false);
+  move = SolveRest(rest, excluded, spot, candidate_price, /*with_nodes=*/false);
   if (cache_ != nullptr) cache_->Put(key, move);
   move.pods = pods.size();
   return move;
 }
 
 Move ConsolidationSimulator::SolveRest(const std::vector<const ports::PodInfo*>& pods,
-                                       const std::vector<bool>& excluded, bool all_spot, double candidate_price,
+                                       const std::vector<bool>& excluded, SpotRule spot, double candidate_price,
                                        bool with_nodes) {
   Move move;
   move.candidate_price = candidate_price;
@@ -275,11 +296,11 @@ Move ConsolidationSimulator::SolveRest(const std::vector<const ports::PodInfo*>&
     move.reason = "needs " + std::to_string(plan.claims.size()) + " replacements";
     return move;
   }
-  move.feasible = PriceReplacements(plan, all_spot, candidate_price, move);
+  move.feasible = PriceReplacements(plan, spot, candidate_price, move);
   return move;
 }
 
-bool ConsolidationSimulator::PriceReplacements(const scheduling::Plan& plan, bool all_spot, double candidate_price,
+bool ConsolidationSimulator::PriceReplacements(const scheduling::Plan& plan, SpotRule spot, double candidate_price,
                                                Move& move) {
   // Each replacement's cheapest worst-case price, then each keeps the types
   // that leave the total strictly under the candidates' price.
@@ -296,7 +317,7 @@ bool ConsolidationSimulator::PriceReplacements(const scheduling::Plan& plan, boo
       move.reason = "no available offering for a replacement";
       return false;
     }
-    if (all_spot && p.capacity_type == "spot" && !options_.spot_to_spot) {
+    if (spot == SpotRule::kDeleteOnly && p.capacity_type == "spot") {
       move.reason = "spot-to-spot consolidation is disabled";
       return false;
     }
@@ -325,6 +346,18 @@ bool ConsolidationSimulator::PriceReplacements(const scheduling::Plan& plan, boo
     kept.instance_types.clear();
     for (const auto& [worst, type] : p.types) {
       if (!options_.require_cheaper || worst + others < candidate_price) kept.instance_types.push_back(type);
+    }
+    if (spot == SpotRule::kSingleNode && p.capacity_type == "spot") {
+      const model::Requirement* types = planned.requirements.Find(label::kInstanceType);
+      const size_t needed = std::max<size_t>(kSpotToSpotMinTypes, types && types->min_values() ? *types->min_values() : 0);
+      if (kept.instance_types.size() < needed) {
+        move.reason = "spot-to-spot needs " + std::to_string(needed) + " cheaper spot types, " +
+                      std::to_string(kept.instance_types.size()) + " remain";
+        move.replacements.clear();
+        move.replacement_price = 0;
+        return false;
+      }
+      kept.instance_types.resize(needed);  // the cheapest: sorted by worst launch price
     }
     // Replacements launch in the capacity type they were priced in.
     kept.capacity_types = {p.capacity_type};

@@ -52,7 +52,11 @@ struct SimulatorOptions {
   // adze: any number of cheaper replacements; Karpenter: at most one.
   size_t max_replacements = SIZE_MAX;
   // Karpenter's SpotToSpotConsolidation gate (default off): with it off, spot
-  // candidates may only be deleted, never replaced by spot.
+  // candidates may only be deleted, never replaced by spot. With it on, a
+  // single spot node is replaced only when at least 15 cheaper spot types
+  // (or the instance-type minValues, if larger) remain, and launches with
+  // the 15 cheapest, so a replacement is not the next type to be reclaimed
+  // (spec §6.5).
   bool spot_to_spot = false;
   // Drift replaces without the price rule.
   bool require_cheaper = true;
@@ -63,6 +67,11 @@ struct SimulatorOptions {
 };
 
 using SolveCache = MoveCache<Move>;
+
+// Everything of the pools that changes where pods could go (the drift hash,
+// requirements, weight, limits): cached solver verdicts are void when it
+// changes.
+std::string PoolsFingerprint(const std::vector<model::NodePool>& pools);
 
 class ConsolidationSimulator {
  public:
@@ -90,13 +99,22 @@ class ConsolidationSimulator {
     Vec request{};
   };
 
+  // What the spot-to-spot rules allow for a set of candidates.
+  enum class SpotRule : char {
+    kAny = 'o',        // some candidate is on-demand: no spot rule
+    kDeleteOnly = 'd', // all spot, gate off
+    kSingleNode = '1', // all spot, gate on, one candidate: 15 cheaper types
+    kMultiNode = 'm',  // all spot, gate on, several candidates: cheaper only
+  };
+  SpotRule SpotRuleFor(std::span<const size_t> candidate_indexes) const;
+
   Vec ToVec(const model::ResourceList& list);
   // Fetches the pools' instance types on first use.
   void EnsurePools();
   bool Compatible(size_t shape, size_t slot);
-  Move SolveRest(const std::vector<const ports::PodInfo*>& pods, const std::vector<bool>& excluded, bool all_spot,
+  Move SolveRest(const std::vector<const ports::PodInfo*>& pods, const std::vector<bool>& excluded, SpotRule spot,
                  double candidate_price, bool with_nodes);
-  bool PriceReplacements(const scheduling::Plan& plan, bool all_spot, double candidate_price, Move& move);
+  bool PriceReplacements(const scheduling::Plan& plan, SpotRule spot, double candidate_price, Move& move);
 
   const ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;

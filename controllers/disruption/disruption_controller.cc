@@ -302,9 +302,7 @@ void DisruptionController::Progress(DisruptionResult& result) {
 DisruptionResult DisruptionController::Reconcile() {
   const auto started = std::chrono::steady_clock::now();
   DisruptionResult result;
-  std::string fingerprint;
-  for (const model::NodePool& pool : cluster_.NodePools()) fingerprint += NodePoolHash(pool) + ",";
-  solve_cache_.Begin(clock_.Now(), fingerprint);
+  solve_cache_.Begin(clock_.Now(), PoolsFingerprint(cluster_.NodePools()));
   Progress(result);
   if (KeepsHeadroom()) headroom_.Observe(cluster_, clock_.Now());
   std::vector<Command> waiting;

@@ -501,7 +501,7 @@ void Decoder::DecodeEc2(const YamlField& ec2) {
 
 void Decoder::DecodeControllers(const YamlField& controllers) {
   controllers.CheckFields({"batchIdle", "batchMax", "launchTimeout", "registrationTimeout",
-                           "gpuInitializationTimeout", "consolidation"});
+                           "gpuInitializationTimeout", "consolidation", "spotToSpotConsolidation"});
   ControllerOptions& c = s_.controllers;
   c.batch_idle = DurOr(controllers["batchIdle"], c.batch_idle, Sign::kPositive);
   c.batch_max = DurOr(controllers["batchMax"], c.batch_max, Sign::kPositive);
@@ -515,6 +515,7 @@ void Decoder::DecodeControllers(const YamlField& controllers) {
   c.gpu_initialization_timeout =
       DurOr(controllers["gpuInitializationTimeout"], c.gpu_initialization_timeout, Sign::kPositive);
   c.consolidation = controllers["consolidation"].BoolOr(c.consolidation);
+  c.spot_to_spot_consolidation = controllers["spotToSpotConsolidation"].BoolOr(c.spot_to_spot_consolidation);
 }
 
 void Decoder::DecodeTimings(const YamlField& timings) {

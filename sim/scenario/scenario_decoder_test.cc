@@ -100,6 +100,7 @@ TEST(ScenarioDecoderTest, MinimalScenarioTakesEveryDefault) {
   EXPECT_EQ(s.controllers.registration_timeout, 15 * kMinute);
   EXPECT_EQ(s.controllers.gpu_initialization_timeout, 10 * kMinute);
   EXPECT_TRUE(s.controllers.consolidation);
+  EXPECT_FALSE(s.controllers.spot_to_spot_consolidation);  // Karpenter's gate is off by default
   EXPECT_EQ(s.node_timings, NodeTimings{});
   EXPECT_EQ(s.image_timings, ImageTimings{});
   EXPECT_EQ(s.weights_timings, WeightsTimings{});
@@ -188,6 +189,7 @@ controllers:
   registrationTimeout: 10m
   gpuInitializationTimeout: 5m
   consolidation: false
+  spotToSpotConsolidation: true
 timings:
   nodes:
     cpuRegistered: {min: 10s, max: 12s}
@@ -267,6 +269,7 @@ workloads:
   EXPECT_EQ(s.controllers.registration_timeout, 10 * kMinute);
   EXPECT_EQ(s.controllers.gpu_initialization_timeout, 5 * kMinute);
   EXPECT_FALSE(s.controllers.consolidation);
+  EXPECT_TRUE(s.controllers.spot_to_spot_consolidation);
   EXPECT_EQ(s.node_timings.cpu_registered, (DurationRange{10 * kSecond, 12 * kSecond}));
   EXPECT_EQ(s.node_timings.gpu_ready, (DurationRange{100 * kSecond, 100 * kSecond}));
   EXPECT_EQ(s.node_timings.cpu_ready, NodeTimings{}.cpu_ready);

@@ -64,6 +64,7 @@ struct Cluster {
       claim.meta.name = name;
       claim.meta.labels = {{std::string(model::label::kNodePool), "general"}};
       claim.requirements.Add(model::Requirement::In(std::string(model::label::kInstanceType), {"m6i.2xlarge"}));
+      claim.requirements.Add(model::Requirement::In(std::string(model::label::kCapacityType), {"on-demand"}));
       claim.node_class_ref.name = "default";
       cluster->CreateNodeClaim(claim, "general");
       auto instance = ec2->Create(claim);

@@ -475,6 +475,9 @@ Result<SolverInput> BuildSolverInput(codec::Manifests m, const catalog::Catalog&
     in.pools.push_back(std::move(p));
   }
   in.daemon_sets = std::move(m.daemon_sets);
+  in.volume_claims = std::move(m.volume_claims);
+  in.volumes = std::move(m.volumes);
+  in.storage_classes = std::move(m.storage_classes);
   return in;
 }
 
@@ -557,7 +560,8 @@ void RegisterPlanCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "plan", "Plan the nodes Karpenter would launch for pending pods, with cost and a lower bound");
   cmd->footer(
-      "Reads Pods, Deployments, Jobs, List, NodePools, EC2NodeClasses, DaemonSets and Nodes.\n"
+      "Reads Pods, Deployments, Jobs, List, NodePools, EC2NodeClasses, DaemonSets, Nodes,\n"
+      "PersistentVolumeClaims, PersistentVolumes and StorageClasses.\n"
       "Examples:\n"
       "  adze plan -f examples/gpu-nodepool.yaml -f examples/inference-4gpu-pod.yaml\n"
       "  kubectl get pods -A -o yaml > pods.yaml; adze plan -f pools.yaml -f pods.yaml -o json\n"

@@ -1,7 +1,8 @@
 // `adze plan`: what Karpenter would launch for a set of pending pods. Reads
 // pods (and the Deployments, Jobs and `kind: List`s that hold them),
-// NodePools with their EC2NodeClasses, DaemonSets and optionally the Nodes that
-// already exist, runs the provisioning simulation (scheduling::Solve) and
+// NodePools with their EC2NodeClasses, DaemonSets, optionally the Nodes that
+// already exist and the PersistentVolumeClaims, PersistentVolumes and
+// StorageClasses the pods' volumes use, runs the provisioning simulation (scheduling::Solve) and
 // prints the new NodeClaims, the pods that fit on existing nodes, the pods that
 // cannot be placed and why, and the plan's cost against a lower bound.
 // `--explain POD` shows instead, per NodePool and instance type, the first
@@ -43,6 +44,7 @@ struct PlanOptions {
 //  - a pod whose nodeName names an input Node is bound to it (NodeInput.pods);
 //    a pod whose nodeName names no input Node is ignored with a warning;
 //  - every other pod, except DaemonSet-owned ones, is pending;
+//  - PVCs, PVs and StorageClasses are passed on for volume topology;
 //  - each NodePool gets the catalog's types resolved under its EC2NodeClass
 //    (an error when that class is missing) and, as usage, the summed capacity
 //    of the input Nodes labelled karpenter.sh/nodepool=<pool>.

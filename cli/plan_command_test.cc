@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -390,6 +391,49 @@ TEST(PlanCommand, ExplainUnknownPodListsKnownNames) {
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("error: --explain: no pending pod named \"nope\""), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("serving/llm-serve-0"), std::string::npos) << r.err;
+}
+
+TEST(PlanCommand, VolumesAndDaemonHostPortsShapeThePlan) {
+  nlohmann::json plan = Json(Plan(JsonPlan({Example("stateful-volumes.yaml")})));
+  std::map<std::string, std::vector<std::string>> zones;  // pod -> its claim's zones
+  for (const auto& c : plan["claims"]) {
+    for (const auto& p : c["pods"]) zones[p.get<std::string>()] = c["zones"].get<std::vector<std::string>>();
+  }
+  EXPECT_EQ(zones["shop/db-0"], (std::vector<std::string>{"us-east-1b"})) << plan.dump(2);
+  EXPECT_EQ(zones["shop/cache-0"], (std::vector<std::string>{"us-east-1c"})) << plan.dump(2);
+  ASSERT_EQ(plan["unschedulable"].size(), 1u) << plan.dump(2);
+  EXPECT_EQ(plan["unschedulable"][0]["pod"], "shop/metrics-0");
+  EXPECT_NE(plan["unschedulable"][0]["reason"].get<std::string>().find(
+                "host port 9100/TCP is held by DaemonSet monitoring/node-exporter"),
+            std::string::npos)
+      << plan.dump(2);
+
+  // --explain names the DaemonSet for each instance type.
+  PlanOptions o;
+  o.files = {Example("stateful-volumes.yaml")};
+  o.explain = "metrics-0";
+  CommandRun r = Plan(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("host-ports"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("host port 9100/TCP already in use by DaemonSet monitoring/node-exporter"), std::string::npos)
+      << r.out;
+
+  // A pod whose PVC is not in the input is unschedulable, and says which.
+  std::string pod = WriteTemp("missing-pvc.yaml", R"(apiVersion: v1
+kind: Pod
+metadata: {name: orphan-db, namespace: shop}
+spec:
+  containers: [{name: db, resources: {requests: {cpu: "1"}}}]
+  volumes: [{name: data, persistentVolumeClaim: {claimName: nope}}]
+)");
+  plan = Json(Plan(JsonPlan({Example("stateful-volumes.yaml"), pod})));
+  bool saw = false;
+  for (const auto& u : plan["unschedulable"]) {
+    if (u["pod"] != "shop/orphan-db") continue;
+    saw = true;
+    EXPECT_EQ(u["reason"], "PersistentVolumeClaim shop/nope not found");
+  }
+  EXPECT_TRUE(saw) << plan.dump(2);
 }
 
 TEST(PlanCommand, KarpenterAndAdzePackersBothRun) {

@@ -68,6 +68,9 @@ std::string_view NormalizeLabelKey(std::string_view key) {
   if (key == "beta.kubernetes.io/arch") return label::kArch;
   if (key == "beta.kubernetes.io/os") return label::kOs;
   if (key == "beta.kubernetes.io/instance-type") return label::kInstanceType;
+  // The EBS CSI driver's zone key (older PVs and StorageClasses); the AWS
+  // provider normalises it to the zone label too.
+  if (key == "topology.ebs.csi.aws.com/zone") return label::kZone;
   return key;
 }
 

@@ -85,6 +85,9 @@ struct Pod {
   std::string node_name;
   std::string scheduler_name = "default-scheduler";
   int64_t termination_grace_period_seconds = 30;
+  // volumes[].persistentVolumeClaim.claimName: PVCs in the pod's namespace
+  // whose volumes constrain where it may run (spec §2.7 "Volumes").
+  std::vector<std::string> volume_claims;
 
   // What the scheduler counts: max(largest init container, sum of app
   // containers + sidecars) + overhead, per resource, plus pods=1.

@@ -6,6 +6,7 @@
 #include "scheduling/prepared_pod.h"
 #include "scheduling/solver.h"
 #include "scheduling/template.h"
+#include "scheduling/volume_topology.h"
 
 namespace adze::scheduling {
 namespace {
@@ -23,6 +24,31 @@ bool FirstFailure(const PodView& view, const Candidate& c, Rejection* r) {
   return false;
 }
 
+// The first failure of c under the first step, unless c passes under some
+// step (volume alternative): then false. With node set, the offerings must
+// satisfy node ∩ the step's requirements.
+bool FirstFailureOfAll(const PreparedPod& pod, const std::vector<RelaxationStep>& steps, Candidate c,
+                       const model::Requirements* node, Rejection* r) {
+  Rejection first = *r;
+  bool failed_first = false;
+  for (const RelaxationStep& step : steps) {
+    model::Requirements all;
+    if (node) {
+      all = *node;
+      all.Add(step.requirements);
+      c.offering_requirements = &all;
+    }
+    Rejection attempt = *r;
+    if (!FirstFailure({&pod, &step}, c, &attempt)) return false;
+    if (!failed_first) {
+      first = std::move(attempt);
+      failed_first = true;
+    }
+  }
+  *r = std::move(first);
+  return true;
+}
+
 }  // namespace
 
 std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
@@ -33,13 +59,20 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
   for (const auto& p : input.pools) {
     for (const auto& t : p.instance_types) space.AddNames(t.capacity);
   }
+  const VolumeRequirements volumes =
+      VolumeTopology(input.volume_claims, input.volumes, input.storage_classes).For(pod);
   PreparedPod prepared = PreparePod(pod, pod_index, space);
-  // The pod's own constraints, preferences left out (PreferNoSchedule too).
-  RelaxationStep step;
-  step.requirements = prepared.steps.front().strict;
-  step.strict = step.requirements;
-  step.tolerate_prefer_no_schedule = true;
-  PodView view{&prepared, &step};
+  // The pod's own constraints, preferences left out (PreferNoSchedule too),
+  // once per volume alternative: a place passes when one of them does.
+  std::vector<RelaxationStep> steps;
+  for (size_t a = 0; a < std::max<size_t>(1, volumes.alternatives.size()); ++a) {
+    RelaxationStep step;
+    step.requirements = prepared.steps.front().strict;
+    step.strict = step.requirements;
+    if (a < volumes.alternatives.size()) step.requirements.Add(volumes.alternatives[a]);
+    step.tolerate_prefer_no_schedule = true;
+    steps.push_back(std::move(step));
+  }
 
   std::vector<const PoolInput*> pools;
   for (const auto& p : input.pools) pools.push_back(&p);
@@ -49,6 +82,10 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
   });
   for (const PoolInput* in : pools) {
     const model::NodePool& pool = in->pool;
+    if (!volumes.error.empty()) {
+      out.push_back({pool.meta.name, "", "volumes", volumes.error});
+      continue;
+    }
     model::Requirements pool_reqs;
     for (const auto& r : pool.requirements) pool_reqs.Add(r);
     for (const auto& [k, v] : pool.template_labels) pool_reqs.Add(model::Requirement::In(k, {v}));
@@ -64,7 +101,7 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
     pool_level.nodes_limit_reached = pool.limits.Has("nodes") && remaining.Get("nodes").milli() < 1000;
     pool_level.explain = true;
     Rejection pr{name, "", "", ""};
-    if (FirstFailure(view, pool_level, &pr)) {
+    if (FirstFailureOfAll(prepared, steps, pool_level, nullptr, &pr)) {
       out.push_back(std::move(pr));
       continue;
     }
@@ -82,21 +119,22 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
       for (const model::DaemonSet& ds : input.daemon_sets) {
         if (DaemonRunsOn(ds, pool, node)) alloc.Subtract(ds.pod_template.EffectiveRequests());
       }
-      model::Requirements all = node;
-      all.Add(step.requirements);
+      // A new node of this type carries its daemons' host ports (spec §2.7).
+      DaemonPorts daemon_ports = DaemonHostPorts(input.daemon_sets, pool, node);
       Candidate c;
       c.pool = &pool;
       c.requirements = &node;
       c.free_list = &alloc;
       c.type = &type;
-      c.offering_requirements = &all;
       if (!pool.limits.empty()) {
         c.limits_list = &remaining;
         c.capacity_list = &type.capacity;
       }
       c.space = &space;
+      c.host_ports = &daemon_ports.ports;
+      c.host_port_owners = &daemon_ports.owners;
       c.explain = true;
-      FirstFailure(view, c, &r);
+      FirstFailureOfAll(prepared, steps, c, &node, &r);
       out.push_back(std::move(r));
     }
   }

@@ -53,7 +53,8 @@ void AppendSelector(std::string& out, const model::LabelSelector& s) {
 
 }  // namespace
 
-PreparedPod PreparePod(const model::Pod& pod, size_t index, const ResourceSpace& space, bool any_prefer_no_schedule) {
+PreparedPod PreparePod(const model::Pod& pod, size_t index, const ResourceSpace& space, bool any_prefer_no_schedule,
+                       const VolumeRequirements* volumes) {
   PreparedPod p;
   p.index = index;
   p.pod = &pod;
@@ -159,6 +160,23 @@ PreparedPod PreparePod(const model::Pod& pod, size_t index, const ResourceSpace&
       break;
     }
   }
+  if (volumes) {
+    p.volume_error = volumes->error;
+    // Volume alternatives are tried in turn at every rung, before relaxing
+    // further: they are not preferences.
+    if (!volumes->alternatives.empty()) {
+      std::vector<RelaxationStep> steps;
+      for (const RelaxationStep& s : p.steps) {
+        for (size_t a = 0; a < volumes->alternatives.size(); ++a) {
+          RelaxationStep v = s;
+          v.requirements.Add(volumes->alternatives[a]);
+          if (a > 0) v.relaxed = "volume topology alternative " + std::to_string(a + 1);
+          steps.push_back(std::move(v));
+        }
+      }
+      p.steps = std::move(steps);
+    }
+  }
   return p;
 }
 
@@ -179,6 +197,7 @@ std::string EquivalenceKey(const PreparedPod& p) {
     k += t.key + "/" + std::to_string(static_cast<int>(t.op)) + "/" + t.value + "/" +
          (t.effect ? std::to_string(static_cast<int>(*t.effect)) : "*") + ";";
   }
+  k += "\nV" + p.volume_error;
   k += "\nP";
   for (const auto& hp : p.host_ports) k += hp.host_ip + ":" + std::to_string(hp.host_port) + "/" + hp.protocol + ";";
   k += "\nG";

@@ -11,6 +11,7 @@
 #include "model/pod.h"
 #include "model/requirements.h"
 #include "scheduling/resource_vector.h"
+#include "scheduling/volume_topology.h"
 
 namespace adze::scheduling {
 
@@ -53,7 +54,11 @@ struct PreparedPod {
   size_t index = 0;  // into SolverInput::pods (SIZE_MAX for bound pods)
   const model::Pod* pod = nullptr;
   ResourceVector requests;
-  std::vector<RelaxationStep> steps;  // never empty
+  // Never empty. With volume alternatives (volume_topology.h), each rung
+  // appears once per alternative, which its requirements include (strict
+  // does not: spread counting ignores volumes).
+  std::vector<RelaxationStep> steps;
+  std::string volume_error;  // non-empty: the pod's volumes rule out every node
   std::vector<model::ContainerPort> host_ports;
   std::vector<TopologyTerm> topology;
   // Groups whose selector picks this pod (it counts in them when placed),
@@ -68,8 +73,9 @@ struct PreparedPod {
 // Builds the prepared pod. any_prefer_no_schedule: some pool carries a
 // PreferNoSchedule taint (only then is "tolerate all PreferNoSchedule" a
 // relaxation step, spec §2.4).
+// volumes: the pod's volume requirements, when it uses PVCs.
 PreparedPod PreparePod(const model::Pod& pod, size_t index, const ResourceSpace& space,
-                       bool any_prefer_no_schedule = false);
+                       bool any_prefer_no_schedule = false, const VolumeRequirements* volumes = nullptr);
 
 // A string that is equal for two pods iff they have the same constraints and
 // requests (namespace, labels, selectors, affinities, tolerations, topology,

@@ -15,6 +15,7 @@
 #include "scheduling/prepared_pod.h"
 #include "scheduling/template.h"
 #include "scheduling/topology.h"
+#include "scheduling/volume_topology.h"
 
 namespace adze::scheduling {
 namespace {
@@ -220,8 +221,14 @@ class Problem {
     }
 
     pods_.reserve(input.pods.size());
+    const VolumeTopology volumes(input.volume_claims, input.volumes, input.storage_classes);
     for (size_t i = 0; i < input.pods.size(); ++i) {
-      pods_.push_back(PreparePod(input.pods[i], i, space_, prefer_no_schedule));
+      if (input.pods[i].volume_claims.empty()) {
+        pods_.push_back(PreparePod(input.pods[i], i, space_, prefer_no_schedule));
+      } else {
+        const VolumeRequirements v = volumes.For(input.pods[i]);
+        pods_.push_back(PreparePod(input.pods[i], i, space_, prefer_no_schedule, &v));
+      }
       // Without pools Solve is a kube-scheduler, whose filters ignore
       // PreferNoSchedule (a score, not a filter).
       if (input.pools.empty()) {
@@ -498,6 +505,10 @@ class Packing {
   };
 
   bool Place(const PreparedPod& pod, Failure* failure) {
+    if (!pod.volume_error.empty()) {
+      failure->reason = pod.volume_error;
+      return false;
+    }
     for (size_t s = 0; s < pod.steps.size(); ++s) {
       PodView view{&pod, &pod.steps[s]};
       size_t cs = p_.ClassStep(pod, s);
@@ -633,6 +644,35 @@ class Packing {
     return !out->empty();
   }
 
+  // Types of `from` whose daemon-overhead group holds none of the pod's host
+  // ports, into out. Returns false (with why, when given) if none is left.
+  bool WithoutDaemonPortClash(const Template& t, const std::vector<uint32_t>& from, const PreparedPod& pod,
+                              std::vector<uint32_t>* out, std::string* why) const {
+    std::vector<char> clash(t.daemon_ports.size());
+    for (size_t g = 0; g < clash.size(); ++g) clash[g] = PortClash(t.daemon_ports[g].ports, pod.host_ports) != nullptr;
+    out->clear();
+    int blocked = -1;  // a group that clashed, for the reason
+    for (uint32_t i : from) {
+      const int g = t.types[i].daemon_ports;
+      if (g >= 0 && clash[static_cast<size_t>(g)]) {
+        blocked = g;
+        continue;
+      }
+      out->push_back(i);
+    }
+    if (!out->empty()) return true;
+    if (why && blocked >= 0) {
+      const DaemonPorts& d = t.daemon_ports[static_cast<size_t>(blocked)];
+      for (size_t k = 0; k < d.ports.size(); ++k) {
+        if (!PortClash({d.ports[k]}, pod.host_ports)) continue;
+        *why = "host port " + std::to_string(d.ports[k].host_port) + "/" + d.ports[k].protocol + " is held by " +
+               d.owners[k] + " on every instance type left";
+        break;
+      }
+    }
+    return false;
+  }
+
   // Envelope (max) and floor (min) of allocatable over the types the last
   // filter kept, accumulated as it runs.
   void ResetBounds() const {
@@ -734,6 +774,12 @@ class Packing {
       if (why) *why = "host port conflict";
       return Outcome::kFail;
     }
+    // Types whose daemons hold one of the pod's host ports are out (spec §2.8).
+    const std::vector<uint32_t>* from = &c.types;
+    if (!pod.host_ports.empty() && !t.daemon_ports.empty()) {
+      if (!WithoutDaemonPortClash(t, c.types, pod, &ports_scratch_, why)) return Outcome::kFail;
+      if (ports_scratch_.size() != c.types.size()) from = &ports_scratch_;
+    }
     if (!step.requirements.empty()) {
       if (auto conflict = c.requirements.Compatible(step.requirements)) {
         if (why) *why = *conflict;
@@ -767,9 +813,9 @@ class Packing {
     // When the new total still fits the smallest of every resource over the
     // claim's types and nothing narrowed, every type survives: no copy.
     const std::vector<uint32_t>* types = &c.types;
-    if (narrowed_any || !used.FitsInFirst(c.floor, n_resources_)) {
+    if (narrowed_any || from != &c.types || !used.FitsInFirst(c.floor, n_resources_)) {
       types = &types_scratch_;
-      if (!FilterTypes(t, c.types, *current, used, narrowed_any, &types_scratch_)) {
+      if (!FilterTypes(t, *from, *current, used, narrowed_any, &types_scratch_)) {
         if (why) *why = "no instance type fits the claim's pods";
         return Outcome::kFail;
       }
@@ -1152,6 +1198,7 @@ class Packing {
   std::vector<std::vector<int>> choices_;
   std::vector<uint32_t> probe_;
   std::vector<uint32_t> types_scratch_;
+  std::vector<uint32_t> ports_scratch_;
   mutable ResourceVector bound_max_, bound_min_;  // scratch of the type filters
 };
 
@@ -1594,6 +1641,10 @@ double LowerBound(const Problem& p, const Plan& plan) {
           for (size_t k = 0; k < t.types.size(); ++k) {
             const TypeOption& opt = t.types[k];
             if (!pod.requests.FitsIn(opt.allocatable)) continue;
+            if (!pod.host_ports.empty() && opt.daemon_ports >= 0 &&
+                PortClash(t.daemon_ports[static_cast<size_t>(opt.daemon_ports)].ports, pod.host_ports)) {
+              continue;
+            }
             std::optional<double> price = base_price[ti][k];
             if (!step.requirements.empty()) {
               const Requirements& node = node_reqs[ti][k];

@@ -21,7 +21,10 @@
 //
 // Every constraint is a predicate (scheduling/predicates/, listed in
 // registry.h); per-pod work is prepared once (prepared_pod.h), including the
-// relaxation ladder of spec §2.4. Pods with identical constraints and
+// relaxation ladder of spec §2.4 and the zone alternatives of the pod's
+// volumes (volume_topology.h), which narrow the node but not spread counting.
+// DaemonSet host ports are taken on every new node of the types their
+// daemons run on (template.h), so a pod needing one skips those types. Pods with identical constraints and
 // requests form an equivalence class: a node or claim that can never take one
 // of them is skipped for all of them.
 //
@@ -49,6 +52,7 @@
 #include "model/pod.h"
 #include "model/requirements.h"
 #include "model/resource_list.h"
+#include "model/storage.h"
 #include "model/workloads.h"
 
 namespace adze::scheduling {
@@ -72,6 +76,10 @@ struct SolverInput {
   std::vector<NodeInput> nodes;
   std::vector<PoolInput> pools;
   std::vector<model::DaemonSet> daemon_sets;
+  // What pods' volumes (Pod::volume_claims) resolve through (spec §2.7).
+  std::vector<model::PersistentVolumeClaim> volume_claims;
+  std::vector<model::PersistentVolume> volumes;
+  std::vector<model::StorageClass> storage_classes;
 };
 
 enum class Packer { kAdze, kKarpenter };

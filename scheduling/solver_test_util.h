@@ -76,6 +76,24 @@ inline model::Pod Pod(const std::string& name, const std::string& cpu, const std
   return p;
 }
 
+// zone In [zones], as a volume's node-affinity term or allowed topology.
+inline model::Requirements ZoneTerm(std::vector<std::string> zones) {
+  model::Requirements r;
+  r.Add(model::Requirement::In(std::string(model::label::kZone), std::move(zones)));
+  return r;
+}
+
+// A PVC in namespace "default"; bound when volume is set.
+inline model::PersistentVolumeClaim VolumeClaim(const std::string& name, const std::string& storage_class,
+                                                const std::string& volume) {
+  model::PersistentVolumeClaim c;
+  c.meta.name = name;
+  c.meta.namespace_ = "default";
+  c.storage_class_name = storage_class;
+  c.volume_name = volume;
+  return c;
+}
+
 inline std::vector<std::string> TypeNames(const NewClaim& c) {
   std::vector<std::string> out;
   for (const auto* t : c.instance_types) out.push_back(t->name);

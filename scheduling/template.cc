@@ -1,6 +1,7 @@
 #include "scheduling/template.h"
 
 #include <algorithm>
+#include <map>
 
 #include "scheduling/predicates/offerings.h"
 
@@ -27,6 +28,28 @@ bool DaemonRunsOn(const model::DaemonSet& ds, const model::NodePool& pool,
   return false;
 }
 
+namespace {
+
+void AppendPorts(const model::DaemonSet& ds, DaemonPorts* out) {
+  const std::string owner =
+      "DaemonSet " + (ds.meta.namespace_.empty() ? ds.meta.name : ds.meta.namespace_ + "/" + ds.meta.name);
+  for (model::ContainerPort& p : ds.pod_template.HostPorts()) {
+    out->ports.push_back(std::move(p));
+    out->owners.push_back(owner);
+  }
+}
+
+}  // namespace
+
+DaemonPorts DaemonHostPorts(const std::vector<model::DaemonSet>& daemon_sets, const model::NodePool& pool,
+                            const model::Requirements& node_requirements) {
+  DaemonPorts out;
+  for (const model::DaemonSet& ds : daemon_sets) {
+    if (DaemonRunsOn(ds, pool, node_requirements)) AppendPorts(ds, &out);
+  }
+  return out;
+}
+
 Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::InstanceType>& types,
                        const model::ResourceList& usage, const std::vector<model::DaemonSet>& daemon_sets,
                        const ResourceSpace& space) {
@@ -50,6 +73,12 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
     if (pool.limits.Has("nodes") && remaining.Get("nodes").milli() < 1000) t.nodes_limit_reached = true;
   }
 
+  // Daemons holding host ports, each listed once; a type's group is the set
+  // of them that run on it.
+  std::vector<char> has_ports(daemon_sets.size());
+  for (size_t d = 0; d < daemon_sets.size(); ++d) has_ports[d] = !daemon_sets[d].pod_template.HostPorts().empty();
+  std::map<std::vector<size_t>, int> port_groups;
+
   std::vector<std::pair<double, TypeOption>> ranked;
   for (const catalog::InstanceType& type : types) {
     if (type.requirements.Intersects(t.requirements)) continue;
@@ -60,10 +89,22 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
     TypeOption opt;
     opt.type = &type;
     opt.capacity = space.ToVector(type.capacity);
-    for (const model::DaemonSet& ds : daemon_sets) {
-      if (DaemonRunsOn(ds, pool, node_reqs)) opt.daemon_overhead += space.ToVector(ds.pod_template.EffectiveRequests());
+    std::vector<size_t> group;  // daemons with host ports that run on it
+    for (size_t d = 0; d < daemon_sets.size(); ++d) {
+      if (!DaemonRunsOn(daemon_sets[d], pool, node_reqs)) continue;
+      opt.daemon_overhead += space.ToVector(daemon_sets[d].pod_template.EffectiveRequests());
+      if (has_ports[d]) group.push_back(d);
     }
     opt.allocatable = space.ToVector(type.Allocatable()) - opt.daemon_overhead;
+    if (!group.empty()) {
+      auto [it, added] = port_groups.emplace(group, static_cast<int>(t.daemon_ports.size()));
+      if (added) {
+        DaemonPorts ports;
+        for (size_t d : group) AppendPorts(daemon_sets[d], &ports);
+        t.daemon_ports.push_back(std::move(ports));
+      }
+      opt.daemon_ports = it->second;
+    }
     ranked.emplace_back(*price, opt);
   }
   std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {

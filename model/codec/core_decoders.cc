@@ -196,4 +196,25 @@ model::Requirement DecodeRequirement(const YamlField& requirement, RequirementSc
   return model::Requirement(std::move(key), op, std::move(values), min_values);
 }
 
+model::Requirements DecodeNodeSelectorTerm(const YamlField& term) {
+  term.CheckFields({"matchExpressions", "matchFields"});
+  YamlField match_fields = term["matchFields"];
+  if (!match_fields.Items().empty()) match_fields.Fail("matchFields is not supported");
+  model::Requirements out;
+  for (const YamlField& expr : term["matchExpressions"].Items()) {
+    out.Add(DecodeRequirement(expr, RequirementSchema::kNodeSelector));
+  }
+  return out;
+}
+
+std::vector<model::Requirements> DecodeNodeSelector(const YamlField& selector) {
+  selector.CheckFields({"nodeSelectorTerms"});
+  std::vector<model::Requirements> out;
+  if (!selector.present()) return out;
+  std::vector<YamlField> terms = selector["nodeSelectorTerms"].Items();
+  if (terms.empty()) selector["nodeSelectorTerms"].Fail("at least one node selector term is required");
+  for (const YamlField& term : terms) out.push_back(DecodeNodeSelectorTerm(term));
+  return out;
+}
+
 }  // namespace adze::codec

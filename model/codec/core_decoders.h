@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "model/codec/yaml_field.h"
 #include "model/label_selector.h"
 #include "model/object_meta.h"
 #include "model/requirement.h"
+#include "model/requirements.h"
 #include "model/taint.h"
 
 namespace adze::codec {
@@ -60,5 +62,13 @@ enum class RequirementSchema {
 // Decodes and validates one requirement. The key is normalised with
 // model::NormalizeLabelKey (beta keys become their GA names).
 model::Requirement DecodeRequirement(const YamlField& requirement, RequirementSchema schema);
+
+// A core/v1 NodeSelectorTerm {matchExpressions} (node affinity, PV node
+// affinity): the expressions ANDed. matchFields is rejected.
+model::Requirements DecodeNodeSelectorTerm(const YamlField& term);
+
+// A core/v1 NodeSelector {nodeSelectorTerms} (required node affinity, PV node
+// affinity): its terms, ORed; at least one when the selector is given.
+std::vector<model::Requirements> DecodeNodeSelector(const YamlField& selector);
 
 }  // namespace adze::codec

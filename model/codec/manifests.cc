@@ -10,6 +10,7 @@
 #include "model/codec/node_decoder.h"
 #include "model/codec/nodepool_decoder.h"
 #include "model/codec/pod_decoder.h"
+#include "model/codec/storage_decoder.h"
 #include "model/codec/workload_decoder.h"
 
 namespace adze::codec {
@@ -20,7 +21,7 @@ struct SupportedKind {
   std::string_view kind;
 };
 
-constexpr std::array<SupportedKind, 9> kSupportedKinds = {{
+constexpr std::array<SupportedKind, 12> kSupportedKinds = {{
     {"karpenter.sh/v1", "NodePool"},
     {"karpenter.k8s.aws/v1", "EC2NodeClass"},
     {"v1", "Pod"},
@@ -30,6 +31,9 @@ constexpr std::array<SupportedKind, 9> kSupportedKinds = {{
     {"apps/v1", "DaemonSet"},
     {"batch/v1", "Job"},
     {"policy/v1", "PodDisruptionBudget"},
+    {"v1", "PersistentVolumeClaim"},
+    {"v1", "PersistentVolume"},
+    {"storage.k8s.io/v1", "StorageClass"},
 }};
 
 std::string SupportedList() {
@@ -58,6 +62,9 @@ void Manifests::Append(Manifests&& other) {
   MoveAppend(daemon_sets, other.daemon_sets);
   MoveAppend(pdbs, other.pdbs);
   MoveAppend(nodes, other.nodes);
+  MoveAppend(volume_claims, other.volume_claims);
+  MoveAppend(volumes, other.volumes);
+  MoveAppend(storage_classes, other.storage_classes);
   MoveAppend(warnings, other.warnings);
 }
 
@@ -95,6 +102,12 @@ void DecodeObject(const YamlField& object, Manifests& out) {
     out.jobs.push_back(DecodeJob(object));
   } else if (kind == "PodDisruptionBudget") {
     out.pdbs.push_back(DecodePodDisruptionBudget(object));
+  } else if (kind == "PersistentVolumeClaim") {
+    out.volume_claims.push_back(DecodePersistentVolumeClaim(object));
+  } else if (kind == "PersistentVolume") {
+    out.volumes.push_back(DecodePersistentVolume(object));
+  } else if (kind == "StorageClass") {
+    out.storage_classes.push_back(DecodeStorageClass(object));
   }
 }
 

@@ -4,7 +4,8 @@
 //
 // Supported kinds: karpenter.sh/v1 NodePool, karpenter.k8s.aws/v1
 // EC2NodeClass, v1 Pod, Node and List (items[]), apps/v1 Deployment and
-// DaemonSet, batch/v1 Job, policy/v1 PodDisruptionBudget.
+// DaemonSet, batch/v1 Job, policy/v1 PodDisruptionBudget, v1
+// PersistentVolumeClaim and PersistentVolume, storage.k8s.io/v1 StorageClass.
 // Thread-safety: pure functions; Manifests is a value type.
 #pragma once
 
@@ -18,6 +19,7 @@
 #include "model/nodepool.h"
 #include "model/pod.h"
 #include "model/result.h"
+#include "model/storage.h"
 #include "model/workloads.h"
 
 namespace adze::codec {
@@ -31,6 +33,9 @@ struct Manifests {
   std::vector<model::DaemonSet> daemon_sets;
   std::vector<model::PodDisruptionBudget> pdbs;
   std::vector<model::Node> nodes;
+  std::vector<model::PersistentVolumeClaim> volume_claims;
+  std::vector<model::PersistentVolume> volumes;
+  std::vector<model::StorageClass> storage_classes;
   // Non-fatal findings: unknown fields, fields adze does not model.
   std::vector<Diagnostic> warnings;
 

@@ -239,11 +239,13 @@ TEST(ManifestsTest, UnknownKindAndApiVersion) {
   EXPECT_EQ(ErrorOf("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: s}\n", "app.yaml"),
             "app.yaml:2:7: kind: found \"StatefulSet\", expected a supported kind: karpenter.sh/v1 NodePool, "
             "karpenter.k8s.aws/v1 EC2NodeClass, v1 Pod, v1 Node, v1 List, apps/v1 Deployment, apps/v1 DaemonSet, "
-            "batch/v1 Job, policy/v1 PodDisruptionBudget");
+            "batch/v1 Job, policy/v1 PodDisruptionBudget, v1 PersistentVolumeClaim, v1 PersistentVolume, "
+            "storage.k8s.io/v1 StorageClass");
   EXPECT_EQ(ErrorOf("apiVersion: karpenter.sh/v1beta1\nkind: NodePool\nmetadata: {name: s}\n", "pool.yaml"),
             "pool.yaml:1:13: apiVersion: found \"karpenter.sh/v1beta1\", expected karpenter.sh/v1 for kind "
             "NodePool (supported: karpenter.sh/v1 NodePool, karpenter.k8s.aws/v1 EC2NodeClass, v1 Pod, v1 Node, "
-            "v1 List, apps/v1 Deployment, apps/v1 DaemonSet, batch/v1 Job, policy/v1 PodDisruptionBudget)");
+            "v1 List, apps/v1 Deployment, apps/v1 DaemonSet, batch/v1 Job, policy/v1 PodDisruptionBudget, "
+            "v1 PersistentVolumeClaim, v1 PersistentVolume, storage.k8s.io/v1 StorageClass)");
   EXPECT_EQ(ErrorOf("metadata: {name: s}\n"), "test.yaml:1:1: kind: required field is missing (expected a string)");
   EXPECT_EQ(ErrorOf("- a\n- b\n"),
             "test.yaml:1:1: found a list, expected a Kubernetes object (a map with apiVersion and kind)");

@@ -50,27 +50,10 @@ model::Container DecodeContainer(const YamlField& container, bool init, bool hos
   return out;
 }
 
-model::Requirements DecodeNodeSelectorTerm(const YamlField& term) {
-  term.CheckFields({"matchExpressions", "matchFields"});
-  YamlField match_fields = term["matchFields"];
-  if (!match_fields.Items().empty()) match_fields.Fail("matchFields is not supported");
-  model::Requirements out;
-  for (const YamlField& expr : term["matchExpressions"].Items()) {
-    out.Add(DecodeRequirement(expr, RequirementSchema::kNodeSelector));
-  }
-  return out;
-}
-
 void DecodeNodeAffinity(const YamlField& affinity, model::Pod& pod) {
   affinity.CheckFields({"requiredDuringSchedulingIgnoredDuringExecution",
                         "preferredDuringSchedulingIgnoredDuringExecution"});
-  YamlField required = affinity["requiredDuringSchedulingIgnoredDuringExecution"];
-  required.CheckFields({"nodeSelectorTerms"});
-  if (required.present()) {
-    std::vector<YamlField> terms = required["nodeSelectorTerms"].Items();
-    if (terms.empty()) required["nodeSelectorTerms"].Fail("at least one node selector term is required");
-    for (const YamlField& term : terms) pod.required_node_affinity.push_back(DecodeNodeSelectorTerm(term));
-  }
+  pod.required_node_affinity = DecodeNodeSelector(affinity["requiredDuringSchedulingIgnoredDuringExecution"]);
   for (const YamlField& pref : affinity["preferredDuringSchedulingIgnoredDuringExecution"].Items()) {
     pref.CheckFields({"weight", "preference"});
     pod.preferred_node_affinity.push_back(model::PreferredNodeTerm{
@@ -112,6 +95,26 @@ void DecodePodAffinity(const YamlField& affinity, std::vector<model::PodAffinity
   }
 }
 
+// volumes[]: the PVCs the pod uses. Other volume sources do not constrain
+// placement and are accepted without warnings.
+void DecodeVolume(const YamlField& volume, model::Pod& pod) {
+  volume.CheckFields(
+      {"name", "persistentVolumeClaim", "ephemeral"},
+      {"emptyDir", "configMap", "secret", "projected", "downwardAPI", "hostPath", "csi", "nfs", "image",
+       "awsElasticBlockStore", "fc", "iscsi", "local", "gitRepo", "cephfs", "rbd", "glusterfs", "flexVolume"});
+  volume["name"].String();
+  YamlField pvc = volume["persistentVolumeClaim"];
+  if (pvc.present()) {
+    pvc.CheckFields({"claimName"}, {"readOnly"});
+    std::string claim = pvc["claimName"].String();
+    if (claim.empty()) pvc["claimName"].FailExpected("the name of a PersistentVolumeClaim");
+    pod.volume_claims.push_back(std::move(claim));
+  }
+  if (volume["ephemeral"].present()) {
+    volume["ephemeral"].Warn("ephemeral volumes are not modelled (their PVC does not constrain the node)");
+  }
+}
+
 TopologySpreadConstraint::Policy DecodePolicy(const YamlField& policy, TopologySpreadConstraint::Policy def) {
   std::optional<std::string> p = policy.OptKeyword({"Honor", "Ignore"});
   if (!p) return def;
@@ -144,8 +147,8 @@ void DecodePodSpec(const YamlField& spec, model::Pod& pod) {
   spec.CheckFields(
       {"containers", "initContainers", "overhead", "nodeSelector", "affinity", "tolerations",
        "topologySpreadConstraints", "priority", "priorityClassName", "nodeName", "schedulerName",
-       "terminationGracePeriodSeconds", "hostNetwork"},
-      {"volumes", "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "securityContext",
+       "terminationGracePeriodSeconds", "hostNetwork", "volumes"},
+      {"serviceAccountName", "serviceAccount", "automountServiceAccountToken", "securityContext",
        "dnsPolicy", "dnsConfig", "restartPolicy", "enableServiceLinks", "hostPID", "hostIPC", "hostname",
        "subdomain", "imagePullSecrets", "preemptionPolicy", "readinessGates", "runtimeClassName",
        "setHostnameAsFQDN", "shareProcessNamespace", "ephemeralContainers", "activeDeadlineSeconds",
@@ -175,6 +178,7 @@ void DecodePodSpec(const YamlField& spec, model::Pod& pod) {
   pod.node_name = spec["nodeName"].StringOr("");
   pod.scheduler_name = spec["schedulerName"].StringOr("default-scheduler");
   pod.termination_grace_period_seconds = spec["terminationGracePeriodSeconds"].OptInt(0).value_or(30);
+  for (const YamlField& v : spec["volumes"].Items()) DecodeVolume(v, pod);
 }
 
 }  // namespace

@@ -56,6 +56,7 @@ struct Candidate {
   const ResourceVector* free = nullptr;                // resources left for pods
   const ResourceSpace* space = nullptr;                // resource names, for reasons
   const std::vector<model::ContainerPort>* host_ports = nullptr;  // ports in use
+  const std::vector<std::string>* host_port_owners = nullptr;     // parallel to host_ports, for reasons
   // Offerings: the type and the requirements its launch must satisfy.
   const catalog::InstanceType* type = nullptr;
   const model::Requirements* offering_requirements = nullptr;

@@ -16,4 +16,8 @@ namespace adze::controllers {
 model::ResourceList DaemonOverhead(const std::vector<model::DaemonSet>& daemon_sets, const model::NodePool& pool,
                                    const model::Labels& node_labels);
 
+// The DaemonSets whose pods will run on such a node.
+std::vector<const model::DaemonSet*> DaemonsOn(const std::vector<model::DaemonSet>& daemon_sets,
+                                               const model::NodePool& pool, const model::Labels& node_labels);
+
 }  // namespace adze::controllers

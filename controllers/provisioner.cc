@@ -1,5 +1,6 @@
 #include "controllers/provisioner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -32,7 +33,10 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
   // Nodes first (spec §2.2): registered nodes with their free capacity, then
   // in-flight claims as the nodes they will become. Bound pods are folded
   // into the free capacity, which is all the placement of pods without
-  // inter-pod constraints needs.
+  // inter-pod constraints needs; the solver sees a bound pod itself when it
+  // holds host ports or has inter-pod constraints of its own (inverse
+  // anti-affinity), and every bound pod when a pending pod has inter-pod
+  // constraints.
   // Pending pods first (listed after the nodes, as Karpenter does, but needed
   // to skip nodes that cannot take any of them: those change nothing).
   std::vector<const ports::PodInfo*> pending;
@@ -46,6 +50,15 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
       if (model::ResourceList::Fits(r, free)) return true;
     }
     return false;
+  };
+  const bool pending_inter_pod = std::any_of(pending.begin(), pending.end(),
+                                             [](const ports::PodInfo* p) { return p->pod.HasInterPodConstraints(); });
+  // Pods the solver must see, not just their requests; their requests go
+  // back into `free` because the solver subtracts them itself.
+  auto show = [&](const model::Pod& pod, scheduling::NodeInput& in, model::ResourceList& free) {
+    if (!pending_inter_pod && !pod.HasInterPodConstraints() && pod.HostPorts().empty()) return;
+    free.Add(pod.EffectiveRequests());
+    in.pods.push_back(pod);
   };
   std::map<std::string, size_t> node_index;
   for (const ports::NodeInfo* node : cluster_.Nodes()) {
@@ -63,6 +76,9 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
     if (!fits_any(free)) continue;
     scheduling::NodeInput in;
     in.node = node->node;
+    for (const std::string& name : node->pods) {
+      if (const ports::PodInfo* bound = cluster_.GetPod(name)) show(bound->pod, in, free);
+    }
     in.node.allocatable = std::move(free);
     node_claim_of_input.push_back(node->node_claim);
     input.nodes.push_back(std::move(in));
@@ -76,8 +92,13 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
     in.node.allocatable = claim->claim.allocatable;
     in.node.capacity = claim->claim.capacity;
     for (const model::NodePool& pool : cluster_.NodePools()) {
-      if (pool.meta.name == claim->node_pool) {
-        in.node.allocatable.Subtract(DaemonOverhead(cluster_.DaemonSets(), pool, claim->claim.meta.labels));
+      if (pool.meta.name != claim->node_pool) continue;
+      for (const model::DaemonSet* ds : DaemonsOn(cluster_.DaemonSets(), pool, claim->claim.meta.labels)) {
+        in.node.allocatable.Subtract(ds->pod_template.EffectiveRequests());
+        model::Pod daemon = ds->pod_template;
+        daemon.meta.name = ds->meta.name + "-" + claim->claim.meta.name;
+        if (daemon.meta.namespace_.empty()) daemon.meta.namespace_ = ds->meta.namespace_;
+        show(daemon, in, in.node.allocatable);
       }
     }
     if (!fits_any(in.node.allocatable)) continue;

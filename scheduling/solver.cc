@@ -1041,7 +1041,7 @@ class Packing {
       return false;
     }
     const PreparedPod& pod = *view.pod;
-    std::string first_reason;
+    std::string reasons;  // every pool's, as Karpenter lists them
     bool all_permanent = true;
     for (size_t ti = 0; ti < p_.templates_.size(); ++ti) {
       const Template& t = p_.templates_[ti];
@@ -1098,9 +1098,9 @@ class Packing {
           }
         }
       }
-      if (first_reason.empty()) first_reason = reason;
+      reasons += (reasons.empty() ? "" : "; ") + reason;
     }
-    failure->reason = p_.templates_.empty() ? "no NodePool" : first_reason;
+    failure->reason = p_.templates_.empty() ? "no NodePool" : reasons;
     if (all_permanent) memo = {true, *failure};
     return false;
   }

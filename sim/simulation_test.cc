@@ -113,6 +113,66 @@ constexpr std::string_view kBatch = R"(workloads:
             resources: {requests: {cpu: "1", memory: 2Gi}}
 )";
 
+// An edge service on host port 8080 that scales up one replica at a time,
+// from 1 towards 7 over three hours: each new replica finds room on the
+// nodes already there, but not the port.
+constexpr std::string_view kEdgeService = R"(workloads:
+  - kind: InferenceService
+    name: edge
+    loadCurve: {diurnal: {min: 1, max: 40, peakHour: 12}}
+    reconcileInterval: 10m
+    template:
+      metadata: {labels: {app: edge}}
+      spec:
+        containers:
+          - name: proxy
+            image: public.ecr.aws/example/edge:1
+            ports: [{containerPort: 8080, hostPort: 8080}]
+            resources: {requests: {cpu: 100m, memory: 128Mi}}
+)";
+
+TEST(SimulationTest, PodsSharingAHostPortEachGetTheirOwnNode) {
+  std::string yaml = Scenario(std::string(kEdgeService));
+  yaml.replace(yaml.find("duration: 2h"), 12, "duration: 170m");  // ends before the 3 h replica
+  const RunResult r = RunScenario(yaml);
+  EXPECT_EQ(r.summary.pods_pending_at_end, 0);
+  EXPECT_GE(r.summary.pods_running_at_end, 6);
+  EXPECT_EQ(r.summary.nodes_launched, r.summary.pods_running_at_end);
+  for (const auto& e : EventsOf(r, "provisioning")) {
+    EXPECT_TRUE(e["unschedulable"].empty()) << e.dump();
+  }
+}
+
+TEST(SimulationTest, APodNeedingADaemonSetsHostPortIsUnschedulableAndBuysNothing) {
+  std::string extra = R"(cluster:
+  daemonSets:
+    - apiVersion: apps/v1
+      kind: DaemonSet
+      metadata: {name: node-exporter, namespace: monitoring}
+      spec:
+        selector: {matchLabels: {app: node-exporter}}
+        template:
+          metadata: {labels: {app: node-exporter}}
+          spec:
+            tolerations: [{operator: Exists}]
+            containers:
+              - name: exporter
+                image: quay.io/prometheus/node-exporter:1.8
+                ports: [{containerPort: 9100, hostPort: 9100}]
+                resources: {requests: {cpu: 50m, memory: 64Mi}}
+)";
+  std::string service(kEdgeService);
+  service.replace(service.find("containerPort: 8080, hostPort: 8080"), 35, "containerPort: 9100, hostPort: 9100");
+  const RunResult r = RunScenario(Scenario(extra + std::string(service)));
+  EXPECT_EQ(r.summary.nodes_launched, 0);
+  EXPECT_GT(r.summary.pods_pending_at_end, 0);
+  bool explained = false;
+  for (const auto& e : EventsOf(r, "provisioning")) {
+    for (const auto& u : e["unschedulable"]) explained = explained || u.dump().find("9100") != std::string::npos;
+  }
+  EXPECT_TRUE(explained) << "the reason names the port";
+}
+
 TEST(SimulationTest, SameSeedGivesByteIdenticalOutputs) {
   const std::string yaml = Scenario(std::string(kBatch), "spot, on-demand") +
                            "ec2: {spotInterruptionMultiplier: 200}\n";

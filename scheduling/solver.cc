@@ -8,6 +8,7 @@
 #include <set>
 
 #include "model/check.h"
+#include "scheduling/bin_packing.h"
 #include "scheduling/predicates/host_ports.h"
 #include "scheduling/predicates/offerings.h"
 #include "scheduling/predicates/registry.h"
@@ -437,6 +438,9 @@ bool Plain(const PreparedPod& p) {
   return std::all_of(p.steps.begin(), p.steps.end(), [](const RelaxationStep& s) { return s.requirements.empty(); });
 }
 
+// PackBins results by (template, items), shared by the packings of one Solve.
+using RepackMemo = std::map<std::vector<int64_t>, std::optional<BinPackingResult>>;
+
 // One packing pass over the queue.
 class Packing {
  public:
@@ -444,8 +448,10 @@ class Packing {
   // cost_aware: a pod joins a claim only if that raises the claim's price by
   // no more than the pod would cost on a claim of its own (price per packed
   // pod), so claims stop growing into types that cost more per pod.
-  Packing(const Problem& problem, bool fullest_first, bool cost_aware, double alpha = 1.0)
+  // memo: shared by the packings of one Solve (Repack reads and fills it).
+  Packing(const Problem& problem, RepackMemo* memo, bool fullest_first, bool cost_aware, double alpha = 1.0)
       : p_(problem),
+        memo_(memo),
         fullest_first_(fullest_first),
         cost_aware_(cost_aware),
         alpha_(alpha),
@@ -486,8 +492,9 @@ class Packing {
   }
 
   // Post-pass (kAdze): per pool, re-packs the claims whose pods are all
-  // plain (see Plain) with a value-density greedy, and keeps the result when
-  // it costs less than the claims it replaces. REQUIRES: Run done.
+  // plain (see Plain) by column generation (see RepackTemplate), and keeps
+  // the result when it costs less than the claims it replaces.
+  // REQUIRES: Run done.
   void Repack();
   Plan Finish();
   // (unschedulable pods, $/h) of the plan Finish would return, cheaply.
@@ -1166,6 +1173,7 @@ class Packing {
   double MovePods(size_t ti, std::vector<Bin>* bins) const;
 
   const Problem& p_;
+  RepackMemo* memo_;
   bool fullest_first_;
   bool cost_aware_;
   // cost_aware: the price a pod may add to a claim, as a share of what it
@@ -1233,13 +1241,15 @@ void Packing::Repack() {
   }
 }
 
-// Variable-sized bin packing by value density. Each pod class (equal
-// requests) is worth v = max over resources r of request_r × the lowest
-// price per unit of r among the types (the pod's share of the lower bound).
-// Each round fills every candidate type in value order, prices the fill as
-// Score would (the cheapest type that holds it) and opens the claim with the
-// most value per dollar. Returns true (and the claims) when that costs less
-// than the group's claims do now.
+// Re-packs one pool's plain claims as variable-sized bin packing over pod
+// classes (equal requests) and the pool's non-dominated types. Candidates,
+// each followed by MovePods: column generation (PackBins, bin_packing.h);
+// when that declines (too many classes), a value-density greedy (each class
+// worth v = max over resources r of request_r × the lowest price per unit of
+// r, its share of the lower bound; each round opens the claim with the most
+// value per dollar, priced as Score prices it); and the claims as packed.
+// Returns true (and the claims) when the cheapest costs less than the
+// group's claims do now.
 bool Packing::RepackTemplate(size_t ti, const std::vector<size_t>& group, std::vector<Claim>* out) {
   const Template& t = p_.templates_[ti];
   const size_t n = n_resources_;
@@ -1286,9 +1296,69 @@ bool Packing::RepackTemplate(size_t ti, const std::vector<size_t>& group, std::v
     }
     if (!dominated) shapes.push_back(i);
   }
-  // Bounded work: rounds × shapes × classes (rounds ≤ pods).
-  if (static_cast<double>(num_pods) * static_cast<double>(shapes.size()) * static_cast<double>(classes.size()) > 5e8) {
-    return false;
+  // Candidate 1: column generation over the classes (bin_packing.h). When
+  // every class fits a plain type, only plain types are offered, as Score
+  // prices a claim at a plain type whenever one holds it.
+  std::vector<Bin> generated;
+  double generated_cost = std::numeric_limits<double>::infinity();
+  {
+    std::vector<uint32_t> offered;
+    for (uint32_t i : shapes) {
+      if (!p_.exotic_[ti][i]) offered.push_back(i);
+    }
+    // Items in request order (class_of's), so the input, and the memo key,
+    // depend only on the multiset of requests, not on how a variant packed.
+    std::vector<size_t> by_request;  // item -> class
+    std::vector<ItemClass> items;
+    for (const auto& [requests, k] : class_of) {
+      by_request.push_back(k);
+      items.push_back({requests, static_cast<int64_t>(classes[k].pods.size())});
+    }
+    auto fits_some = [&](const ItemClass& item) {
+      return std::any_of(offered.begin(), offered.end(), [&](uint32_t i) {
+        for (size_t r = 0; r < n; ++r) {
+          if (item.size[r] > alloc[static_cast<size_t>(i) * n + r]) return false;
+        }
+        return true;
+      });
+    };
+    if (!std::all_of(items.begin(), items.end(), fits_some)) offered = shapes;
+    std::vector<BinShape> bin_shapes;
+    for (uint32_t i : offered) {
+      const int64_t* a = alloc + static_cast<size_t>(i) * n;
+      bin_shapes.push_back({std::vector<int64_t>(a, a + n), p_.base_price_[ti][i]});
+    }
+    // The candidate variants of one Solve (SolverOptions::thorough) often
+    // re-pack the same pods: solve each (template, items) once.
+    std::vector<int64_t> key = {static_cast<int64_t>(ti)};
+    for (const ItemClass& item : items) {
+      key.insert(key.end(), item.size.begin(), item.size.end());
+      key.push_back(item.count);
+    }
+    auto [memo, added] = memo_->try_emplace(std::move(key));
+    if (added) memo->second = PackBins(bin_shapes, items);
+    if (const std::optional<BinPackingResult>& packed = memo->second) {
+      std::vector<size_t> next_pod(classes.size(), 0);
+      for (const PackedBin& pb : packed->bins) {
+        Bin b;
+        for (size_t i = 0; i < items.size(); ++i) {
+          const Class& cl = classes[by_request[i]];
+          for (int64_t q = 0; q < pb.take[i]; ++q) {
+            b.pods.push_back(cl.pods[next_pod[by_request[i]]++]);
+            b.used += cl.requests;
+          }
+        }
+        generated.push_back(std::move(b));
+      }
+      generated_cost = MovePods(ti, &generated);
+    }
+  }
+  // Candidate 2, only when column generation declined (too many classes):
+  // value-density greedy. Bounded work: rounds × shapes × classes (rounds ≤
+  // pods).
+  if (!generated.empty() ||
+      static_cast<double>(num_pods) * static_cast<double>(shapes.size()) * static_cast<double>(classes.size()) > 5e8) {
+    shapes.clear();
   }
   for (Class& k : classes) {
     for (size_t r = 0; r < n; ++r) {
@@ -1312,7 +1382,7 @@ bool Packing::RepackTemplate(size_t ti, const std::vector<size_t>& group, std::v
   std::vector<size_t> next(classes.size(), 0);  // first pod of each class not yet packed
   std::vector<int64_t> take(classes.size()), best_take(classes.size());
   std::vector<Bin> bins;
-  size_t left = num_pods;
+  size_t left = shapes.empty() ? 0 : num_pods;
   while (left > 0) {
     double best_density = -1;
     ResourceVector best_used;
@@ -1343,7 +1413,10 @@ bool Packing::RepackTemplate(size_t ti, const std::vector<size_t>& group, std::v
         best_take = take;
       }
     }
-    if (best_density < 0) return false;  // defensive: every pod fit a claim before
+    if (best_density < 0) {  // defensive: every pod fit a claim before
+      bins.clear();
+      break;
+    }
     Bin b;
     b.used = best_used;
     for (size_t k = 0; k < classes.size(); ++k) {
@@ -1352,13 +1425,21 @@ bool Packing::RepackTemplate(size_t ti, const std::vector<size_t>& group, std::v
     }
     bins.push_back(std::move(b));
   }
-  // The group's claims as they are, improved by moving pods too.
+  // Candidate 3: the group's claims as they are, improved by moving pods.
   std::vector<Bin> moved;
   for (size_t k : group) moved.push_back({claims_[k].used, claims_[k].pods});
-  const double greedy_cost = MovePods(ti, &bins);
+  const double greedy_cost =
+      left == 0 && !bins.empty() ? MovePods(ti, &bins) : std::numeric_limits<double>::infinity();
   const double moved_cost = MovePods(ti, &moved);
-  if (std::min(greedy_cost, moved_cost) >= before - 1e-9) return false;
-  if (moved_cost < greedy_cost) bins = std::move(moved);
+  // The cheapest wins (ties: the earlier candidate); none unless it beats
+  // the claims as packed, so the post-pass never costs more.
+  const double best = std::min({generated_cost, greedy_cost, moved_cost});
+  if (best >= before - 1e-9) return false;
+  if (generated_cost == best) {
+    bins = std::move(generated);
+  } else if (greedy_cost != best) {
+    bins = std::move(moved);
+  }
   for (Bin& b : bins) {
     if (b.pods.empty()) continue;
     Claim c;
@@ -1697,7 +1778,8 @@ std::vector<size_t> QueueOrder(const SolverInput& input) {
 Plan Solve(const SolverInput& input, const SolverOptions& options) {
   Problem problem(input, options);
   std::vector<size_t> queue = QueueOrder(input);
-  auto karpenter = std::make_unique<Packing>(problem, /*fullest_first=*/false, /*cost_aware=*/false);
+  RepackMemo memo;
+  auto karpenter = std::make_unique<Packing>(problem, &memo, /*fullest_first=*/false, /*cost_aware=*/false);
   karpenter->Run(queue);
   // With no pools there is nothing to buy: both orders give the same plan.
   if (options.packer == Packer::kKarpenter || input.pools.empty()) {
@@ -1723,7 +1805,7 @@ Plan Solve(const SolverInput& input, const SolverOptions& options) {
   std::unique_ptr<Packing> best = std::move(karpenter);
   std::pair<size_t, double> best_score = best->Score();
   for (const Variant& v : variants) {
-    auto packing = std::make_unique<Packing>(problem, v.fullest_first, /*cost_aware=*/true, v.alpha);
+    auto packing = std::make_unique<Packing>(problem, &memo, v.fullest_first, /*cost_aware=*/true, v.alpha);
     packing->Run(queue);
     packing->Repack();
     std::pair<size_t, double> score = packing->Score();

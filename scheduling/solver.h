@@ -13,9 +13,10 @@
 //               price by no more than the pod would cost on a claim of its
 //               own (type choice by price per packed pod); then, per pool,
 //               claims whose pods have no topology, port or node constraints
-//               are re-packed (value-per-dollar greedy, then pods move to
-//               claims with room when that makes their own claim cheaper),
-//               kept only when cheaper. It keeps whichever of its plan and the
+//               are re-packed (column generation over pod classes and
+//               types, scheduling/bin_packing.h, then pods move to claims
+//               with room when that makes their own claim cheaper), kept
+//               only when cheaper. It keeps whichever of its plan and the
 //               kKarpenter plan costs less (after placing more pods), so it
 //               never costs more than the reference.
 //

@@ -90,10 +90,10 @@ const PoolInput& PoolOf(const SolverInput& in, const std::string& name) {
   RC_FAIL("claim names an unknown pool");
 }
 
-RC_GTEST_PROP(SolverProperties, EveryClaimFitsItsPodsAndHonoursTaintsAndLimits, ()) {
-  SolverInput in = RandomInput();
-  Packer packer = *rc::gen::element(Packer::kAdze, Packer::kKarpenter);
-  Plan plan = Solve(in, {.packer = packer});
+// Every claim's options each fit its pods plus the daemons that run there;
+// its pods tolerate the pool and match the claim; every pod is accounted for
+// once. Returns the CPU launched per pool (the biggest option of each claim).
+std::map<std::string, model::Quantity> CheckClaims(const SolverInput& in, const Plan& plan) {
   std::map<std::string, model::Quantity> launched_cpu;
   std::set<size_t> seen;
   for (const NewClaim& c : plan.claims) {
@@ -122,10 +122,71 @@ RC_GTEST_PROP(SolverProperties, EveryClaimFitsItsPodsAndHonoursTaintsAndLimits, 
   for (const auto& p : plan.placed) RC_ASSERT(seen.insert(p.pod).second);
   for (const auto& u : plan.unschedulable) RC_ASSERT(seen.insert(u.pod).second);
   RC_ASSERT(seen.size() == in.pods.size());  // every pod is accounted for, once
+  return launched_cpu;
+}
+
+RC_GTEST_PROP(SolverProperties, EveryClaimFitsItsPodsAndHonoursTaintsAndLimits, ()) {
+  SolverInput in = RandomInput();
+  Packer packer = *rc::gen::element(Packer::kAdze, Packer::kKarpenter);
+  Plan plan = Solve(in, {.packer = packer});
+  std::map<std::string, model::Quantity> launched_cpu = CheckClaims(in, plan);
   for (const auto& pool : in.pools) {
     if (pool.pool.limits.Has("cpu")) RC_ASSERT(launched_cpu[pool.pool.meta.name] <= pool.pool.limits.Get("cpu"));
   }
   RC_ASSERT(plan.cost_per_hour + 1e-9 >= plan.lower_bound);
+}
+
+// Pods with no constraints but their requests, a few shapes of each, on
+// pools of several types: the re-pack post-pass (column generation) decides
+// most of the plan.
+SolverInput RandomPlainInput() {
+  SolverInput in;
+  const int pools = *rc::gen::inRange(1, 3);
+  for (int p = 0; p < pools; ++p) {
+    std::vector<catalog::InstanceType> types;
+    const int n = *rc::gen::inRange(1, 7);
+    for (int t = 0; t < n; ++t) {
+      const int cpu = 2 << *rc::gen::inRange(0, 6);
+      const int mem = cpu * *rc::gen::element(2, 4, 8);
+      types.push_back(Type("p" + std::to_string(p) + "-t" + std::to_string(t), cpu, mem, 110,
+                           0.04 * cpu + 0.005 * mem + 0.01 * *rc::gen::inRange(0, 5)));
+    }
+    in.pools.push_back(Pool("pool-" + std::to_string(p), types, *rc::gen::inRange(0, 3)));
+  }
+  if (*rc::gen::inRange(0, 2) == 0) {
+    model::DaemonSet ds;
+    ds.meta.name = "agent";
+    ds.pod_template = Pod("agent", "200m", "256Mi");
+    in.daemon_sets.push_back(ds);
+  }
+  const int shapes = *rc::gen::inRange(1, 6);
+  std::vector<std::pair<std::string, std::string>> shape;
+  for (int k = 0; k < shapes; ++k) {
+    shape.emplace_back(std::to_string(*rc::gen::inRange(1, 40) * 250) + "m",
+                       std::to_string(*rc::gen::inRange(1, 64) * 512) + "Mi");
+  }
+  const int pods = *rc::gen::inRange(0, 80);
+  for (int i = 0; i < pods; ++i) {
+    const auto& [cpu, mem] = shape[static_cast<size_t>(*rc::gen::inRange(0, shapes))];
+    in.pods.push_back(Pod("pod-" + std::to_string(i), cpu, mem));
+  }
+  return in;
+}
+
+RC_GTEST_PROP(SolverProperties, PlainPodsRePackFitsNeverCostsMoreAndIsDeterministic, ()) {
+  SolverInput in = RandomPlainInput();
+  Plan k = Solve(in, {.packer = Packer::kKarpenter});
+  Plan a = Solve(in);
+  CheckClaims(in, a);
+  RC_ASSERT(a.unschedulable.size() <= k.unschedulable.size());
+  if (a.unschedulable.size() == k.unschedulable.size()) RC_ASSERT(a.cost_per_hour <= k.cost_per_hour + 1e-9);
+  RC_ASSERT(a.cost_per_hour + 1e-9 >= a.lower_bound);
+  Plan again = Solve(in);
+  RC_ASSERT(again.claims.size() == a.claims.size());
+  for (size_t i = 0; i < a.claims.size(); ++i) {
+    RC_ASSERT(again.claims[i].pods == a.claims[i].pods);
+    RC_ASSERT(again.claims[i].instance_types == a.claims[i].instance_types);
+  }
 }
 
 RC_GTEST_PROP(SolverProperties, AnUnschedulablePodHasNoFeasibleTypeWhenLimitsDoNotBind, ()) {

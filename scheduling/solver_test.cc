@@ -219,6 +219,26 @@ TEST(Solver, AdzePackerNeverCostsMoreThanKarpenterOrder) {
   EXPECT_EQ(a.unschedulable.size(), 0u);
 }
 
+// Pods of 5, 4, 4, 3, 2 and 2 CPU on a 10-CPU type: packed in queue order
+// (by CPU, best fit) they need three nodes (5+4, 4+3+2, 2); the re-pack
+// post-pass finds the two full ones (5+3+2, 4+4+2).
+TEST(Solver, RepackFindsTheOptimumGreedyPackingMisses) {
+  SolverInput in;
+  in.pools.push_back(Pool("default", {Type("ten", 10, 64, 110, 1.0)}));
+  int i = 0;
+  for (const char* cpu : {"5", "4", "4", "3", "2", "2"}) in.pods.push_back(Pod("p" + std::to_string(i++), cpu, "1Gi"));
+  Plan k = Solve(in, {.packer = Packer::kKarpenter});
+  EXPECT_EQ(k.claims.size(), 3u);
+  Plan a = Solve(in);
+  ASSERT_EQ(a.claims.size(), 2u);
+  EXPECT_DOUBLE_EQ(a.cost_per_hour, 0.8);  // two spot nodes at 40% of 1.0
+  for (const NewClaim& c : a.claims) {
+    int64_t cpu = 0;
+    for (size_t pod : c.pods) cpu += in.pods[pod].EffectiveRequests().Get("cpu").milli();
+    EXPECT_EQ(cpu, 10'000);
+  }
+}
+
 TEST(Solver, ExplainNamesTheFirstConstraintPerType) {
   SolverInput in;
   in.pools.push_back(Pool("gpu", {Type("g1", 32, 128, 50, 1.0, {"zone-a"}, 1), Type("g8", 96, 384, 100, 9.0, {"zone-a"}, 8)}));

@@ -91,6 +91,7 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::Cluster& cluster, po
     slot.node = node;
     model::ResourceList free = node->node.allocatable;
     free.Subtract(node->requested);
+    free.Subtract(KeptRoom(node->node.meta.name));
     slot.free = ToVec(free);
     slot.usable = node->initialized && node->node.ready && !node->node.unschedulable && !node->deleting &&
                   !HasDisruptedTaint(node->node);
@@ -172,6 +173,12 @@ bool ConsolidationSimulator::Compatible(size_t shape, size_t slot) {
     known = !model::FirstUntolerated(node.taints, pod.tolerations) && pod.MatchesNodeLabels(node.meta.labels);
   }
   return known == 1;
+}
+
+model::ResourceList ConsolidationSimulator::KeptRoom(const std::string& node) const {
+  if (options_.kept_room == nullptr) return {};
+  auto it = options_.kept_room->find(node);
+  return it == options_.kept_room->end() ? model::ResourceList{} : it->second;
 }
 
 ConsolidationSimulator::SpotRule ConsolidationSimulator::SpotRuleFor(std::span<const size_t> candidate_indexes) const {
@@ -280,6 +287,7 @@ Move ConsolidationSimulator::SolveRest(const std::vector<const ports::PodInfo*>&
       if (excluded[i] || !slots_[i].usable) continue;
       scheduling::NodeInput in;
       in.node = slots_[i].node->node;
+      in.node.allocatable.Subtract(KeptRoom(in.node.meta.name));
       for (const std::string& name : slots_[i].node->pods) {
         if (const ports::PodInfo* bound = cluster_.GetPod(name)) in.pods.push_back(bound->pod);
       }

@@ -64,6 +64,9 @@ struct SimulatorOptions {
   // consolidation but a re-plan of the cluster; it is rejected before the
   // solver runs (keeps a whole-cluster multi-node search fast).
   size_t max_pods_needing_new_capacity = 2500;
+  // Room kept for arrivals, by node name (adze headroom): moved pods may not
+  // use it. Null: none.
+  const std::map<std::string, model::ResourceList>* kept_room = nullptr;
 };
 
 using SolveCache = MoveCache<Move>;
@@ -107,6 +110,7 @@ class ConsolidationSimulator {
     kMultiNode = 'm',  // all spot, gate on, several candidates: cheaper only
   };
   SpotRule SpotRuleFor(std::span<const size_t> candidate_indexes) const;
+  model::ResourceList KeptRoom(const std::string& node) const;
 
   Vec ToVec(const model::ResourceList& list);
   // Fetches the pools' instance types on first use.

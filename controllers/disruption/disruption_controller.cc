@@ -124,6 +124,7 @@ std::optional<Command> DisruptionController::MultiNode(const std::vector<Candida
   if (eligible.size() < 2) return std::nullopt;
   SimulatorOptions sim_options;
   sim_options.spot_to_spot = options_.spot_to_spot;
+  sim_options.kept_room = &kept_room_;
   if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
   ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
   // Binary search on the prefix length in [2, n]; keep the longest valid.
@@ -162,6 +163,7 @@ std::optional<Command> DisruptionController::SingleNode(const std::vector<Candid
   auto budgets = Budgets(model::DisruptionReason::kUnderutilized);
   SimulatorOptions sim_options;
   sim_options.spot_to_spot = options_.spot_to_spot;
+  sim_options.kept_room = &kept_room_;
   if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
   ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
   double modelled_seconds = 0;
@@ -221,6 +223,7 @@ bool DisruptionController::Validate(Command& command, std::string& why) {
   if (command.method == Method::kEmptiness) return true;
   SimulatorOptions sim_options;
   sim_options.spot_to_spot = options_.spot_to_spot;
+  sim_options.kept_room = &kept_room_;
   sim_options.max_replacements = command.replacements.size();
   ConsolidationSimulator simulator(cluster_, cloud_, fresh, sim_options, &bound_, &solve_cache_);
   Move move = simulator.Simulate(indexes);
@@ -325,8 +328,9 @@ DisruptionResult DisruptionController::Reconcile() {
     std::erase_if(candidates, [&](const Candidate& c) { return marked_.contains(c.claim->claim.meta.name); });
     result.candidates = candidates.size();
     if (KeepsHeadroom()) {
-      const std::set<std::string> held = headroom_.Held(cluster_, candidates, clock_.Now());
-      for (Candidate& c : candidates) c.held = held.contains(c.claim->claim.meta.name);
+      Headroom::Room room = headroom_.Keep(cluster_, candidates, clock_.Now());
+      for (Candidate& c : candidates) c.held = room.held.contains(c.claim->claim.meta.name);
+      kept_room_ = std::move(room.kept);
     }
     if (std::optional<Command> command = Decide(candidates, result)) {
       command->decided_at = clock_.Now();

@@ -40,6 +40,7 @@ void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
   };
   std::map<std::string, std::vector<Arrival>> arrived;
   std::map<std::string, size_t> bound;
+  std::map<std::string, std::map<std::string, Share>> mix;  // pool → shape key → share
   for (const ports::NodeInfo* node : cluster.Nodes()) {
     const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
     if (claim == nullptr) continue;
@@ -47,23 +48,30 @@ void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
       const ports::PodInfo* pod = cluster.GetPod(name);
       if (pod == nullptr || pod->pod.OwnedByDaemonSet()) continue;
       ++bound[claim->node_pool];
+      model::ResourceList shape = pod->pod.EffectiveRequests();
+      shape.Set(model::resource::kPods, model::Quantity::FromUnits(1));
+      Share& share = mix[claim->node_pool][shape.ToString()];
+      share.shape = std::move(shape);
+      ++share.pods;
       if (pod->bound_at > observed_until_ && pod->bound_at <= now) arrived[claim->node_pool].push_back({pod->bound_at, pod});
     }
   }
   for (auto& [pool, list] : arrived) {
     std::stable_sort(list.begin(), list.end(), [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
     PoolHistory& history = pools_[pool];
-    for (const Arrival& a : list) {
-      history.arrivals.push_back(a.at);
-      model::ResourceList shape = a.pod->pod.EffectiveRequests();
-      shape.Set(model::resource::kPods, model::Quantity::FromUnits(1));
-      history.shapes.push_back(std::move(shape));
-      if (history.shapes.size() > options_.max_pods) history.shapes.pop_front();
-    }
+    for (const Arrival& a : list) history.arrivals.push_back(a.at);
   }
   for (auto& [pool, history] : pools_) {
     const model::Duration since = now - history.window;
     history.bound.emplace_back(now, bound[pool]);
+    history.mix.clear();
+    for (auto& [key, share] : mix[pool]) history.mix.push_back(std::move(share));
+    // Biggest first: first-fit places them best that way.
+    auto size = [](const Share& s) {
+      return std::make_pair(s.shape.Get(model::resource::kCpu), s.shape.Get(model::resource::kMemory));
+    };
+    std::stable_sort(history.mix.begin(), history.mix.end(),
+                     [&](const Share& a, const Share& b) { return size(a) > size(b); });
     // Keep the last sample before the window: it covers the window's start.
     while (history.bound.size() > 1 && history.bound[1].first <= since) history.bound.pop_front();
     while (!history.arrivals.empty() && history.arrivals.front() < since) history.arrivals.pop_front();
@@ -110,21 +118,22 @@ size_t Headroom::MissingRoom(const std::string& pool, model::Duration now) const
   return wanted > now_bound ? wanted - now_bound : 0;
 }
 
-std::set<std::string> Headroom::Held(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
-                                     model::Duration now) const {
-  std::set<std::string> held;
+Headroom::Room Headroom::Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
+                              model::Duration now) const {
+  Room kept;
   std::map<std::string, const Candidate*> candidate_of;
   for (const Candidate& c : candidates) candidate_of[c.claim->claim.meta.name] = &c;
 
   for (const auto& [pool, history] : pools_) {
     const size_t expected = MissingRoom(pool, now);
     if (expected == 0) continue;
-    struct Room {
+    struct Space {
       const Candidate* candidate;  // null: the node is not up for disruption
       std::string claim;
+      std::string node;
       model::ResourceList free;
     };
-    std::vector<Room> rooms;
+    std::vector<Space> rooms;
     for (const ports::NodeInfo* node : cluster.Nodes()) {
       const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
       if (claim == nullptr || claim->node_pool != pool || !claim->initialized_at || claim->deletion_requested_at ||
@@ -134,7 +143,7 @@ std::set<std::string> Headroom::Held(const ports::Cluster& cluster, const std::v
       const bool disrupting = std::any_of(node->node.taints.begin(), node->node.taints.end(),
                                           [](const model::Taint& t) { return t.key == kDisruptedTaintKey; });
       if (disrupting) continue;
-      Room room{nullptr, claim->claim.meta.name, node->node.allocatable};
+      Space room{nullptr, claim->claim.meta.name, node->node.meta.name, node->node.allocatable};
       room.free.Subtract(node->requested);
       const int64_t pods_left = node->node.allocatable.Get(model::resource::kPods).Value() -
                                 static_cast<int64_t>(node->pods.size());
@@ -144,25 +153,42 @@ std::set<std::string> Headroom::Held(const ports::Cluster& cluster, const std::v
     }
     // Room that costs nothing to keep first: nodes that stay anyway, then
     // busy candidates (their spare room), then the cheapest empty ones.
-    auto key = [](const Room& r) {
+    auto key = [](const Space& r) {
       const int rank = r.candidate == nullptr ? 0 : (r.candidate->empty() ? 2 : 1);
       return std::make_tuple(rank, r.candidate ? r.candidate->price : 0.0, std::cref(r.claim));
     };
-    std::stable_sort(rooms.begin(), rooms.end(), [&](const Room& a, const Room& b) { return key(a) < key(b); });
+    std::stable_sort(rooms.begin(), rooms.end(), [&](const Space& a, const Space& b) { return key(a) < key(b); });
 
-    // The latest arrivals' shapes, newest first, repeated when fewer.
-    const std::deque<model::ResourceList>& shapes = history.shapes;
-    for (size_t i = 0; i < expected; ++i) {
-      const model::ResourceList& shape = shapes[shapes.size() - 1 - i % shapes.size()];
-      for (Room& room : rooms) {
-        if (!model::ResourceList::Fits(shape, room.free)) continue;
-        room.free.Subtract(shape);
-        if (room.candidate != nullptr) held.insert(room.claim);
-        break;
+    // The missing pods in the shapes of the pods the pool runs, in
+    // proportion (largest remainders get the rounding).
+    size_t total = 0;
+    for (const Share& share : history.mix) total += share.pods;
+    if (total == 0) continue;
+    std::vector<size_t> count(history.mix.size());
+    std::vector<std::pair<double, size_t>> remainders;
+    size_t given = 0;
+    for (size_t i = 0; i < history.mix.size(); ++i) {
+      const double exact = static_cast<double>(expected) * static_cast<double>(history.mix[i].pods) / static_cast<double>(total);
+      count[i] = static_cast<size_t>(exact);
+      given += count[i];
+      remainders.emplace_back(-(exact - static_cast<double>(count[i])), i);
+    }
+    std::stable_sort(remainders.begin(), remainders.end());
+    for (size_t k = 0; given < expected && k < remainders.size(); ++k, ++given) ++count[remainders[k].second];
+    for (size_t i = 0; i < history.mix.size(); ++i) {
+      const model::ResourceList& shape = history.mix[i].shape;
+      for (size_t n = 0; n < count[i]; ++n) {
+        for (Space& room : rooms) {
+          if (!model::ResourceList::Fits(shape, room.free)) continue;
+          room.free.Subtract(shape);
+          kept.kept[room.node].Add(shape);
+          if (room.candidate != nullptr) kept.held.insert(room.claim);
+          break;
+        }
       }
     }
   }
-  return held;
+  return kept;
 }
 
 }  // namespace adze::controllers::disruption

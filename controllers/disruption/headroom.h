@@ -11,10 +11,13 @@
 // as a Poisson count (the steady state of arrivals with any run-time
 // distribution), the pool should have room for the quantile q = 0.999 of
 // Poisson(L + λT) pods: at most about one arrival in a thousand finds no room,
-// counting arrivals during a cold start. The missing room, in the shapes of
-// the latest arrivals, is placed first-fit on the pool's nodes, and the
-// disruption candidates that take a pod are held back. Nodes that cannot be
-// disrupted anyway come first, so headroom costs nothing where room exists.
+// counting arrivals during a cold start. The missing pods, in the mix of
+// shapes the pool runs, are placed first-fit (biggest first) on the pool's
+// nodes: the disruption candidates that take one are held back, and the room
+// they take on any node is kept out of consolidation's reach — moved pods may
+// not fill it, or a consolidation would eat the room the next arrivals need
+// and buy the node back minutes later. Nodes that cannot be disrupted anyway
+// come first, so headroom costs nothing where room exists.
 // A pool with no arrival in the window keeps no headroom: a finished
 // training job's nodes go as soon as they are idle.
 // Thread-safety: none; the disruption controller owns it.
@@ -53,15 +56,23 @@ class Headroom {
   // Pods of room the pool should have beyond the pods it holds now.
   size_t MissingRoom(const std::string& pool, model::Duration now) const;
 
-  // Names of the candidates' claims held back as room for arrivals.
-  std::set<std::string> Held(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
-                             model::Duration now) const;
+  struct Room {
+    std::set<std::string> held;  // candidates' claims held back
+    // Room kept on each node (by node name), held or not: consolidation may
+    // not fill it with moved pods, or the next arrivals would find none.
+    std::map<std::string, model::ResourceList> kept;
+  };
+  Room Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates, model::Duration now) const;
 
  private:
+  struct Share {
+    model::ResourceList shape;  // requests, pods=1
+    size_t pods = 0;            // bound now
+  };
   struct PoolHistory {
     model::Duration window = model::kHour;
     std::deque<model::Duration> arrivals;                     // bind times, oldest first
-    std::deque<model::ResourceList> shapes;                   // latest arrivals' requests (pods=1), newest last
+    std::vector<Share> mix;                                   // bound pods by shape, at the last observation
     std::deque<std::pair<model::Duration, size_t>> bound;     // (time, pods bound) per observation
     std::deque<model::Duration> cold_starts;                  // newest last
   };

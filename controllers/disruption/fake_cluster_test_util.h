@@ -1,0 +1,136 @@
+// FakeCluster: a small in-memory ports::Cluster for the disruption unit
+// tests — 4-CPU nodes, 2-CPU pods, reads only (mutations abort).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "controllers/disruption/candidate.h"
+#include "model/check.h"
+#include "ports/cloud_provider.h"
+#include "ports/cluster.h"
+
+namespace adze::controllers::disruption::testing {
+
+using model::kMinute;
+using model::Quantity;
+
+class FakeCluster : public ports::Cluster {
+ public:
+  void AddPool(const std::string& name, model::Duration consolidate_after = 0) {
+    model::NodePool pool;
+    pool.meta.name = name;
+    pool.consolidate_after = consolidate_after;
+    pools_.push_back(pool);
+  }
+  // A 4-CPU node of the pool, initialised `cold_start` after its claim was created.
+  void AddNode(const std::string& name, const std::string& pool, model::Duration created,
+               model::Duration cold_start = kMinute) {
+    ports::NodeClaimInfo& claim = claims_[name];
+    claim.claim.meta.name = name;
+    claim.claim.node_name = name;
+    claim.node_pool = pool;
+    claim.created_at = created;
+    claim.initialized_at = created + cold_start;
+    ports::NodeInfo& node = nodes_[name];
+    node.node.meta.name = name;
+    node.node_claim = name;
+    node.node.allocatable = {{"cpu", Quantity::FromUnits(4)}, {"memory", Quantity::MiB(16384)},
+                             {"pods", Quantity::FromUnits(110)}};
+    node.initialized = true;
+  }
+  // A 2-CPU pod bound to the node at `at`.
+  void Bind(const std::string& pod_name, const std::string& node_name, model::Duration at) {
+    ports::PodInfo& pod = pods_[pod_name];
+    pod.pod.meta.name = pod_name;
+    model::Container c;
+    c.requests = {{"cpu", Quantity::FromUnits(2)}, {"memory", Quantity::MiB(4096)}};
+    pod.pod.containers = {c};
+    pod.pod.node_name = node_name;
+    pod.phase = ports::PodPhase::kRunning;
+    pod.created_at = pod.bound_at = pod.running_at = at;
+    ports::NodeInfo& node = nodes_.at(node_name);
+    node.pods.push_back(pod_name);
+    node.requested.Add(pod.pod.EffectiveRequests());
+  }
+  void Finish(const std::string& pod_name) {
+    ports::PodInfo& pod = pods_.at(pod_name);
+    ports::NodeInfo& node = nodes_.at(pod.pod.node_name);
+    std::erase(node.pods, pod_name);
+    node.requested.Subtract(pod.pod.EffectiveRequests());
+    pods_.erase(pod_name);
+  }
+
+  std::vector<const ports::PodInfo*> PendingPods() const override { return {}; }
+  const ports::PodInfo* GetPod(const std::string& name) const override { return Find(pods_, name); }
+  std::vector<const ports::NodeInfo*> Nodes() const override { return All(nodes_); }
+  const ports::NodeInfo* GetNode(const std::string& name) const override { return Find(nodes_, name); }
+  std::vector<const ports::NodeClaimInfo*> NodeClaims() const override { return All(claims_); }
+  const ports::NodeClaimInfo* GetNodeClaim(const std::string& name) const override { return Find(claims_, name); }
+  const std::vector<model::NodePool>& NodePools() const override { return pools_; }
+  const std::vector<model::DaemonSet>& DaemonSets() const override { return daemon_sets_; }
+  const std::vector<model::PodDisruptionBudget>& PodDisruptionBudgets() const override { return pdbs_; }
+
+  std::string CreateNodeClaim(model::NodeClaim, const std::string&) override { ADZE_CHECK(false); }
+  void UpdateNodeClaim(const ports::NodeClaimInfo&) override { ADZE_CHECK(false); }
+  void RequestNodeClaimDeletion(const std::string&, const std::string&) override { ADZE_CHECK(false); }
+  void RemoveNodeClaim(const std::string&) override { ADZE_CHECK(false); }
+  void NominatePod(const std::string&, const std::string&) override { ADZE_CHECK(false); }
+  void TaintNode(const std::string&, const model::Taint&) override { ADZE_CHECK(false); }
+  void RemoveTaint(const std::string&, const std::string&) override { ADZE_CHECK(false); }
+  Status EvictPod(const std::string&) override { ADZE_CHECK(false); }
+  void DeletePod(const std::string&) override { ADZE_CHECK(false); }
+
+  // Candidates as BuildCandidates would make them for these plain nodes,
+  // priced by the table (default $1/h).
+  std::vector<Candidate> Candidates(const std::map<std::string, double>& prices = {}) const {
+    std::vector<Candidate> out;
+    for (const auto& [name, node] : nodes_) {
+      Candidate c;
+      c.claim = &claims_.at(name);
+      c.node = &node;
+      c.pool = &pools_.front();
+      c.price = prices.contains(name) ? prices.at(name) : 1.0;
+      for (const std::string& pod : node.pods) c.pods.push_back(&pods_.at(pod));
+      out.push_back(c);
+    }
+    return out;
+  }
+
+ private:
+  template <typename T>
+  static const T* Find(const std::map<std::string, T>& m, const std::string& name) {
+    auto it = m.find(name);
+    return it == m.end() ? nullptr : &it->second;
+  }
+  template <typename T>
+  static std::vector<const T*> All(const std::map<std::string, T>& m) {
+    std::vector<const T*> out;
+    for (const auto& [name, v] : m) out.push_back(&v);
+    return out;
+  }
+
+  std::map<std::string, ports::PodInfo> pods_;
+  std::map<std::string, ports::NodeInfo> nodes_;
+  std::map<std::string, ports::NodeClaimInfo> claims_;
+  std::vector<model::NodePool> pools_;
+  std::vector<model::DaemonSet> daemon_sets_;
+  std::vector<model::PodDisruptionBudget> pdbs_;
+};
+
+// A cloud with no instance types: any move that needs new capacity fails.
+class NoCapacityCloud : public ports::CloudProvider {
+ public:
+  Result<ports::Instance> Create(const model::NodeClaim&) override { ADZE_CHECK(false); }
+  Status Delete(const std::string&) override { ADZE_CHECK(false); }
+  std::optional<ports::Instance> Get(const std::string&) const override { return std::nullopt; }
+  std::vector<ports::Instance> List() const override { return {}; }
+  Result<std::vector<catalog::InstanceType>> GetInstanceTypes(const model::NodePool&) override {
+    return std::vector<catalog::InstanceType>{};
+  }
+  void MarkUnavailable(const ports::OfferingKey&) override {}
+  std::optional<std::string> IsDrifted(const model::NodeClaim&) const override { return std::nullopt; }
+};
+
+}  // namespace adze::controllers::disruption::testing

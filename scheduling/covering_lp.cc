@@ -183,8 +183,8 @@ bool CoveringLp::Solve(size_t max_pivots) {
       if (u[i] <= kTolerance) continue;
       const double r = x_basic_[i] / u[i];
       const bool tie = leave != SIZE_MAX && r <= ratio + kTolerance;
-      const bool better_tie = bland ? basis_[i] < basis_[leave] : u[i] > u[leave];
-      if (leave == SIZE_MAX || r < ratio - kTolerance || (tie && better_tie)) {
+      const bool better_tie = tie && (bland ? basis_[i] < basis_[leave] : u[i] > u[leave]);
+      if (leave == SIZE_MAX || r < ratio - kTolerance || better_tie) {
         leave = i;
         ratio = r;
       }

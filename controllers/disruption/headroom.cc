@@ -34,44 +34,43 @@ void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
     starts.push_back(*claim->initialized_at - claim->created_at);
     if (starts.size() > options_.cold_starts_kept) starts.pop_front();
   }
-  struct Arrival {
-    model::Duration at;
-    const ports::PodInfo* pod;
+  // Per pool: pods bound now, by shape, and those bound since the last call.
+  struct Seen {
+    size_t bound = 0;
+    std::map<std::string, Share> mix;  // by shape key
+    std::vector<model::Duration> arrivals;
   };
-  std::map<std::string, std::vector<Arrival>> arrived;
-  std::map<std::string, size_t> bound;
-  std::map<std::string, std::map<std::string, Share>> mix;  // pool → shape key → share
+  std::map<std::string, Seen> seen;
   for (const ports::NodeInfo* node : cluster.Nodes()) {
     const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
     if (claim == nullptr) continue;
+    Seen& pool = seen[claim->node_pool];
     for (const std::string& name : node->pods) {
       const ports::PodInfo* pod = cluster.GetPod(name);
       if (pod == nullptr || pod->pod.OwnedByDaemonSet()) continue;
-      ++bound[claim->node_pool];
+      ++pool.bound;
       model::ResourceList shape = pod->pod.EffectiveRequests();
       shape.Set(model::resource::kPods, model::Quantity::FromUnits(1));
-      Share& share = mix[claim->node_pool][shape.ToString()];
+      Share& share = pool.mix[shape.ToString()];
       share.shape = std::move(shape);
       ++share.pods;
-      if (pod->bound_at > observed_until_ && pod->bound_at <= now) arrived[claim->node_pool].push_back({pod->bound_at, pod});
+      if (pod->bound_at > observed_until_ && pod->bound_at <= now) pool.arrivals.push_back(pod->bound_at);
     }
   }
-  for (auto& [pool, list] : arrived) {
-    std::stable_sort(list.begin(), list.end(), [](const Arrival& a, const Arrival& b) { return a.at < b.at; });
-    PoolHistory& history = pools_[pool];
-    for (const Arrival& a : list) history.arrivals.push_back(a.at);
-  }
-  for (auto& [pool, history] : pools_) {
-    const model::Duration since = now - history.window;
-    history.bound.emplace_back(now, bound[pool]);
+  // Biggest shapes first: first-fit places them best that way.
+  auto size = [](const Share& s) {
+    return std::make_pair(s.shape.Get(model::resource::kCpu), s.shape.Get(model::resource::kMemory));
+  };
+  for (auto& [name, history] : pools_) {
+    Seen& pool = seen[name];
+    std::sort(pool.arrivals.begin(), pool.arrivals.end());
+    history.arrivals.insert(history.arrivals.end(), pool.arrivals.begin(), pool.arrivals.end());
+    history.bound.emplace_back(now, pool.bound);
     history.mix.clear();
-    for (auto& [key, share] : mix[pool]) history.mix.push_back(std::move(share));
-    // Biggest first: first-fit places them best that way.
-    auto size = [](const Share& s) {
-      return std::make_pair(s.shape.Get(model::resource::kCpu), s.shape.Get(model::resource::kMemory));
-    };
+    for (auto& [key, share] : pool.mix) history.mix.push_back(std::move(share));
     std::stable_sort(history.mix.begin(), history.mix.end(),
                      [&](const Share& a, const Share& b) { return size(a) > size(b); });
+    const model::Duration since = now - history.window;
     // Keep the last sample before the window: it covers the window's start.
     while (history.bound.size() > 1 && history.bound[1].first <= since) history.bound.pop_front();
     while (!history.arrivals.empty() && history.arrivals.front() < since) history.arrivals.pop_front();

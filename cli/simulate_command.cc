@@ -192,10 +192,10 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
                   "Disruption: adze (whole-cluster consolidation), karpenter (Karpenter's reference limits: "
                   "100 candidates, 1 min / 3 min budgets, one replacement) or off")
       ->capture_default_str();
-  cmd->add_flag("--no-headroom{false}", options->headroom,
+  cmd->add_flag_callback("--no-headroom", [options] { options->headroom = false; },
                 "adze disruption: remove idle nodes without keeping room for each pool's recent demand "
                 "(Karpenter keeps none)");
-  cmd->add_flag("--no-progress{false}", options->progress, "Do not show the progress line");
+  cmd->add_flag_callback("--no-progress", [options] { options->progress = false; }, "Do not show the progress line");
   cmd->add_flag("--print-default-scenario", options->print_scenario, "Print the built-in scenario and exit");
   cmd->callback([options, &exit_code] {
     exit_code = RunSimulate(*options, std::cout, std::cerr, isatty(STDERR_FILENO) != 0);

@@ -37,7 +37,7 @@ void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
   // Per pool: pods bound now, by shape, and those bound since the last call.
   struct Seen {
     size_t bound = 0;
-    std::map<std::string, Share> mix;  // by shape key
+    std::vector<Share> mix;  // a pool runs a handful of shapes: a linear search beats keying them
     std::vector<model::Duration> arrivals;
   };
   std::map<std::string, Seen> seen;
@@ -51,9 +51,9 @@ void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
       ++pool.bound;
       model::ResourceList shape = pod->pod.EffectiveRequests();
       shape.Set(model::resource::kPods, model::Quantity::FromUnits(1));
-      Share& share = pool.mix[shape.ToString()];
-      share.shape = std::move(shape);
-      ++share.pods;
+      auto same = std::find_if(pool.mix.begin(), pool.mix.end(), [&](const Share& s) { return s.shape == shape; });
+      if (same == pool.mix.end()) same = pool.mix.insert(pool.mix.end(), Share{std::move(shape), 0});
+      ++same->pods;
       if (pod->bound_at > observed_until_ && pod->bound_at <= now) pool.arrivals.push_back(pod->bound_at);
     }
   }
@@ -66,8 +66,7 @@ void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
     std::sort(pool.arrivals.begin(), pool.arrivals.end());
     history.arrivals.insert(history.arrivals.end(), pool.arrivals.begin(), pool.arrivals.end());
     history.bound.emplace_back(now, pool.bound);
-    history.mix.clear();
-    for (auto& [key, share] : pool.mix) history.mix.push_back(std::move(share));
+    history.mix = std::move(pool.mix);
     std::stable_sort(history.mix.begin(), history.mix.end(),
                      [&](const Share& a, const Share& b) { return size(a) > size(b); });
     const model::Duration since = now - history.window;
@@ -117,6 +116,69 @@ size_t Headroom::MissingRoom(const std::string& pool, model::Duration now) const
   return wanted > now_bound ? wanted - now_bound : 0;
 }
 
+namespace {
+
+// Free room on one of the pool's nodes, as Keep fills it.
+struct Space {
+  const Candidate* candidate = nullptr;  // null: the node is not up for disruption
+  std::string claim;
+  std::string node;
+  model::ResourceList free;
+};
+
+// The pool's initialised, schedulable nodes not being disrupted. Room that
+// costs nothing to keep comes first: nodes that stay anyway, then busy
+// candidates (their spare room), then the cheapest empty ones.
+std::vector<Space> SpacesOf(const ports::Cluster& cluster, const std::string& pool,
+                            const std::map<std::string, const Candidate*>& candidate_of) {
+  std::vector<Space> spaces;
+  for (const ports::NodeInfo* node : cluster.Nodes()) {
+    const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
+    if (claim == nullptr || claim->node_pool != pool || !claim->initialized_at || claim->deletion_requested_at ||
+        node->deleting || node->node.unschedulable) {
+      continue;
+    }
+    const bool disrupting = std::any_of(node->node.taints.begin(), node->node.taints.end(),
+                                        [](const model::Taint& t) { return t.key == kDisruptedTaintKey; });
+    if (disrupting) continue;
+    Space space{nullptr, claim->claim.meta.name, node->node.meta.name, node->node.allocatable};
+    space.free.Subtract(node->requested);
+    const int64_t pods_left =
+        node->node.allocatable.Get(model::resource::kPods).Value() - static_cast<int64_t>(node->pods.size());
+    space.free.Set(model::resource::kPods, model::Quantity::FromUnits(std::max<int64_t>(0, pods_left)));
+    if (auto it = candidate_of.find(space.claim); it != candidate_of.end()) space.candidate = it->second;
+    spaces.push_back(std::move(space));
+  }
+  auto key = [](const Space& s) {
+    const int rank = s.candidate == nullptr ? 0 : (s.candidate->empty() ? 2 : 1);
+    return std::make_tuple(rank, s.candidate ? s.candidate->price : 0.0, std::cref(s.claim));
+  };
+  std::stable_sort(spaces.begin(), spaces.end(), [&](const Space& a, const Space& b) { return key(a) < key(b); });
+  return spaces;
+}
+
+// `total` pods split over shares in proportion to their pods; the largest
+// remainders get the rounding.
+std::vector<size_t> Apportion(size_t total, const std::vector<size_t>& weights) {
+  size_t sum = 0;
+  for (size_t w : weights) sum += w;
+  std::vector<size_t> count(weights.size(), 0);
+  if (sum == 0) return count;
+  std::vector<std::pair<double, size_t>> remainders;
+  size_t given = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const double exact = static_cast<double>(total) * static_cast<double>(weights[i]) / static_cast<double>(sum);
+    count[i] = static_cast<size_t>(exact);
+    given += count[i];
+    remainders.emplace_back(-(exact - static_cast<double>(count[i])), i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end());
+  for (size_t k = 0; given < total && k < remainders.size(); ++k, ++given) ++count[remainders[k].second];
+  return count;
+}
+
+}  // namespace
+
 Headroom::Room Headroom::Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
                               model::Duration now) const {
   Room kept;
@@ -124,66 +186,24 @@ Headroom::Room Headroom::Keep(const ports::Cluster& cluster, const std::vector<C
   for (const Candidate& c : candidates) candidate_of[c.claim->claim.meta.name] = &c;
 
   for (const auto& [pool, history] : pools_) {
-    const size_t expected = MissingRoom(pool, now);
-    if (expected == 0) continue;
-    struct Space {
-      const Candidate* candidate;  // null: the node is not up for disruption
-      std::string claim;
-      std::string node;
-      model::ResourceList free;
-    };
-    std::vector<Space> rooms;
-    for (const ports::NodeInfo* node : cluster.Nodes()) {
-      const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
-      if (claim == nullptr || claim->node_pool != pool || !claim->initialized_at || claim->deletion_requested_at ||
-          node->deleting || node->node.unschedulable) {
-        continue;
-      }
-      const bool disrupting = std::any_of(node->node.taints.begin(), node->node.taints.end(),
-                                          [](const model::Taint& t) { return t.key == kDisruptedTaintKey; });
-      if (disrupting) continue;
-      Space room{nullptr, claim->claim.meta.name, node->node.meta.name, node->node.allocatable};
-      room.free.Subtract(node->requested);
-      const int64_t pods_left = node->node.allocatable.Get(model::resource::kPods).Value() -
-                                static_cast<int64_t>(node->pods.size());
-      room.free.Set(model::resource::kPods, model::Quantity::FromUnits(std::max<int64_t>(0, pods_left)));
-      if (auto it = candidate_of.find(room.claim); it != candidate_of.end()) room.candidate = it->second;
-      rooms.push_back(std::move(room));
-    }
-    // Room that costs nothing to keep first: nodes that stay anyway, then
-    // busy candidates (their spare room), then the cheapest empty ones.
-    auto key = [](const Space& r) {
-      const int rank = r.candidate == nullptr ? 0 : (r.candidate->empty() ? 2 : 1);
-      return std::make_tuple(rank, r.candidate ? r.candidate->price : 0.0, std::cref(r.claim));
-    };
-    std::stable_sort(rooms.begin(), rooms.end(), [&](const Space& a, const Space& b) { return key(a) < key(b); });
-
-    // The missing pods in the shapes of the pods the pool runs, in
-    // proportion (largest remainders get the rounding).
-    size_t total = 0;
-    for (const Share& share : history.mix) total += share.pods;
-    if (total == 0) continue;
-    std::vector<size_t> count(history.mix.size());
-    std::vector<std::pair<double, size_t>> remainders;
-    size_t given = 0;
-    for (size_t i = 0; i < history.mix.size(); ++i) {
-      const double exact = static_cast<double>(expected) * static_cast<double>(history.mix[i].pods) / static_cast<double>(total);
-      count[i] = static_cast<size_t>(exact);
-      given += count[i];
-      remainders.emplace_back(-(exact - static_cast<double>(count[i])), i);
-    }
-    std::stable_sort(remainders.begin(), remainders.end());
-    for (size_t k = 0; given < expected && k < remainders.size(); ++k, ++given) ++count[remainders[k].second];
+    const size_t missing = MissingRoom(pool, now);
+    if (missing == 0) continue;
+    std::vector<Space> spaces = SpacesOf(cluster, pool, candidate_of);
+    std::vector<size_t> weights;
+    for (const Share& share : history.mix) weights.push_back(share.pods);
+    const std::vector<size_t> count = Apportion(missing, weights);
     for (size_t i = 0; i < history.mix.size(); ++i) {
       const model::ResourceList& shape = history.mix[i].shape;
+      // Free room only shrinks, so a space that could not take this shape
+      // never will: each shape scans the spaces once.
+      size_t at = 0;
       for (size_t n = 0; n < count[i]; ++n) {
-        for (Space& room : rooms) {
-          if (!model::ResourceList::Fits(shape, room.free)) continue;
-          room.free.Subtract(shape);
-          kept.kept[room.node].Add(shape);
-          if (room.candidate != nullptr) kept.held.insert(room.claim);
-          break;
-        }
+        while (at < spaces.size() && !model::ResourceList::Fits(shape, spaces[at].free)) ++at;
+        if (at == spaces.size()) break;  // no room left for this shape: new nodes will be needed anyway
+        Space& space = spaces[at];
+        space.free.Subtract(shape);
+        kept.kept[space.node].Add(shape);
+        if (space.candidate != nullptr) kept.held.insert(space.claim);
       }
     }
   }

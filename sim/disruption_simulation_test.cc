@@ -320,8 +320,9 @@ TEST(DisruptionSimulationTest, NewAmiDriftsEveryNodeAndReplacesThemWithinTheBudg
   EXPECT_EQ(r.summary.pods_lost_with_node, 0);
 }
 
-// The pool's requirements change at 2 h to FAMILIES.
-RunResult RunRequirementsChange(const std::string& families) {
+// At 2 h the cpu pool is re-applied with FAMILIES as its instance families
+// and, if given, TEMPLATE_LABELS as its template labels — nothing else changes.
+RunResult RunPoolChange(const std::string& families, const std::string& template_labels = "") {
   std::string yaml = Scenario("        consolidationPolicy: WhenEmpty\n        consolidateAfter: Never",
                               Service("web", 6, 6, "1500m"));
   yaml += R"(changes:
@@ -333,59 +334,41 @@ RunResult RunRequirementsChange(const std::string& families) {
         spec:
           weight: 20
           template:
-            spec:
+METADATA            spec:
               requirements:
                 - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
                 - {key: karpenter.k8s.aws/instance-family, operator: In, values: FAMILIES}
               nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
-              expireAfter: Never  # as before: only the requirements change
+              expireAfter: Never
           disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: Never}
 )";
+  yaml.replace(yaml.find("METADATA"), 8,
+               template_labels.empty() ? "" : "            metadata: {labels: {" + template_labels + "}}\n");
   yaml.replace(yaml.find("FAMILIES"), 8, families);
   return RunScenario(yaml);
 }
 
+void ExpectEveryEarlierNodeDrifted(const RunResult& r) {
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  ASSERT_TRUE(r.summary.disruptions_by_reason.count("Drifted"));
+  EXPECT_GT(r.summary.disruptions_by_reason.at("Drifted"), 0);
+  EXPECT_EQ(r.summary.disruptions_by_reason.at("Drifted"), r.summary.nodes_launched - r.summary.nodes_at_end);
+  EXPECT_EQ(r.summary.pods_running_at_end, 6);
+}
+
 TEST(DisruptionSimulationTest, WideningRequirementsNeverDrifts) {
-  const RunResult r = RunRequirementsChange("[m6i, c6i, m7i, c7i]");
+  const RunResult r = RunPoolChange("[m6i, c6i, m7i, c7i]");
   EXPECT_TRUE(r.violations.empty()) << r.violations.front();
   EXPECT_EQ(r.summary.disruptions_by_reason.count("Drifted"), 0u);
   EXPECT_EQ(r.summary.pods_evicted, 0);
 }
 
 TEST(DisruptionSimulationTest, NodesOutsideNarrowedRequirementsDrift) {
-  const RunResult r = RunRequirementsChange("[r6i]");  // neither m6i nor c6i any more
-  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
-  ASSERT_TRUE(r.summary.disruptions_by_reason.count("Drifted"));
-  EXPECT_EQ(r.summary.disruptions_by_reason.at("Drifted"), r.summary.nodes_launched - r.summary.nodes_at_end);
-  EXPECT_GT(r.summary.disruptions_by_reason.at("Drifted"), 0);
-  EXPECT_EQ(r.summary.pods_running_at_end, 6);
+  ExpectEveryEarlierNodeDrifted(RunPoolChange("[r6i]"));  // neither m6i nor c6i any more
 }
 
 TEST(DisruptionSimulationTest, NodePoolTemplateChangeDriftsItsNodes) {
-  std::string yaml = Scenario("        consolidationPolicy: WhenEmpty\n        consolidateAfter: Never",
-                              Service("web", 6, 6, "1500m"));
-  yaml += R"(changes:
-  - at: 2h
-    manifests:
-      - apiVersion: karpenter.sh/v1
-        kind: NodePool
-        metadata: {name: cpu}
-        spec:
-          weight: 20
-          template:
-            metadata: {labels: {team: search}}
-            spec:
-              requirements:
-                - {key: karpenter.sh/capacity-type, operator: In, values: [on-demand]}
-                - {key: karpenter.k8s.aws/instance-family, operator: In, values: [m6i, c6i]}
-              nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
-          disruption: {consolidationPolicy: WhenEmpty, consolidateAfter: Never}
-)";
-  const RunResult r = RunScenario(yaml);
-  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
-  ASSERT_TRUE(r.summary.disruptions_by_reason.count("Drifted"));
-  EXPECT_EQ(r.summary.disruptions_by_reason.at("Drifted"), r.summary.nodes_launched - r.summary.nodes_at_end);
-  EXPECT_EQ(r.summary.pods_running_at_end, 6);
+  ExpectEveryEarlierNodeDrifted(RunPoolChange("[m6i, c6i]", "team: search"));
 }
 
 TEST(DisruptionSimulationTest, KarpenterModeRunsTheSameScenario) {

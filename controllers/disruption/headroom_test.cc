@@ -83,25 +83,25 @@ TEST(HeadroomTest, RoomOnNodesThatStayAnywayIsUsedFirst) {
       << "4 jobs fit beside the busy ones, 4 more on two empty nodes (equal prices: ties by name)";
 }
 
-TEST(HeadroomTest, APoolWithoutArrivalsInItsWindowKeepsNothing) {
-  FakeCluster cluster = SteadyBatchPool(/*idle=*/3);
+// Room missing and nodes held two hours after the last arrival (like a
+// training job that has finished), for a pool with that consolidateAfter.
+std::pair<size_t, size_t> TwoHoursAfterTheLastArrival(model::Duration consolidate_after) {
+  FakeCluster cluster = SteadyBatchPool(/*idle=*/3, consolidate_after);
   Headroom headroom;
   RunSteadyHour(cluster, headroom);
-  // Two hours after the last arrival: like a training job that has finished.
   const model::Duration later = 3 * kHour + 3 * kMinute;
   headroom.Observe(cluster, later);
-  EXPECT_EQ(headroom.MissingRoom("batch", later), 0u);
-  EXPECT_TRUE(headroom.Keep(cluster, cluster.Candidates(), later).held.empty());
+  return {headroom.MissingRoom("batch", later), headroom.Keep(cluster, cluster.Candidates(), later).held.size()};
+}
+
+TEST(HeadroomTest, APoolWithoutArrivalsInItsWindowKeepsNothing) {
+  EXPECT_EQ(TwoHoursAfterTheLastArrival(0), std::make_pair(size_t{0}, size_t{0}));
 }
 
 TEST(HeadroomTest, TheWindowStretchesToThePoolsConsolidateAfter) {
-  FakeCluster cluster = SteadyBatchPool(/*idle=*/3, /*consolidate_after=*/4 * kHour);
-  Headroom headroom;
-  RunSteadyHour(cluster, headroom);
-  const model::Duration later = 3 * kHour + 3 * kMinute;
-  headroom.Observe(cluster, later);
-  EXPECT_GT(headroom.MissingRoom("batch", later), 0u);
-  EXPECT_FALSE(headroom.Keep(cluster, cluster.Candidates(), later).held.empty());
+  const auto [missing, held] = TwoHoursAfterTheLastArrival(4 * kHour);
+  EXPECT_GT(missing, 0u);
+  EXPECT_GT(held, 0u);
 }
 
 TEST(HeadroomTest, AnUnknownPoolNeedsNoRoom) {

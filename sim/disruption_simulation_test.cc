@@ -16,6 +16,27 @@
 namespace adze::sim {
 namespace {
 
+// The EC2NodeClass every scenario here uses, as a manifests entry.
+constexpr std::string_view kDefaultNodeClass = R"(  - apiVersion: karpenter.k8s.aws/v1
+    kind: EC2NodeClass
+    metadata: {name: default}
+    spec:
+      amiSelectorTerms: [{alias: al2023@latest}]
+      role: NodeRole
+      subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+      securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
+)";
+
+// Decodes and runs a scenario with the invariant monitor on.
+RunResult RunChecked(const std::string& yaml, SimulationOptions options = {}) {
+  auto scenario = DecodeScenario(yaml, "disruption-test.yaml", ReadLocalFile);
+  EXPECT_TRUE(scenario.ok()) << scenario.error().message;
+  options.check_invariants = true;
+  auto result = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
+  EXPECT_TRUE(result.ok()) << result.error().message;
+  return std::move(result).value();
+}
+
 // A CPU pool whose disruption block is DISRUPTION, and a GPU pool (untainted
 // here, so CPU pods may land on it) for the GPU-consolidation case.
 std::string Scenario(const std::string& disruption, const std::string& workloads, const std::string& extra = "") {
@@ -53,15 +74,7 @@ manifests:
             - {key: karpenter.k8s.aws/instance-family, operator: In, values: [g5]}
           nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
       disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
-  - apiVersion: karpenter.k8s.aws/v1
-    kind: EC2NodeClass
-    metadata: {name: default}
-    spec:
-      amiSelectorTerms: [{alias: al2023@latest}]
-      role: NodeRole
-      subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
-      securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
-)" + extra + "workloads:\n" + workloads;
+)" + std::string(kDefaultNodeClass) + extra + "workloads:\n" + workloads;
 }
 
 std::string Service(const std::string& name, int min, int max, const std::string& cpu, bool do_not_disrupt = false,
@@ -78,14 +91,9 @@ std::string Service(const std::string& name, int min, int max, const std::string
 RunResult RunScenario(std::string yaml, SimulationOptions::Disruption mode = SimulationOptions::Disruption::kAdze,
               const std::string& expire = "Never") {
   yaml.replace(yaml.find("EXPIRE"), 6, expire);
-  auto scenario = DecodeScenario(yaml, "disruption-test.yaml", ReadLocalFile);
-  EXPECT_TRUE(scenario.ok()) << scenario.error().message;
   SimulationOptions options;
   options.disruption = mode;
-  options.check_invariants = true;
-  auto result = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
-  EXPECT_TRUE(result.ok()) << result.error().message;
-  return std::move(result).value();
+  return RunChecked(yaml, options);
 }
 
 constexpr const char* kUnderutilized = "        consolidationPolicy: WhenEmptyOrUnderutilized\n        consolidateAfter: 5m";
@@ -152,28 +160,15 @@ manifests:
             - {key: karpenter.k8s.aws/instance-family, operator: In, values: FAMILIES}
           nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
       disruption: {consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m}
-  - apiVersion: karpenter.k8s.aws/v1
-    kind: EC2NodeClass
-    metadata: {name: default}
-    spec:
-      amiSelectorTerms: [{alias: al2023@latest}]
-      role: NodeRole
-      subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
-      securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
-ec2: {spotInterruptions: false}
+)" + std::string(kDefaultNodeClass) + R"(ec2: {spotInterruptions: false}
 controllers: {spotToSpotConsolidation: GATE}
 workloads:
 )" + Service("web", 2, 24, "1", false, 0);
   yaml.replace(yaml.find("FAMILIES"), 8, families);
   yaml.replace(yaml.find("GATE"), 4, spot_to_spot ? "true" : "false");
-  auto scenario = DecodeScenario(yaml, "spot-to-spot.yaml", ReadLocalFile);
-  EXPECT_TRUE(scenario.ok()) << scenario.error().message;
   SimulationOptions options;
-  options.check_invariants = true;
   options.record_events = true;
-  auto r = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
-  EXPECT_TRUE(r.ok());
-  return std::move(r).value();
+  return RunChecked(yaml, options);
 }
 
 // Spot replacement claims launched, from the event log.
@@ -477,15 +472,6 @@ std::string TwoForOneScenario() {
     for (size_t at; (at = text.find(key)) != std::string::npos;) text.replace(at, std::string(key).size(), value);
     return text;
   };
-  const std::string nodeclass = R"(  - apiVersion: karpenter.k8s.aws/v1
-    kind: EC2NodeClass
-    metadata: {name: default}
-    spec:
-      amiSelectorTerms: [{alias: al2023@latest}]
-      role: NodeRole
-      subnetSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
-      securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: t}}]
-)";
   std::string workloads;
   for (const char* team : {"a", "b"}) {
     workloads += std::string("  - kind: InferenceService\n    name: svc-") + team +
@@ -502,20 +488,15 @@ std::string TwoForOneScenario() {
   }
   return "apiVersion: adze.dev/v1alpha1\nkind: Scenario\nname: two-for-one\nseed: 3\nduration: 3h\n"
          "zones: [us-east-1a]\nmanifests:\n" +
-         with(with(pools + shared, "WEIGHT_TEAM", "1"), "WEIGHT_SHARED", "10") + nodeclass +
+         with(with(pools + shared, "WEIGHT_TEAM", "1"), "WEIGHT_SHARED", "10") + std::string(kDefaultNodeClass) +
          "workloads:\n" + workloads + "changes:\n  - at: 1h\n    manifests:\n" + indented;
 }
 
 RunResult RunTwoForOne(SimulationOptions::Disruption mode) {
-  auto scenario = DecodeScenario(TwoForOneScenario(), "two-for-one.yaml", ReadLocalFile);
-  EXPECT_TRUE(scenario.ok()) << scenario.error().message;
   SimulationOptions options;
   options.disruption = mode;
-  options.check_invariants = true;
   options.record_events = true;
-  auto r = RunSimulation(*scenario, catalog::Catalog::Embedded(), options);
-  EXPECT_TRUE(r.ok());
-  return std::move(r).value();
+  return RunChecked(TwoForOneScenario(), options);
 }
 
 TEST(DisruptionSimulationTest, AdzeReplacesOneExpensiveNodeWithTwoCheaperOnes) {

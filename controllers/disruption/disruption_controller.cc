@@ -328,9 +328,8 @@ DisruptionResult DisruptionController::Reconcile() {
     std::erase_if(candidates, [&](const Candidate& c) { return marked_.contains(c.claim->claim.meta.name); });
     result.candidates = candidates.size();
     if (KeepsHeadroom()) {
-      Headroom::Room room = headroom_.Keep(cluster_, candidates, clock_.Now());
-      for (Candidate& c : candidates) c.held = room.held.contains(c.claim->claim.meta.name);
-      kept_room_ = std::move(room.kept);
+      kept_room_ = headroom_.Keep(cluster_, candidates, clock_.Now());
+      for (Candidate& c : candidates) c.held = kept_room_.contains(c.node->node.meta.name);
     }
     if (std::optional<Command> command = Decide(candidates, result)) {
       command->decided_at = clock_.Now();

@@ -106,7 +106,7 @@ class DisruptionController {
   ReplacementBound bound_;        // cached across passes
   SolveCache solve_cache_;
   Headroom headroom_;
-  std::map<std::string, model::ResourceList> kept_room_;  // by node, from the last decision
+  Headroom::KeptRoom kept_room_;  // from the last decision
   uint64_t replacements_created_ = 0;
 };
 

@@ -179,9 +179,9 @@ std::vector<size_t> Apportion(size_t total, const std::vector<size_t>& weights) 
 
 }  // namespace
 
-Headroom::Room Headroom::Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
-                              model::Duration now) const {
-  Room kept;
+Headroom::KeptRoom Headroom::Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
+                                  model::Duration now) const {
+  KeptRoom kept;
   std::map<std::string, const Candidate*> candidate_of;
   for (const Candidate& c : candidates) candidate_of[c.claim->claim.meta.name] = &c;
 
@@ -202,8 +202,7 @@ Headroom::Room Headroom::Keep(const ports::Cluster& cluster, const std::vector<C
         if (at == spaces.size()) break;  // no room left for this shape: new nodes will be needed anyway
         Space& space = spaces[at];
         space.free.Subtract(shape);
-        kept.kept[space.node].Add(shape);
-        if (space.candidate != nullptr) kept.held.insert(space.claim);
+        kept[space.node].Add(shape);
       }
     }
   }

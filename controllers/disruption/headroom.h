@@ -25,7 +25,6 @@
 
 #include <deque>
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,13 +55,11 @@ class Headroom {
   // Pods of room the pool should have beyond the pods it holds now.
   size_t MissingRoom(const std::string& pool, model::Duration now) const;
 
-  struct Room {
-    std::set<std::string> held;  // candidates' claims held back
-    // Room kept on each node (by node name), held or not: consolidation may
-    // not fill it with moved pods, or the next arrivals would find none.
-    std::map<std::string, model::ResourceList> kept;
-  };
-  Room Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates, model::Duration now) const;
+  // Room kept on each node, by node name: a candidate with kept room is held
+  // back, and consolidation may not fill kept room with moved pods, or the
+  // next arrivals would find none.
+  using KeptRoom = std::map<std::string, model::ResourceList>;
+  KeptRoom Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates, model::Duration now) const;
 
  private:
   struct Share {

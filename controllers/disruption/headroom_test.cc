@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "controllers/disruption/fake_cluster_test_util.h"
 
@@ -23,6 +24,16 @@ TEST(PoissonQuantileTest, MatchesTheDistribution) {
   EXPECT_EQ(PoissonQuantile(900, 0.5, 2000), 900u);   // no underflow at large means
   // 50,000 + 3.09 σ (σ = 224): the normal approximation gives 50,691.
   EXPECT_NEAR(static_cast<double>(PoissonQuantile(50000, 0.999, 100000)), 50691, 3);
+}
+
+// The candidates held back, as the controller marks them: those whose node
+// has kept room.
+std::set<std::string> Held(const Headroom::KeptRoom& kept, const std::vector<Candidate>& candidates) {
+  std::set<std::string> out;
+  for (const Candidate& c : candidates) {
+    if (kept.contains(c.node->node.meta.name)) out.insert(c.claim->claim.meta.name);
+  }
+  return out;
 }
 
 // Four one-pod batch jobs always running, each replaced by a new job every
@@ -59,14 +70,15 @@ TEST(HeadroomTest, SteadyArrivalsHoldTheRoomTheirUpperTailNeeds) {
   // two cheapest empty ones, two jobs each.
   std::map<std::string, double> prices;
   for (int n = 4; n < 14; ++n) prices["node-" + std::to_string(n)] = 1.0 + n / 100.0;
-  const Headroom::Room room = headroom.Keep(cluster, cluster.Candidates(prices), now);
-  EXPECT_EQ(room.held, (std::set<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4", "node-5"}));
+  const std::vector<Candidate> candidates = cluster.Candidates(prices);
+  const Headroom::KeptRoom kept = headroom.Keep(cluster, candidates, now);
+  EXPECT_EQ(kept.size(), 6u);
+  EXPECT_EQ(Held(kept, candidates), (std::set<std::string>{"node-0", "node-1", "node-2", "node-3", "node-4", "node-5"}));
   // The room itself, which consolidation may not fill: a job's worth on
   // each busy node, two on each empty one.
-  ASSERT_EQ(room.kept.size(), 6u);
-  EXPECT_EQ(room.kept.at("node-0").Get("cpu"), Quantity::FromUnits(2));
-  EXPECT_EQ(room.kept.at("node-4").Get("cpu"), Quantity::FromUnits(4));
-  EXPECT_EQ(room.kept.at("node-4").Get("pods"), Quantity::FromUnits(2));
+  EXPECT_EQ(kept.at("node-0").Get("cpu"), Quantity::FromUnits(2));
+  EXPECT_EQ(kept.at("node-4").Get("cpu"), Quantity::FromUnits(4));
+  EXPECT_EQ(kept.at("node-4").Get("pods"), Quantity::FromUnits(2));
 }
 
 TEST(HeadroomTest, RoomOnNodesThatStayAnywayIsUsedFirst) {
@@ -78,7 +90,7 @@ TEST(HeadroomTest, RoomOnNodesThatStayAnywayIsUsedFirst) {
   // and their room counts first.
   std::vector<Candidate> candidates = cluster.Candidates();
   std::erase_if(candidates, [](const Candidate& c) { return !c.empty(); });
-  const std::set<std::string> held = headroom.Keep(cluster, candidates, now).held;
+  const std::set<std::string> held = Held(headroom.Keep(cluster, candidates, now), candidates);
   EXPECT_EQ(held, (std::set<std::string>{"node-10", "node-11"}))
       << "4 jobs fit beside the busy ones, 4 more on two empty nodes (equal prices: ties by name)";
 }
@@ -91,7 +103,8 @@ std::pair<size_t, size_t> TwoHoursAfterTheLastArrival(model::Duration consolidat
   RunSteadyHour(cluster, headroom);
   const model::Duration later = 3 * kHour + 3 * kMinute;
   headroom.Observe(cluster, later);
-  return {headroom.MissingRoom("batch", later), headroom.Keep(cluster, cluster.Candidates(), later).held.size()};
+  const std::vector<Candidate> candidates = cluster.Candidates();
+  return {headroom.MissingRoom("batch", later), Held(headroom.Keep(cluster, candidates, later), candidates).size()};
 }
 
 TEST(HeadroomTest, APoolWithoutArrivalsInItsWindowKeepsNothing) {

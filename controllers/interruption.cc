@@ -1,6 +1,7 @@
 #include "controllers/interruption.h"
 
 #include <map>
+#include <set>
 
 namespace adze::controllers {
 
@@ -12,7 +13,9 @@ InterruptionResult Interruption::Reconcile() {
   if (messages.empty()) return result;
   // Instance id → claim: provider ids read aws:///<zone>/<instance-id>.
   std::map<std::string, const ports::NodeClaimInfo*> claim_of_instance;
-  for (const ports::NodeClaimInfo* c : cluster_.NodeClaims()) {
+  const auto snapshot = cluster_.Snapshot();
+  std::set<std::string> requested;
+  for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
     const std::string& id = c->claim.provider_id;
     if (auto slash = id.rfind('/'); slash != std::string::npos) claim_of_instance[id.substr(slash + 1)] = c;
   }
@@ -34,9 +37,10 @@ InterruptionResult Interruption::Reconcile() {
     } else if (m.kind == Kind::kInstanceStopped) {
       reason = "instance_stopped";
     }
-    if (!claim.deletion_requested_at) {
+    // Several messages may name one instance (a warning, then its termination).
+    if (claim.deletion_requested_at || !requested.insert(claim.claim.meta.name).second) continue;
+    if (cluster_.RequestNodeClaimDeletion(claim.claim.meta.name, reason).ok()) {
       result.deletion_requested.emplace_back(claim.claim.meta.name, reason);
-      cluster_.RequestNodeClaimDeletion(claim.claim.meta.name, reason);
     }
   }
   return result;

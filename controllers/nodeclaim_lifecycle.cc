@@ -23,12 +23,16 @@ void NodeClaimLifecycle::Launch(const ports::NodeClaimInfo& info, LifecycleResul
   const std::string& name = info.claim.meta.name;
   Result<ports::Instance> instance = cloud_.Create(info.claim);
   if (!instance.ok()) {
+    // Insufficient capacity: the claim goes at once, and its pods are
+    // provisioned again without the offering. Anything else (throttled,
+    // unavailable, a deadline) is retried on the next pass until the launch
+    // timeout.
     if (instance.error().code == ErrorCode::kInsufficientCapacity) {
-      result.deleted_insufficient_capacity.push_back(name);
-      cluster_.RemoveNodeClaim(name);
+      if (cluster_.RemoveNodeClaim(name).ok()) result.deleted_insufficient_capacity.push_back(name);
     } else if (clock_.Now() - info.created_at >= options_.launch_timeout) {
-      result.deletion_requested.emplace_back(name, "launch_timeout");
-      cluster_.RemoveNodeClaim(name);
+      if (cluster_.RemoveNodeClaim(name).ok()) result.deletion_requested.emplace_back(name, "launch_timeout");
+    } else {
+      result.launch_errors.emplace_back(name, instance.error());
     }
     return;
   }
@@ -50,7 +54,14 @@ void NodeClaimLifecycle::Launch(const ports::NodeClaimInfo& info, LifecycleResul
   updated.claim.meta.labels[std::string(label::kInstanceType)] = instance->instance_type;
   updated.claim.meta.labels[std::string(label::kZone)] = instance->zone;
   updated.claim.meta.labels[std::string(label::kCapacityType)] = instance->capacity_type;
-  cluster_.UpdateNodeClaim(updated);
+  if (Status written = cluster_.UpdateNodeClaim(updated); !written.ok()) {
+    // The instance runs but the claim could not say so (a conflict, the API
+    // down): terminate it rather than leak it; the claim launches again next
+    // pass, or garbage collection removes it if it is gone.
+    (void)cloud_.Delete(instance->provider_id);
+    result.launch_errors.emplace_back(name, written.error());
+    return;
+  }
   result.launched.push_back(name);
 }
 
@@ -58,9 +69,8 @@ const catalog::InstanceType* NodeClaimLifecycle::FindType(const std::string& poo
   auto it = types_by_pool_.find(pool_name);
   if (it == types_by_pool_.end()) {
     std::vector<catalog::InstanceType> types;
-    for (const model::NodePool& pool : cluster_.NodePools()) {
-      if (pool.meta.name != pool_name) continue;
-      if (auto r = cloud_.GetInstanceTypes(pool); r.ok()) types = std::move(r).value();
+    if (const model::NodePool* pool = snapshot_->GetNodePool(pool_name)) {
+      if (auto r = cloud_.GetInstanceTypes(*pool); r.ok()) types = std::move(r).value();
     }
     it = types_by_pool_.emplace(pool_name, std::move(types)).first;
   }
@@ -74,13 +84,11 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
   LifecycleResult result;
   types_by_pool_.clear();  // capacity and labels only: availability does not matter here
   const model::Duration now = clock_.Now();
-  // Only claims still on their way up need work; copy just those (launching
-  // and updating change the cluster under the iteration).
-  std::vector<ports::NodeClaimInfo> claims;
-  for (const ports::NodeClaimInfo* c : cluster_.NodeClaims()) {
-    if (!c->deletion_requested_at && !c->initialized_at) claims.push_back(*c);
-  }
-  for (const ports::NodeClaimInfo& claim : claims) {
+  snapshot_ = cluster_.Snapshot();
+  // Only claims still on their way up need work.
+  for (const ports::NodeClaimInfo* c : snapshot_->NodeClaims()) {
+    if (c->deletion_requested_at || c->initialized_at) continue;
+    const ports::NodeClaimInfo& claim = *c;
     const std::string& name = claim.claim.meta.name;
     if (!claim.launched_at) {
       Launch(claim, result);
@@ -88,39 +96,40 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
     }
     if (!claim.registered_at) {
       if (now - *claim.launched_at >= options_.registration_timeout) {
-        result.deletion_requested.emplace_back(name, "registration_timeout");
-        cluster_.RequestNodeClaimDeletion(name, "registration_timeout");
+        RequestDeletion(name, "registration_timeout", result);
       }
       continue;
     }
-    const ports::NodeInfo* node = cluster_.GetNode(claim.claim.node_name);
+    const ports::NodeInfo* node = snapshot_->GetNode(claim.claim.node_name);
     if (node == nullptr) continue;
     const bool extended = ExtendedResourcesRegistered(claim.claim.requests, node->node.allocatable);
     if (node->node.ready && extended) {
       ports::NodeClaimInfo updated = claim;
       updated.claim.initialized = true;
       updated.initialized_at = now;
-      cluster_.UpdateNodeClaim(updated);
-      result.initialized.push_back(name);
+      // A conflict (the claim changed since the snapshot) retries next pass.
+      if (cluster_.UpdateNodeClaim(updated).ok()) result.initialized.push_back(name);
     } else if (!extended && now - *claim.registered_at >= options_.gpu_initialization_timeout) {
-      result.deletion_requested.emplace_back(name, "gpu_initialization_timeout");
-      cluster_.RequestNodeClaimDeletion(name, "gpu_initialization_timeout");
+      RequestDeletion(name, "gpu_initialization_timeout", result);
     }
   }
+  snapshot_.reset();
   return result;
+}
+
+void NodeClaimLifecycle::RequestDeletion(const std::string& claim, const std::string& reason,
+                                         LifecycleResult& result) {
+  if (cluster_.RequestNodeClaimDeletion(claim, reason).ok()) result.deletion_requested.emplace_back(claim, reason);
 }
 
 LifecycleResult NodeClaimLifecycle::CollectGarbage() {
   LifecycleResult result;
-  std::vector<std::string> gone;
-  for (const ports::NodeClaimInfo* c : cluster_.NodeClaims()) {
+  const auto snapshot = cluster_.Snapshot();
+  for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
     if (!c->launched_at || c->deletion_requested_at) continue;
     auto instance = cloud_.Get(c->claim.provider_id);
-    if (!instance || instance->terminated) gone.push_back(c->claim.meta.name);
-  }
-  for (const std::string& name : gone) {
-    result.garbage_collected.push_back(name);
-    cluster_.RemoveNodeClaim(name);
+    if (instance && !instance->terminated) continue;
+    if (cluster_.RemoveNodeClaim(c->claim.meta.name).ok()) result.garbage_collected.push_back(c->claim.meta.name);
   }
   return result;
 }

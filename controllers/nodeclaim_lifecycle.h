@@ -34,6 +34,9 @@ struct LifecycleResult {
   std::vector<std::string> initialized;
   std::vector<std::pair<std::string, std::string>> deletion_requested;  // claim, reason
   std::vector<std::string> garbage_collected;  // instance vanished
+  // Launches that failed and will be retried (throttled, unavailable, a
+  // deadline, or the claim could not be written).
+  std::vector<std::pair<std::string, Error>> launch_errors;
 };
 
 class NodeClaimLifecycle {
@@ -50,10 +53,12 @@ class NodeClaimLifecycle {
 
  private:
   void Launch(const ports::NodeClaimInfo& claim, LifecycleResult& result);
+  void RequestDeletion(const std::string& claim, const std::string& reason, LifecycleResult& result);
   // The pool's instance types, fetched once per Reconcile.
   const catalog::InstanceType* FindType(const std::string& pool, const std::string& type);
 
   std::map<std::string, std::vector<catalog::InstanceType>> types_by_pool_;
+  std::shared_ptr<const ports::ClusterSnapshot> snapshot_;  // during Reconcile
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;

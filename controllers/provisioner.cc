@@ -1,7 +1,6 @@
 #include "controllers/provisioner.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <map>
 
@@ -20,14 +19,16 @@ bool IsProvisionable(const ports::PodInfo& pod) {
 }
 
 Provisioner::Provisioner(ports::Cluster& cluster, ports::CloudProvider& cloud, const ports::Clock& clock,
-                         ProvisionerOptions options)
+                         const ports::Stopwatch& stopwatch, ProvisionerOptions options)
     : cluster_(cluster),
       cloud_(cloud),
       clock_(clock),
+      stopwatch_(stopwatch),
       options_(options),
       batcher_(options.batch_idle, options.batch_max) {}
 
-scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_claim_of_input,
+scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& cluster,
+                                              std::vector<std::string>& node_claim_of_input,
                                               std::vector<std::string>& pod_names) {
   scheduling::SolverInput input;
   // Nodes first (spec §2.2): registered nodes with their free capacity, then
@@ -40,7 +41,7 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
   // Pending pods first (listed after the nodes, as Karpenter does, but needed
   // to skip nodes that cannot take any of them: those change nothing).
   std::vector<const ports::PodInfo*> pending;
-  for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+  for (const ports::PodInfo* pod : cluster.PendingPods()) {
     if (IsProvisionable(*pod)) pending.push_back(pod);
   }
   std::vector<model::ResourceList> requests;
@@ -61,8 +62,8 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
     in.pods.push_back(pod);
   };
   std::map<std::string, size_t> node_index;
-  for (const ports::NodeInfo* node : cluster_.Nodes()) {
-    const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(node->node_claim);
+  for (const ports::NodeInfo* node : cluster.Nodes()) {
+    const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
     if (claim == nullptr || claim->deletion_requested_at || node->node.unschedulable) continue;
     node_index[node->node_claim] = input.nodes.size();
     model::ResourceList free = node->node.allocatable;
@@ -77,13 +78,13 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
     scheduling::NodeInput in;
     in.node = node->node;
     for (const std::string& name : node->pods) {
-      if (const ports::PodInfo* bound = cluster_.GetPod(name)) show(bound->pod, in, free);
+      if (const ports::PodInfo* bound = cluster.GetPod(name)) show(bound->pod, in, free);
     }
     in.node.allocatable = std::move(free);
     node_claim_of_input.push_back(node->node_claim);
     input.nodes.push_back(std::move(in));
   }
-  for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
+  for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     if (claim->deletion_requested_at || !claim->launched_at || node_index.contains(claim->claim.meta.name)) continue;
     scheduling::NodeInput in;
     in.node.meta.name = claim->claim.meta.name;
@@ -91,9 +92,9 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
     in.node.taints = claim->claim.taints;
     in.node.allocatable = claim->claim.allocatable;
     in.node.capacity = claim->claim.capacity;
-    for (const model::NodePool& pool : cluster_.NodePools()) {
+    for (const model::NodePool& pool : cluster.NodePools()) {
       if (pool.meta.name != claim->node_pool) continue;
-      for (const model::DaemonSet* ds : DaemonsOn(cluster_.DaemonSets(), pool, claim->claim.meta.labels)) {
+      for (const model::DaemonSet* ds : DaemonsOn(cluster.DaemonSets(), pool, claim->claim.meta.labels)) {
         in.node.allocatable.Subtract(ds->pod_template.EffectiveRequests());
         model::Pod daemon = ds->pod_template;
         daemon.meta.name = ds->meta.name + "-" + claim->claim.meta.name;
@@ -111,10 +112,10 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
   }
   // Pools: weight order is the solver's job; usage is what their claims hold.
   std::map<std::string, model::ResourceList> usage;
-  for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
+  for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     usage[claim->node_pool].Add(claim->claim.capacity);
   }
-  for (const model::NodePool& pool : cluster_.NodePools()) {
+  for (const model::NodePool& pool : cluster.NodePools()) {
     auto types = cloud_.GetInstanceTypes(pool);
     if (!types.ok()) continue;  // NodeClass not ready: the pool cannot launch
     scheduling::PoolInput p;
@@ -123,7 +124,7 @@ scheduling::SolverInput Provisioner::Snapshot(std::vector<std::string>& node_cla
     p.usage = usage[pool.meta.name];
     input.pools.push_back(std::move(p));
   }
-  input.daemon_sets = cluster_.DaemonSets();
+  input.daemon_sets = cluster.DaemonSets();
   return input;
 }
 
@@ -131,18 +132,20 @@ ProvisioningResult Provisioner::Provision() {
   batcher_.Reset();
   ProvisioningResult result;
   std::vector<std::string> node_claims, pod_names;
-  scheduling::SolverInput input = Snapshot(node_claims, pod_names);
+  scheduling::SolverInput input = Snapshot(*cluster_.Snapshot(), node_claims, pod_names);
   result.pods = input.pods.size();
   if (input.pods.empty()) return result;
 
-  const auto started = std::chrono::steady_clock::now();
+  const double started = stopwatch_.Seconds();
   const scheduling::Plan plan = scheduling::Solve(input, options_.solver);
-  result.solve_wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.solve_wall_seconds = stopwatch_.Seconds() - started;
 
   std::map<std::string, size_t> input_index_of_node;
   for (size_t i = 0; i < input.nodes.size(); ++i) input_index_of_node[input.nodes[i].node.meta.name] = i;
+  // A pod gone since the snapshot (kNotFound) needs no nomination; the
+  // kube-scheduler places the others when the capacity appears.
   for (const scheduling::ExistingPlacement& placed : plan.placed) {
-    cluster_.NominatePod(pod_names[placed.pod], node_claims[input_index_of_node.at(placed.node)]);
+    (void)cluster_.NominatePod(pod_names[placed.pod], node_claims[input_index_of_node.at(placed.node)]);
     ++result.nominated_existing;
   }
   for (const scheduling::NewClaim& planned : plan.claims) {
@@ -153,9 +156,15 @@ ProvisioningResult Provisioner::Provision() {
     if (pool == nullptr || planned.instance_types.empty()) continue;
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, "-%05llu", static_cast<unsigned long long>(++claims_created_));
-    const std::string name =
+    Result<std::string> created =
         cluster_.CreateNodeClaim(MakeNodeClaim(planned, *pool, pool->meta.name + suffix), pool->meta.name);
-    for (size_t pod : planned.pods) cluster_.NominatePod(pod_names[pod], name);
+    if (!created.ok()) {
+      // Its pods stay provisionable and trigger the next batch.
+      result.create_errors.push_back(created.error());
+      continue;
+    }
+    const std::string& name = *created;
+    for (size_t pod : planned.pods) (void)cluster_.NominatePod(pod_names[pod], name);
     result.created_claims.push_back(name);
     result.cost_per_hour += planned.price_per_hour;
   }

@@ -13,6 +13,7 @@
 
 #include "controllers/batcher.h"
 #include "ports/clock.h"
+#include "ports/stopwatch.h"
 #include "ports/cloud_provider.h"
 #include "ports/cluster.h"
 #include "scheduling/solver.h"
@@ -34,12 +35,14 @@ struct ProvisioningResult {
   std::vector<std::string> unschedulable_reasons;
   double cost_per_hour = 0;        // of the new claims
   double solve_wall_seconds = 0;   // the controller's own decision time
+  // Claims the cluster refused to create (their pods trigger the next batch).
+  std::vector<Error> create_errors;
 };
 
 class Provisioner {
  public:
   Provisioner(ports::Cluster& cluster, ports::CloudProvider& cloud, const ports::Clock& clock,
-              ProvisionerOptions options);
+              const ports::Stopwatch& stopwatch, ProvisionerOptions options);
 
   // A provisionable pod (or a deleting node) was seen.
   void Trigger(std::string_view uid) { batcher_.Trigger(clock_.Now(), uid); }
@@ -49,12 +52,13 @@ class Provisioner {
   ProvisioningResult Provision();
 
  private:
-  scheduling::SolverInput Snapshot(std::vector<std::string>& node_claim_of_input,
+  scheduling::SolverInput Snapshot(const ports::ClusterSnapshot& cluster, std::vector<std::string>& node_claim_of_input,
                                    std::vector<std::string>& pod_names);
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;
   const ports::Clock& clock_;
+  const ports::Stopwatch& stopwatch_;
   ProvisionerOptions options_;
   Batcher batcher_;
   uint64_t claims_created_ = 0;

@@ -22,6 +22,8 @@ struct TerminationResult {
   std::vector<std::string> deleted;          // pods past the deadline
   size_t eviction_blocked = 0;               // PDB or do-not-disrupt waits
   std::vector<std::pair<std::string, std::string>> terminated;  // claim, reason
+  // Terminations EC2 did not accept yet (retried next pass).
+  std::vector<std::pair<std::string, Error>> cloud_errors;
 };
 
 class Termination {
@@ -33,7 +35,8 @@ class Termination {
 
  private:
   // True when the node has no pods left to wait for.
-  bool Drain(const ports::NodeClaimInfo& claim, const ports::NodeInfo& node, TerminationResult& result);
+  bool Drain(const ports::ClusterSnapshot& snapshot, const ports::NodeClaimInfo& claim, const ports::NodeInfo& node,
+             TerminationResult& result);
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;

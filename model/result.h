@@ -11,6 +11,8 @@
 
 namespace adze {
 
+// The failures a real API answers with, each handled by the controllers
+// (ports/README: retry next pass, requeue, mark unavailable, give up).
 enum class ErrorCode {
   kInvalidArgument,
   kNotFound,
@@ -18,6 +20,10 @@ enum class ErrorCode {
   kThrottled,
   kUnavailable,
   kInternal,
+  kConflict,          // optimistic concurrency: the object changed since it was read
+  kAlreadyExists,
+  kDeadlineExceeded,
+  kPermissionDenied,
 };
 
 struct Error {
@@ -30,7 +36,18 @@ struct Error {
     return {ErrorCode::kInsufficientCapacity, std::move(m)};
   }
   static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+  static Error Throttled(std::string m) { return {ErrorCode::kThrottled, std::move(m)}; }
+  static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
+  static Error Conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
+  static Error AlreadyExists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
+  static Error DeadlineExceeded(std::string m) { return {ErrorCode::kDeadlineExceeded, std::move(m)}; }
+  static Error PermissionDenied(std::string m) { return {ErrorCode::kPermissionDenied, std::move(m)}; }
+
+  bool Is(ErrorCode c) const { return code == c; }
 };
+
+// A stable lower-case name for logs and events ("conflict", "not_found", ...).
+const char* ErrorCodeName(ErrorCode code);
 
 template <typename T>
 class [[nodiscard]] Result {

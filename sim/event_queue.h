@@ -11,15 +11,15 @@
 #include <vector>
 
 #include "model/duration.h"
-#include "ports/clock.h"
 
 namespace adze::sim {
 
-class EventQueue : public ports::Clock {
+class EventQueue {
  public:
   using Action = std::function<void()>;
 
-  model::Duration Now() const override { return now_; }
+  // Virtual time since the start of the run.
+  model::Duration Now() const { return now_; }
 
   // Runs action at time (clamped to now: the past cannot be scheduled).
   void At(model::Duration time, Action action);

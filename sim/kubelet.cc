@@ -26,8 +26,8 @@ const model::BlockDeviceMapping* DataVolume(const model::EC2NodeClass* node_clas
 
 }  // namespace
 
-Kubelet::Kubelet(EventQueue& events, SimulatedCluster& cluster, const Scenario& scenario, PodRunning on_running)
-    : events_(events),
+Kubelet::Kubelet(ports::Clock& clock, SimulatedCluster& cluster, const Scenario& scenario, PodRunning on_running)
+    : clock_(clock),
       cluster_(cluster),
       scenario_(scenario),
       on_running_(std::move(on_running)),
@@ -65,7 +65,7 @@ void Kubelet::Boot(const ports::NodeClaimInfo& claim, int32_t gpus, const model:
   model::ResourceList before_plugin = allocatable;
   if (gpu) before_plugin.Set(model::resource::kNvidiaGpu, model::Quantity());
 
-  events_.At(times.launched + registered, [this, name, before_plugin, claim] {
+  clock_.At(times.launched + registered, [this, name, before_plugin, claim] {
     if (cluster_.GetNodeClaim(name) == nullptr) return;
     model::Node node;
     node.meta.name = name;
@@ -78,20 +78,20 @@ void Kubelet::Boot(const ports::NodeClaimInfo& claim, int32_t gpus, const model:
     node.ready = false;
     cluster_.RegisterNode(name, std::move(node));
   });
-  events_.At(times.launched + ready, [this, name, gpu, plugin, plugin_fails, allocatable] {
+  clock_.At(times.launched + ready, [this, name, gpu, plugin, plugin_fails, allocatable] {
     if (cluster_.GetNode(name) == nullptr) return;
     cluster_.SetNodeReady(name);
     NodeTimes& nt = nodes_[name];
-    nt.ready = events_.Now();
+    nt.ready = clock_.Now();
     if (!gpu) {
-      nt.usable = events_.Now();
+      nt.usable = clock_.Now();
       return;
     }
     if (plugin_fails) return;  // nvidia.com/gpu never appears
-    events_.After(plugin, [this, name, allocatable] {
+    clock_.At(clock_.Now() + plugin, [this, name, allocatable] {
       if (cluster_.GetNode(name) == nullptr) return;
       cluster_.SetNodeAllocatable(name, allocatable);
-      nodes_[name].usable = events_.Now();
+      nodes_[name].usable = clock_.Now();
     });
   });
 }
@@ -149,7 +149,7 @@ void Kubelet::StartPod(const std::string& pod_name, const std::string& node_name
   const ports::PodInfo* pod = cluster_.GetPod(pod_name);
   if (pod == nullptr) return;
   NodeTimes& node = nodes_[node_name];
-  const model::Duration now = events_.Now();
+  const model::Duration now = clock_.Now();
   model::Duration image_done = now;
   for (const model::Container& c : pod->pod.containers) {
     auto [it, inserted] = node.images.emplace(c.image, 0);
@@ -166,7 +166,7 @@ void Kubelet::StartPod(const std::string& pod_name, const std::string& node_name
   StartupPhases phases = Phases(*pod, node);
   phases.image = image_done - now;
   phases.weights = weights_time;
-  events_.At(image_done + weights_time, [this, pod_name, node_name, phases] {
+  clock_.At(image_done + weights_time, [this, pod_name, node_name, phases] {
     const ports::PodInfo* p = cluster_.GetPod(pod_name);
     if (p == nullptr || p->pod.node_name != node_name || p->phase != ports::PodPhase::kStarting) return;
     cluster_.SetPodRunning(pod_name);

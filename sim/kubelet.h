@@ -13,6 +13,7 @@
 #include <string>
 
 #include "ports/random_stream.h"
+#include "ports/clock.h"
 #include "sim/event_queue.h"
 #include "sim/scenario.h"
 #include "sim/simulated_cluster.h"
@@ -24,7 +25,9 @@ class Kubelet {
  public:
   using PodRunning = std::function<void(const std::string& pod, const StartupPhases&)>;
 
-  Kubelet(EventQueue& events, SimulatedCluster& cluster, const Scenario& scenario, PodRunning on_running);
+  // Times are the controllers' (absolute) clock: the kubelet reads claim and
+  // pod timestamps the cluster stamps with it.
+  Kubelet(ports::Clock& clock, SimulatedCluster& cluster, const Scenario& scenario, PodRunning on_running);
 
   // The claim's instance is running: register its node, make it Ready, then
   // (GPU types) register the GPUs. daemon_overhead is taken off allocatable.
@@ -52,7 +55,7 @@ class Kubelet {
   model::Duration Draw(const DurationRange& range);
   StartupPhases Phases(const ports::PodInfo& pod, const NodeTimes& node) const;
 
-  EventQueue& events_;
+  ports::Clock& clock_;
   SimulatedCluster& cluster_;
   const Scenario& scenario_;
   PodRunning on_running_;

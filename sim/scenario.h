@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "controllers/operator_options.h"
 #include "model/duration.h"
 #include "model/ec2nodeclass.h"
 #include "model/nodepool.h"
@@ -112,18 +113,9 @@ struct Ec2Options {
   double spot_interruption_multiplier = 1.0;
 };
 
-struct ControllerOptions {
-  Duration batch_idle = 1 * kSecond;   // spec §2.2
-  Duration batch_max = 10 * kSecond;
-  Duration launch_timeout = 5 * kMinute;  // spec §5
-  Duration registration_timeout = 15 * kMinute;
-  // Beyond Karpenter: a GPU node whose nvidia.com/gpu never registers is
-  // replaced after this long.
-  Duration gpu_initialization_timeout = 10 * kMinute;
-  bool consolidation = true;  // used by the disruption controllers
-  // Karpenter's SpotToSpotConsolidation feature gate (default off, spec §6.5).
-  bool spot_to_spot_consolidation = false;
-};
+// The controllers' settings (batch windows, timeouts, consolidation) are
+// the operator's own; a scenario sets them under `controllers:`.
+using ControllerOptions = controllers::ControllerOptions;
 
 struct ClusterOptions {
   bool prefix_delegation = false;
@@ -188,10 +180,16 @@ struct ManifestChange {
   std::vector<model::EC2NodeClass> node_classes;
 };
 
+inline constexpr int64_t kDefaultStartUnixSeconds = 1767571200;  // 2026-01-05T00:00:00Z
+
 struct Scenario {
   std::string name;
   std::string file;  // where it was read from ("built-in" for the default)
   uint64_t seed = 42;
+  // The UTC instant the run starts at (`start:`, RFC 3339): controllers see
+  // absolute time, so cron budgets follow the real calendar. Default:
+  // 2026-01-05T00:00:00Z, a Monday at midnight.
+  int64_t start_unix_micros = kDefaultStartUnixSeconds * kSecond;
   Duration duration = 24 * kHour;
   std::string region = "us-east-1";
   std::vector<std::string> zones;  // empty: every zone of the region

@@ -15,126 +15,221 @@ using ports::PodPhase;
 SimulatedCluster::SimulatedCluster(const ports::Clock& clock, std::vector<model::NodePool> pools,
                                    std::vector<model::DaemonSet> daemon_sets,
                                    std::vector<model::PodDisruptionBudget> pdbs)
-    : clock_(clock), pools_(std::move(pools)), daemon_sets_(std::move(daemon_sets)), pdbs_(std::move(pdbs)) {}
+    : clock_(clock),
+      pools_(std::make_shared<std::vector<model::NodePool>>(std::move(pools))),
+      daemon_sets_(std::make_shared<const std::vector<model::DaemonSet>>(std::move(daemon_sets))),
+      pdbs_(std::make_shared<const std::vector<model::PodDisruptionBudget>>(std::move(pdbs))) {}
+
+template <typename T>
+const std::shared_ptr<const T>& SimulatedCluster::Publish(Entry<T>& e) {
+  if (e.dirty) {
+    e.published = std::make_shared<const T>(e.live);
+    e.dirty = false;
+  }
+  return e.published;
+}
+
+template <typename T>
+std::shared_ptr<const ports::ObjectTable<T>> SimulatedCluster::TableOf(Store<T>& store) {
+  auto table = std::make_shared<ports::ObjectTable<T>>();
+  table->reserve(store.size());
+  for (auto& [name, entry] : store) table->push_back(Publish(entry));
+  return table;
+}
+
+std::shared_ptr<const ports::ClusterSnapshot> SimulatedCluster::Snapshot() const {
+  if (snapshot_ && snapshot_->generation() == generation_ && !pods_changed_ && !pending_changed_ && !nodes_changed_ &&
+      !claims_changed_ && !pools_changed_) {
+    return snapshot_;
+  }
+  // Publishing copies changed objects; the world's state is unchanged.
+  auto& self = const_cast<SimulatedCluster&>(*this);
+  ports::ClusterSnapshot::Tables t = snapshot_ ? snapshot_->tables() : ports::ClusterSnapshot::Tables{};
+  t.generation = generation_;
+  if (!snapshot_ || pods_changed_) t.pods = TableOf(self.pods_);
+  if (!snapshot_ || pending_changed_) {
+    auto pending = std::make_shared<ports::ObjectTable<PodInfo>>();
+    pending->reserve(pending_.size());
+    for (const auto& name : pending_) pending->push_back(Publish(self.pods_.at(name)));
+    t.pending = std::move(pending);
+  }
+  if (!snapshot_ || nodes_changed_) t.nodes = TableOf(self.nodes_);
+  if (!snapshot_ || claims_changed_) t.claims = TableOf(self.claims_);
+  if (!snapshot_ || pools_changed_) t.pools = std::make_shared<const std::vector<model::NodePool>>(*pools_);
+  t.daemon_sets = daemon_sets_;
+  t.pdbs = pdbs_;
+  snapshot_ = std::make_shared<const ports::ClusterSnapshot>(std::move(t));
+  pods_changed_ = pending_changed_ = nodes_changed_ = claims_changed_ = pools_changed_ = false;
+  return snapshot_;
+}
+
+PodInfo& SimulatedCluster::MutablePod(Store<PodInfo>::iterator it) {
+  pods_changed_ = true;
+  if (pending_.contains(it->first)) pending_changed_ = true;
+  it->second.dirty = true;
+  return it->second.live;
+}
+
+NodeInfo& SimulatedCluster::MutableNode(Store<NodeInfo>::iterator it) {
+  nodes_changed_ = true;
+  it->second.dirty = true;
+  return it->second.live;
+}
+
+NodeClaimInfo& SimulatedCluster::MutableClaim(Store<NodeClaimInfo>::iterator it) {
+  claims_changed_ = true;
+  it->second.dirty = true;
+  return it->second.live;
+}
 
 std::vector<const PodInfo*> SimulatedCluster::PendingPods() const {
   std::vector<const PodInfo*> out;
   out.reserve(pending_.size());
-  for (const auto& name : pending_) out.push_back(&pods_.at(name));
+  for (const auto& name : pending_) out.push_back(&pods_.at(name).live);
   return out;
 }
 
 const PodInfo* SimulatedCluster::GetPod(const std::string& name) const {
   auto it = pods_.find(name);
-  return it == pods_.end() ? nullptr : &it->second;
+  return it == pods_.end() ? nullptr : &it->second.live;
 }
 
 std::vector<const NodeInfo*> SimulatedCluster::Nodes() const {
   std::vector<const NodeInfo*> out;
   out.reserve(nodes_.size());
-  for (const auto& [name, node] : nodes_) out.push_back(&node);
+  for (const auto& [name, node] : nodes_) out.push_back(&node.live);
   return out;
 }
 
 const NodeInfo* SimulatedCluster::GetNode(const std::string& name) const {
   auto it = nodes_.find(name);
-  return it == nodes_.end() ? nullptr : &it->second;
+  return it == nodes_.end() ? nullptr : &it->second.live;
 }
 
 std::vector<const NodeClaimInfo*> SimulatedCluster::NodeClaims() const {
   std::vector<const NodeClaimInfo*> out;
   out.reserve(claims_.size());
-  for (const auto& [name, claim] : claims_) out.push_back(&claim);
+  for (const auto& [name, claim] : claims_) out.push_back(&claim.live);
   return out;
 }
 
 const NodeClaimInfo* SimulatedCluster::GetNodeClaim(const std::string& name) const {
   auto it = claims_.find(name);
-  return it == claims_.end() ? nullptr : &it->second;
+  return it == claims_.end() ? nullptr : &it->second.live;
 }
 
-std::string SimulatedCluster::CreateNodeClaim(model::NodeClaim claim, const std::string& node_pool) {
-  ADZE_CHECK(!claim.meta.name.empty() && !claims_.contains(claim.meta.name));
+Result<std::string> SimulatedCluster::CreateNodeClaim(model::NodeClaim claim, const std::string& node_pool) {
+  if (claim.meta.name.empty()) return Error::InvalidArgument("NodeClaim without a name");
+  if (claims_.contains(claim.meta.name)) return Error::AlreadyExists("NodeClaim " + claim.meta.name + " exists");
   claim.meta.creation_time = clock_.Now();
-  NodeClaimInfo info;
+  Entry<NodeClaimInfo> entry;
+  NodeClaimInfo& info = entry.live;
   info.node_pool = node_pool;
   info.created_at = clock_.Now();
+  info.resource_version = next_resource_version_++;
   std::string name = claim.meta.name;
   info.claim = std::move(claim);
-  claims_.emplace(name, std::move(info));
+  claims_.emplace(name, std::move(entry));
+  claims_changed_ = true;
   in_flight_.insert(name);
   ++generation_;
   return name;
 }
 
-void SimulatedCluster::UpdateNodeClaim(const NodeClaimInfo& info) {
+Status SimulatedCluster::UpdateNodeClaim(const NodeClaimInfo& info) {
   auto it = claims_.find(info.claim.meta.name);
-  ADZE_CHECK(it != claims_.end());
-  it->second = info;
+  if (it == claims_.end()) return Error::NotFound("NodeClaim " + info.claim.meta.name + " not found");
+  if (info.resource_version != it->second.live.resource_version) {
+    return Error::Conflict("NodeClaim " + info.claim.meta.name + " changed since it was read");
+  }
+  NodeClaimInfo& claim = MutableClaim(it);
+  claim = info;
+  claim.resource_version = next_resource_version_++;
   // The node carries the claim's initialised state (karpenter.sh/initialized).
   if (auto node = nodes_.find(info.claim.node_name); node != nodes_.end()) {
-    node->second.initialized = info.initialized_at.has_value();
+    MutableNode(node).initialized = info.initialized_at.has_value();
   }
   if (info.initialized_at || info.deletion_requested_at) in_flight_.erase(info.claim.meta.name);
   ++generation_;
+  return OkStatus();
 }
 
-void SimulatedCluster::RequestNodeClaimDeletion(const std::string& claim, const std::string& reason) {
-  auto it = claims_.find(claim);
-  if (it == claims_.end() || it->second.deletion_requested_at) return;
-  it->second.deletion_requested_at = clock_.Now();
-  it->second.deletion_reason = reason;
-  in_flight_.erase(claim);
-  if (auto node = nodes_.find(it->second.claim.node_name); node != nodes_.end()) node->second.deleting = true;
+Status SimulatedCluster::RequestNodeClaimDeletion(const std::string& claim_name, const std::string& reason) {
+  auto it = claims_.find(claim_name);
+  if (it == claims_.end()) return Error::NotFound("NodeClaim " + claim_name + " not found");
+  if (it->second.live.deletion_requested_at) return OkStatus();
+  NodeClaimInfo& claim = MutableClaim(it);
+  claim.deletion_requested_at = clock_.Now();
+  claim.deletion_reason = reason;
+  claim.resource_version = next_resource_version_++;
+  in_flight_.erase(claim_name);
+  if (auto node = nodes_.find(claim.claim.node_name); node != nodes_.end()) MutableNode(node).deleting = true;
   ++generation_;
+  return OkStatus();
 }
 
-void SimulatedCluster::RemoveNodeClaim(const std::string& claim) {
+Status SimulatedCluster::RemoveNodeClaim(const std::string& claim) {
   auto it = claims_.find(claim);
-  if (it == claims_.end()) return;
-  const std::string node_name = it->second.claim.node_name;
+  if (it == claims_.end()) return Error::NotFound("NodeClaim " + claim + " not found");
+  const std::string node_name = it->second.live.claim.node_name;
   if (auto node = nodes_.find(node_name); !node_name.empty() && node != nodes_.end()) {
     // Whatever still runs there dies with the instance.
-    const std::vector<std::string> remaining = node->second.pods;
+    const std::vector<std::string> remaining = node->second.live.pods;
     for (const auto& pod : remaining) EndPod(pod, PodEndReason::kNodeLost);
     nodes_.erase(node_name);
+    nodes_changed_ = true;
   }
-  for (auto& [name, pod] : pods_) {
-    if (pod.nominated_node_claim == claim) pod.nominated_node_claim.clear();
+  for (auto pod = pods_.begin(); pod != pods_.end(); ++pod) {
+    if (pod->second.live.nominated_node_claim == claim) MutablePod(pod).nominated_node_claim.clear();
   }
-  claims_.erase(it);
+  claims_.erase(claim);
+  claims_changed_ = true;
   in_flight_.erase(claim);
   ++generation_;
   ++capacity_generation_;
+  return OkStatus();
 }
 
-void SimulatedCluster::NominatePod(const std::string& pod, const std::string& claim) {
-  MustPod(pod).nominated_node_claim = claim;
+Status SimulatedCluster::NominatePod(const std::string& pod, const std::string& claim) {
+  auto it = pods_.find(pod);
+  if (it == pods_.end()) return Error::NotFound("pod " + pod + " not found");
+  MutablePod(it).nominated_node_claim = claim;
+  return OkStatus();
 }
 
-void SimulatedCluster::TaintNode(const std::string& node, const model::Taint& taint) {
+Status SimulatedCluster::TaintNode(const std::string& node, const model::Taint& taint) {
   auto it = nodes_.find(node);
-  if (it == nodes_.end()) return;
-  auto& taints = it->second.node.taints;
-  if (std::find(taints.begin(), taints.end(), taint) == taints.end()) taints.push_back(taint);
+  if (it == nodes_.end()) return Error::NotFound("node " + node + " not found");
+  if (std::find(it->second.live.node.taints.begin(), it->second.live.node.taints.end(), taint) ==
+      it->second.live.node.taints.end()) {
+    MutableNode(it).node.taints.push_back(taint);
+  }
   ++generation_;
   ++capacity_generation_;
+  return OkStatus();
 }
 
-void SimulatedCluster::RemoveTaint(const std::string& node, const std::string& key) {
+Status SimulatedCluster::RemoveTaint(const std::string& node, const std::string& key) {
   auto it = nodes_.find(node);
-  if (it == nodes_.end()) return;
-  std::erase_if(it->second.node.taints, [&](const model::Taint& t) { return t.key == key; });
+  if (it == nodes_.end()) return Error::NotFound("node " + node + " not found");
+  std::erase_if(MutableNode(it).node.taints, [&](const model::Taint& t) { return t.key == key; });
   ++generation_;
   ++capacity_generation_;
+  return OkStatus();
 }
 
 Status SimulatedCluster::EvictPod(const std::string& pod) {
   auto it = pods_.find(pod);
   if (it == pods_.end()) return Error::NotFound("pod " + pod + " not found");
-  if (!PdbAllowsEviction(it->second)) {
-    return Error{ErrorCode::kThrottled, "evicting pod " + pod + " would violate its PodDisruptionBudget"};
+  if (!PdbAllowsEviction(it->second.live)) {
+    return Error::Throttled("evicting pod " + pod + " would violate its PodDisruptionBudget");
   }
+  EndPod(pod, PodEndReason::kEvicted);
+  return OkStatus();
+}
+
+Status SimulatedCluster::DeletePod(const std::string& pod) {
+  if (!pods_.contains(pod)) return Error::NotFound("pod " + pod + " not found");
   EndPod(pod, PodEndReason::kEvicted);
   return OkStatus();
 }
@@ -142,10 +237,11 @@ Status SimulatedCluster::EvictPod(const std::string& pod) {
 bool SimulatedCluster::PdbAllowsEviction(const PodInfo& target) const {
   // An unhealthy pod may always go (Kubernetes' AlwaysAllow for not-ready pods).
   if (target.phase != PodPhase::kRunning) return true;
-  for (const auto& pdb : pdbs_) {
+  for (const auto& pdb : *pdbs_) {
     if (!pdb.Selects(target.pod)) continue;
     int32_t expected = 0, healthy = 0;
-    for (const auto& [name, p] : pods_) {
+    for (const auto& [name, entry] : pods_) {
+      const PodInfo& p = entry.live;
       if (!pdb.Selects(p.pod)) continue;
       ++expected;
       healthy += p.phase == PodPhase::kRunning;
@@ -156,28 +252,30 @@ bool SimulatedCluster::PdbAllowsEviction(const PodInfo& target) const {
 }
 
 void SimulatedCluster::UpdateNodePool(const model::NodePool& pool) {
-  for (model::NodePool& p : pools_) {
+  for (model::NodePool& p : *pools_) {
     if (p.meta.name == pool.meta.name) p = pool;
   }
+  pools_changed_ = true;
   ++generation_;
 }
 
 void SimulatedCluster::AddPod(model::Pod pod) {
-  PodInfo info;
-  info.created_at = clock_.Now();
+  Entry<PodInfo> entry;
+  entry.live.created_at = clock_.Now();
   pod.meta.creation_time = clock_.Now();
   std::string name = pod.meta.name;
-  info.pod = std::move(pod);
-  auto [it, inserted] = pods_.emplace(name, std::move(info));
+  entry.live.pod = std::move(pod);
+  auto [it, inserted] = pods_.emplace(name, std::move(entry));
   ADZE_CHECK(inserted);
   pending_.insert(name);
+  pods_changed_ = pending_changed_ = true;
   ++generation_;
 }
 
 void SimulatedCluster::BindPod(const std::string& pod_name, const std::string& node_name) {
   PodInfo& pod = MustPod(pod_name);
   ADZE_CHECK(pod.phase == PodPhase::kPending);
-  NodeInfo& node = nodes_.at(node_name);
+  NodeInfo& node = MutableNode(nodes_.find(node_name));
   pod.phase = PodPhase::kStarting;
   pod.pod.node_name = node_name;
   pod.bound_at = clock_.Now();
@@ -186,6 +284,7 @@ void SimulatedCluster::BindPod(const std::string& pod_name, const std::string& n
   node.requested.Add(pod.pod.EffectiveRequests());
   node.last_pod_event = clock_.Now();
   pending_.erase(pod_name);
+  pending_changed_ = true;
   ++generation_;
 }
 
@@ -200,15 +299,17 @@ void SimulatedCluster::SetPodRunning(const std::string& pod) {
 void SimulatedCluster::EndPod(const std::string& pod_name, PodEndReason reason) {
   auto it = pods_.find(pod_name);
   if (it == pods_.end()) return;
-  PodInfo info = std::move(it->second);
+  PodInfo info = std::move(it->second.live);
   pods_.erase(it);
-  pending_.erase(pod_name);
+  pods_changed_ = true;
+  if (pending_.erase(pod_name)) pending_changed_ = true;
   if (!info.pod.node_name.empty()) {
-    if (auto node = nodes_.find(info.pod.node_name); node != nodes_.end()) {
-      auto& names = node->second.pods;
+    if (auto node_it = nodes_.find(info.pod.node_name); node_it != nodes_.end()) {
+      NodeInfo& node = MutableNode(node_it);
+      auto& names = node.pods;
       names.erase(std::remove(names.begin(), names.end(), pod_name), names.end());
-      node->second.requested.Subtract(info.pod.EffectiveRequests());
-      node->second.last_pod_event = clock_.Now();
+      node.requested.Subtract(info.pod.EffectiveRequests());
+      node.last_pod_event = clock_.Now();
     }
   }
   info.phase = reason == PodEndReason::kCompleted ? PodPhase::kSucceeded : PodPhase::kFailed;
@@ -218,9 +319,10 @@ void SimulatedCluster::EndPod(const std::string& pod_name, PodEndReason reason) 
 }
 
 void SimulatedCluster::RegisterNode(const std::string& claim_name, model::Node node) {
-  NodeClaimInfo& claim = claims_.at(claim_name);
+  NodeClaimInfo& claim = MutableClaim(claims_.find(claim_name));
   node.meta.creation_time = clock_.Now();
-  NodeInfo info;
+  Entry<NodeInfo> entry;
+  NodeInfo& info = entry.live;
   info.node = std::move(node);
   info.node_claim = claim_name;
   info.registered_at = clock_.Now();
@@ -229,14 +331,16 @@ void SimulatedCluster::RegisterNode(const std::string& claim_name, model::Node n
   claim.claim.node_name = info.node.meta.name;
   claim.claim.registered = true;
   claim.registered_at = clock_.Now();
+  claim.resource_version = next_resource_version_++;
   std::string name = info.node.meta.name;
-  nodes_.emplace(name, std::move(info));
+  nodes_.emplace(name, std::move(entry));
+  nodes_changed_ = true;
   ++generation_;
 }
 
 void SimulatedCluster::SetNodeReady(const std::string& node) {
   if (auto it = nodes_.find(node); it != nodes_.end()) {
-    it->second.node.ready = true;
+    MutableNode(it).node.ready = true;
     ++generation_;
     ++capacity_generation_;
   }
@@ -244,7 +348,7 @@ void SimulatedCluster::SetNodeReady(const std::string& node) {
 
 void SimulatedCluster::SetNodeAllocatable(const std::string& node, const model::ResourceList& allocatable) {
   if (auto it = nodes_.find(node); it != nodes_.end()) {
-    it->second.node.allocatable = allocatable;
+    MutableNode(it).node.allocatable = allocatable;
     ++generation_;
     ++capacity_generation_;
   }
@@ -253,17 +357,20 @@ void SimulatedCluster::SetNodeAllocatable(const std::string& node, const model::
 void SimulatedCluster::SetNodeInitialized(const std::string& node) {
   auto it = nodes_.find(node);
   if (it == nodes_.end()) return;
-  it->second.initialized = true;
-  if (auto claim = claims_.find(it->second.node_claim); claim != claims_.end()) {
-    claim->second.claim.initialized = true;
-    claim->second.initialized_at = clock_.Now();
+  MutableNode(it).initialized = true;
+  if (auto claim_it = claims_.find(it->second.live.node_claim); claim_it != claims_.end()) {
+    NodeClaimInfo& claim = MutableClaim(claim_it);
+    claim.claim.initialized = true;
+    claim.initialized_at = clock_.Now();
+    claim.resource_version = next_resource_version_++;
   }
   ++generation_;
 }
 
 std::vector<const NodeInfo*> SimulatedCluster::SchedulableNodes() const {
   std::vector<const NodeInfo*> out;
-  for (const auto& [name, node] : nodes_) {
+  for (const auto& [name, entry] : nodes_) {
+    const NodeInfo& node = entry.live;
     if (node.node.ready && !node.node.unschedulable && !node.deleting) out.push_back(&node);
   }
   return out;
@@ -278,7 +385,7 @@ model::ResourceList SimulatedCluster::Free(const NodeInfo& node) {
 PodInfo& SimulatedCluster::MustPod(const std::string& name) {
   auto it = pods_.find(name);
   ADZE_CHECK(it != pods_.end());
-  return it->second;
+  return MutablePod(it);
 }
 
 }  // namespace adze::sim

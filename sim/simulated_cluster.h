@@ -31,24 +31,28 @@ class SimulatedCluster : public ports::Cluster {
   void SetPodEndListener(PodEndListener listener) { on_pod_end_ = std::move(listener); }
 
   // --- ports::Cluster
-  std::vector<const ports::PodInfo*> PendingPods() const override;
-  const ports::PodInfo* GetPod(const std::string& name) const override;
-  std::vector<const ports::NodeInfo*> Nodes() const override;
-  const ports::NodeInfo* GetNode(const std::string& name) const override;
-  std::vector<const ports::NodeClaimInfo*> NodeClaims() const override;
-  const ports::NodeClaimInfo* GetNodeClaim(const std::string& name) const override;
-  const std::vector<model::NodePool>& NodePools() const override { return pools_; }
-  const std::vector<model::DaemonSet>& DaemonSets() const override { return daemon_sets_; }
-  const std::vector<model::PodDisruptionBudget>& PodDisruptionBudgets() const override { return pdbs_; }
-  std::string CreateNodeClaim(model::NodeClaim claim, const std::string& node_pool) override;
-  void UpdateNodeClaim(const ports::NodeClaimInfo& info) override;
-  void RequestNodeClaimDeletion(const std::string& claim, const std::string& reason) override;
-  void RemoveNodeClaim(const std::string& claim) override;
-  void NominatePod(const std::string& pod, const std::string& claim) override;
-  void TaintNode(const std::string& node, const model::Taint& taint) override;
-  void RemoveTaint(const std::string& node, const std::string& key) override;
+  // Tables that did not change since the last snapshot are shared with it,
+  // and objects that did not change are shared between tables.
+  std::shared_ptr<const ports::ClusterSnapshot> Snapshot() const override;
+  Result<std::string> CreateNodeClaim(model::NodeClaim claim, const std::string& node_pool) override;
+  Status UpdateNodeClaim(const ports::NodeClaimInfo& info) override;
+  Status RequestNodeClaimDeletion(const std::string& claim, const std::string& reason) override;
+  Status RemoveNodeClaim(const std::string& claim) override;
+  Status NominatePod(const std::string& pod, const std::string& claim) override;
+  Status TaintNode(const std::string& node, const model::Taint& taint) override;
+  Status RemoveTaint(const std::string& node, const std::string& key) override;
   Status EvictPod(const std::string& pod) override;
-  void DeletePod(const std::string& pod) override { EndPod(pod, PodEndReason::kEvicted); }
+  Status DeletePod(const std::string& pod) override;
+
+  // --- live reads for the simulated world (kubelet, kube-scheduler,
+  // workloads): valid until the next mutation.
+  std::vector<const ports::PodInfo*> PendingPods() const;
+  const ports::PodInfo* GetPod(const std::string& name) const;
+  std::vector<const ports::NodeInfo*> Nodes() const;
+  const ports::NodeInfo* GetNode(const std::string& name) const;
+  std::vector<const ports::NodeClaimInfo*> NodeClaims() const;
+  const ports::NodeClaimInfo* GetNodeClaim(const std::string& name) const;
+  const std::vector<model::NodePool>& NodePools() const { return *pools_; }
 
   // --- the simulated world's own mutations
   // Replaces the NodePool of the same name (a user applied a new manifest).
@@ -81,17 +85,43 @@ class SimulatedCluster : public ports::Cluster {
   static model::ResourceList Free(const ports::NodeInfo& node);
 
  private:
+  // An object as the world changes it (live: stable address, what the
+  // simulated kubelet and kube-scheduler read) and as the last snapshot
+  // published it (copied from live when it changed since).
+  template <typename T>
+  struct Entry {
+    T live;
+    std::shared_ptr<const T> published;
+    bool dirty = true;
+  };
+  template <typename T>
+  using Store = std::map<std::string, Entry<T>>;
+  template <typename T>
+  static const std::shared_ptr<const T>& Publish(Entry<T>& e);
+  template <typename T>
+  static std::shared_ptr<const ports::ObjectTable<T>> TableOf(Store<T>& store);
+
+  // Write access: marks the object and its table changed.
+  ports::PodInfo& MutablePod(Store<ports::PodInfo>::iterator it);
+  ports::NodeInfo& MutableNode(Store<ports::NodeInfo>::iterator it);
+  ports::NodeClaimInfo& MutableClaim(Store<ports::NodeClaimInfo>::iterator it);
   ports::PodInfo& MustPod(const std::string& name);
   bool PdbAllowsEviction(const ports::PodInfo& pod) const;
 
   const ports::Clock& clock_;
-  std::vector<model::NodePool> pools_;
-  std::vector<model::DaemonSet> daemon_sets_;
-  std::vector<model::PodDisruptionBudget> pdbs_;
-  std::map<std::string, ports::PodInfo> pods_;
+  std::shared_ptr<std::vector<model::NodePool>> pools_;
+  std::shared_ptr<const std::vector<model::DaemonSet>> daemon_sets_;
+  std::shared_ptr<const std::vector<model::PodDisruptionBudget>> pdbs_;
+  Store<ports::PodInfo> pods_;
   std::set<std::string> pending_;
-  std::map<std::string, ports::NodeInfo> nodes_;
-  std::map<std::string, ports::NodeClaimInfo> claims_;
+  Store<ports::NodeInfo> nodes_;
+  Store<ports::NodeClaimInfo> claims_;
+  uint64_t next_resource_version_ = 1;
+
+  // The last snapshot and which of its tables are out of date.
+  mutable std::shared_ptr<const ports::ClusterSnapshot> snapshot_;
+  mutable bool pods_changed_ = true, pending_changed_ = true, nodes_changed_ = true, claims_changed_ = true,
+               pools_changed_ = true;
   PodEndListener on_pod_end_;
   uint64_t generation_ = 0;
   uint64_t capacity_generation_ = 0;

@@ -8,12 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "controllers/daemon_overhead.h"
-#include "controllers/disruption/disruption_controller.h"
-#include "controllers/expiration.h"
-#include "controllers/interruption.h"
-#include "controllers/nodeclaim_lifecycle.h"
-#include "controllers/provisioner.h"
-#include "controllers/termination.h"
+#include "controllers/operator.h"
+#include "ports/metrics_registry.h"
+#include "ports/stopwatch.h"
 #include "sim/alibaba_trace.h"
 #include "sim/ec2/simulated_ec2.h"
 #include "sim/embedded_trace.h"
@@ -21,6 +18,7 @@
 #include "sim/invariant_monitor.h"
 #include "sim/kube_scheduler.h"
 #include "sim/kubelet.h"
+#include "sim/sim_clock.h"
 #include "sim/simulated_cluster.h"
 #include "sim/workload_driver.h"
 
@@ -31,7 +29,7 @@ using model::Duration;
 using model::kHour;
 using model::kMinute;
 using model::kSecond;
-using Clock = std::chrono::steady_clock;
+using WallClock = std::chrono::steady_clock;
 
 double ToSeconds(Duration d) { return static_cast<double>(d) / kSecond; }
 
@@ -56,37 +54,38 @@ catalog::CapacityOptions CapacityOptionsOf(const Scenario& s) {
   return options;
 }
 
-// The simulated world and the controllers running on it.
-class World {
+controllers::OperatorOptions OperatorOptionsOf(const Scenario& scenario, const SimulationOptions& options) {
+  controllers::OperatorOptions o;
+  o.controllers = scenario.controllers;
+  o.packer = options.karpenter_packer ? scheduling::Packer::kKarpenter : scheduling::Packer::kAdze;
+  o.disruption = options.disruption == SimulationOptions::Disruption::kKarpenter ? controllers::DisruptionMode::kKarpenter
+                 : options.disruption == SimulationOptions::Disruption::kOff   ? controllers::DisruptionMode::kOff
+                                                                               : controllers::DisruptionMode::kAdze;
+  o.headroom = options.headroom;
+  return o;
+}
+
+// The simulated world, and adze's operator running on it through the ports.
+// The world reacts to what the operator decides (a launched claim boots a
+// simulated kubelet) and records it.
+class World : private controllers::OperatorListener {
  public:
   World(const Scenario& scenario, const catalog::Catalog& catalog, const SimulationOptions& options,
         std::vector<std::vector<AlibabaTask>> traces)
       : scenario_(scenario),
         options_(options),
+        clock_(events_, scenario.start_unix_micros),
         ec2_(catalog, scenario.ec2, scenario.node_classes, CapacityOptionsOf(scenario), events_, scenario.seed),
-        cluster_(events_, scenario.node_pools, scenario.cluster.daemon_sets, scenario.pdbs),
-        kubelet_(events_, cluster_, scenario,
+        cluster_(clock_, scenario.node_pools, scenario.cluster.daemon_sets, scenario.pdbs),
+        kubelet_(clock_, cluster_, scenario,
                  [this](const std::string& pod, const StartupPhases& p) { OnPodRunning(pod, p); }),
         scheduler_(cluster_, kubelet_),
         workloads_(events_, cluster_, scenario, std::move(traces)),
-        provisioner_(cluster_, ec2_, events_,
-                     controllers::ProvisionerOptions{
-                         scenario.controllers.batch_idle, scenario.controllers.batch_max,
-                         scheduling::SolverOptions{
-                             .packer = options.karpenter_packer ? scheduling::Packer::kKarpenter
-                                                                : scheduling::Packer::kAdze,
-                             .compute_lower_bound = false}}),
-        lifecycle_(cluster_, ec2_, events_,
-                   controllers::LifecycleOptions{scenario.controllers.launch_timeout,
-                                                 scenario.controllers.registration_timeout,
-                                                 scenario.controllers.gpu_initialization_timeout}),
-        termination_(cluster_, ec2_, events_),
-        interruption_(cluster_, ec2_, ec2_),
-        expiration_(cluster_, events_),
-        disruption_(cluster_, ec2_, events_, DisruptionOptionsOf(scenario, options)),
+        operator_(controllers::OperatorPorts{cluster_, ec2_, ec2_, clock_, metrics_, stopwatch_},
+                  OperatorOptionsOf(scenario, options), this),
         monitor_(cluster_, ec2_) {
     cluster_.SetPodEndListener([this](const ports::PodInfo& pod, PodEndReason reason) {
-      if (options_.check_invariants) monitor_.OnPodEnd(pod, reason, events_.Now());
+      if (options_.check_invariants) monitor_.OnPodEnd(pod, reason, clock_.Now());
       if (reason == PodEndReason::kEvicted || reason == PodEndReason::kNodeLost) {
         Record({{"type", reason == PodEndReason::kEvicted ? "pod_evicted" : "pod_lost"},
                 {"pod", pod.pod.meta.name},
@@ -97,7 +96,7 @@ class World {
   }
 
   RunResult Run() {
-    const auto wall_start = Clock::now();
+    const auto wall_start = WallClock::now();
     workloads_.Start();
     for (const ManifestChange& change : scenario_.changes) {
       events_.At(change.at, [this, &change] {
@@ -114,15 +113,15 @@ class World {
     if (options_.on_progress) {
       Every(kHour, [this, wall_start] {
         options_.on_progress(Progress{events_.Now(), scenario_.duration, events_.events_run(),
-                                      std::chrono::duration<double>(Clock::now() - wall_start).count()});
+                                      std::chrono::duration<double>(WallClock::now() - wall_start).count()});
       });
     }
     events_.RunUntil(scenario_.duration);
     workloads_.Finish();
     // A pod still pending after 15 minutes (two GPU boots, an image pull) was not placed again.
-    if (options_.check_invariants) monitor_.CheckFinal(events_.Now(), 15 * kMinute);
+    if (options_.check_invariants) monitor_.CheckFinal(clock_.Now(), 15 * kMinute);
     result_.violations = monitor_.violations();
-    Summarize(std::chrono::duration<double>(Clock::now() - wall_start).count());
+    Summarize(std::chrono::duration<double>(WallClock::now() - wall_start).count());
     return std::move(result_);
   }
 
@@ -142,138 +141,61 @@ class World {
   }
 
   void Tick() {
-    const controllers::InterruptionResult interrupted = interruption_.Reconcile();
-    spot_warnings_ += static_cast<int64_t>(interrupted.spot_warnings);
-    rebalances_ += static_cast<int64_t>(interrupted.rebalance_recommendations);
-    for (const auto& [claim, reason] : interrupted.deletion_requested) {
-      Record({{"type", "claim_deletion_requested"}, {"claim", claim}, {"reason", reason}});
-      deletions_pending_ = true;
-    }
-    const bool periodic = events_.Now() % (10 * kSecond) == 0;
-    if ((cluster_.claims_in_flight() > 0 && cluster_.generation() != reconciled_generation_) || periodic) {
-      RunLifecycle();
-      reconciled_generation_ = cluster_.generation();
-    }
-    if (events_.Now() % (2 * kMinute) == 0) Apply(lifecycle_.CollectGarbage());
-    if (events_.Now() % (10 * kSecond) == 0) RunDisruption();
-    if (deletions_pending_) RunTermination();
-    if (options_.check_invariants) monitor_.Check(events_.Now());
+    operator_.Tick();
+    if (options_.check_invariants) monitor_.Check(clock_.Now());
     if (cluster_.generation() != scheduled_generation_) {
       const KubeScheduler::PassResult pass = scheduler_.Pass();
       scheduled_generation_ = cluster_.generation();
-      TriggerProvisioning(pass.unschedulable);
+      operator_.OnUnschedulable(pass.unschedulable);
     }
   }
 
-  void TriggerProvisioning(const std::vector<std::string>& unschedulable) {
-    for (const std::string& name : unschedulable) {
-      const ports::PodInfo* pod = cluster_.GetPod(name);
-      if (pod == nullptr) continue;
-      const ports::NodeClaimInfo* claim =
-          pod->nominated_node_claim.empty() ? nullptr : cluster_.GetNodeClaim(pod->nominated_node_claim);
-      // A pod waiting for the claim made for it needs nothing new.
-      if (claim != nullptr && !claim->deletion_requested_at && !claim->initialized_at) continue;
-      provisioner_.Trigger(name);
-    }
-    const auto closes = provisioner_.NextBatchAt();
-    if (closes && !provisioning_scheduled_) {
-      provisioning_scheduled_ = true;
-      events_.At(*closes, [this] { MaybeProvision(); });
-    }
-  }
-
-  void MaybeProvision() {
-    const auto closes = provisioner_.NextBatchAt();
-    if (closes && *closes > events_.Now()) {
-      events_.At(*closes, [this] { MaybeProvision(); });
-      return;
-    }
-    provisioning_scheduled_ = false;
-    const controllers::ProvisioningResult r = provisioner_.Provision();
-    ++provisioning_passes_;
-    decision_ms_.push_back(r.solve_wall_seconds * 1000);
-    claims_created_ += static_cast<int64_t>(r.created_claims.size());
+  // --- controllers::OperatorListener
+  void OnProvisioned(const controllers::ProvisioningResult& r) override {
     Record({{"type", "provisioning"},
             {"pods", r.pods},
             {"nominated_existing", r.nominated_existing},
             {"claims", r.created_claims},
             {"unschedulable", r.unschedulable_reasons},
             {"cost_per_hour", r.cost_per_hour}});
-    RunLifecycle();  // launch at once: CreateFleet is instant
   }
 
-  void RunLifecycle() { Apply(lifecycle_.Reconcile()); }
-
-  void Apply(const controllers::LifecycleResult& r) {
-    for (const std::string& name : r.launched) {
-      const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name);
-      if (claim == nullptr) continue;
-      ++nodes_launched_;
-      ++launched_by_capacity_type_[claim->capacity_type];
-      Record({{"type", "claim_launched"},
-              {"claim", name},
-              {"instance_type", claim->instance_type},
-              {"zone", claim->zone},
-              {"capacity_type", claim->capacity_type},
-              {"price_per_hour", claim->price_per_hour}});
-      const model::NodePool* pool = nullptr;
-      for (const auto& p : scenario_.node_pools) {
-        if (p.meta.name == claim->node_pool) pool = &p;
-      }
-      const model::ResourceList overhead =
-          pool == nullptr ? model::ResourceList{}
-                          : controllers::DaemonOverhead(scenario_.cluster.daemon_sets, *pool, claim->claim.meta.labels);
-      const int32_t gpus = static_cast<int32_t>(claim->claim.capacity.Get(model::resource::kNvidiaGpu).Value());
-      kubelet_.Boot(*claim, gpus, overhead);
+  void OnClaimLaunched(const ports::NodeClaimInfo& claim) override {
+    Record({{"type", "claim_launched"},
+            {"claim", claim.claim.meta.name},
+            {"instance_type", claim.instance_type},
+            {"zone", claim.zone},
+            {"capacity_type", claim.capacity_type},
+            {"price_per_hour", claim.price_per_hour}});
+    // The instance boots: a simulated kubelet registers its node.
+    const model::NodePool* pool = nullptr;
+    for (const auto& p : scenario_.node_pools) {
+      if (p.meta.name == claim.node_pool) pool = &p;
     }
-    for (const std::string& name : r.deleted_insufficient_capacity) {
-      ++insufficient_capacity_;
-      Record({{"type", "insufficient_capacity"}, {"claim", name}});
-    }
-    for (const std::string& name : r.initialized) Record({{"type", "claim_initialized"}, {"claim", name}});
-    for (const auto& [name, reason] : r.deletion_requested) {
-      Record({{"type", "claim_deletion_requested"}, {"claim", name}, {"reason", reason}});
-      deletions_pending_ = true;
-    }
-    for (const std::string& name : r.garbage_collected) {
-      ++terminated_by_reason_["instance_terminated"];
-      Record({{"type", "claim_terminated"}, {"claim", name}, {"reason", "instance_terminated"}});
-    }
+    const model::ResourceList overhead =
+        pool == nullptr ? model::ResourceList{}
+                        : controllers::DaemonOverhead(scenario_.cluster.daemon_sets, *pool, claim.claim.meta.labels);
+    const int32_t gpus = static_cast<int32_t>(claim.claim.capacity.Get(model::resource::kNvidiaGpu).Value());
+    kubelet_.Boot(claim, gpus, overhead);
   }
 
-  static controllers::disruption::DisruptionOptions DisruptionOptionsOf(const Scenario& scenario,
-                                                                        const SimulationOptions& options) {
-    controllers::disruption::DisruptionOptions d;
-    d.mode = options.disruption == SimulationOptions::Disruption::kKarpenter ? controllers::disruption::Mode::kKarpenter
-                                                                             : controllers::disruption::Mode::kAdze;
-    d.consolidation = scenario.controllers.consolidation;
-    d.headroom = options.headroom;
-    d.spot_to_spot = scenario.controllers.spot_to_spot_consolidation;
-    return d;
+  void OnInsufficientCapacity(const std::string& claim) override {
+    Record({{"type", "insufficient_capacity"}, {"claim", claim}});
   }
 
-  // Expiration (forceful) and the voluntary disruption loop, every 10 s.
-  void RunDisruption() {
-    for (const std::string& claim : expiration_.Reconcile()) {
-      ++nodes_expired_;
-      deletions_pending_ = true;
-      Record({{"type", "claim_deletion_requested"}, {"claim", claim}, {"reason", "Expired"}});
-    }
-    if (options_.disruption == SimulationOptions::Disruption::kOff) return;
-    // Karpenter's "consolidated" memo: after a pass that found nothing, wait
-    // for the cluster to change or for 5 minutes.
-    if (disruption_.in_flight() == 0 && cluster_.generation() == disrupted_generation_ &&
-        events_.Now() - disrupted_at_ < 5 * kMinute) {
-      return;
-    }
-    const controllers::disruption::DisruptionResult r = disruption_.Reconcile();
-    if (r.decided.empty() && r.executed.empty() && disruption_.in_flight() == 0) {
-      disrupted_generation_ = cluster_.generation();
-      disrupted_at_ = events_.Now();
-    } else {
-      disrupted_generation_ = ~uint64_t{0};
-    }
-    disruption_ms_.push_back(r.decision_wall_seconds * 1000);
+  void OnClaimInitialized(const std::string& claim) override {
+    Record({{"type", "claim_initialized"}, {"claim", claim}});
+  }
+
+  void OnDeletionRequested(const std::string& claim, const std::string& reason) override {
+    Record({{"type", "claim_deletion_requested"}, {"claim", claim}, {"reason", reason}});
+  }
+
+  void OnClaimTerminated(const std::string& claim, const std::string& reason) override {
+    Record({{"type", "claim_terminated"}, {"claim", claim}, {"reason", reason}});
+  }
+
+  void OnDisruption(const controllers::disruption::DisruptionResult& r) override {
     for (const auto& c : r.decided) {
       Record({{"type", "disruption_decided"},
               {"method", controllers::disruption::MethodName(c.method)},
@@ -283,35 +205,18 @@ class World {
               {"savings_per_hour", c.savings_per_hour}});
     }
     for (const auto& [c, why] : r.abandoned) {
-      ++disruption_abandoned_;
       Record({{"type", "disruption_abandoned"}, {"candidates", c.candidates}, {"why", why}});
     }
     for (const auto& c : r.executed) {
-      if (options_.check_invariants) monitor_.OnExecuted(c, events_.Now());
-      ++disruption_commands_;
-      disruptions_by_reason_[std::string(model::DisruptionReasonName(c.reason))] +=
-          static_cast<int64_t>(c.candidates.size());
-      savings_per_hour_ += c.savings_per_hour;
+      if (options_.check_invariants) monitor_.OnExecuted(c, clock_.Now());
+      // What the command saves over the rest of the run.
       savings_usd_ += c.savings_per_hour * ToSeconds(scenario_.duration - events_.Now()) / 3600.0;
-      deletions_pending_ = true;
       Record({{"type", "disruption_executed"},
               {"method", controllers::disruption::MethodName(c.method)},
               {"reason", model::DisruptionReasonName(c.reason)},
               {"candidates", c.candidates},
               {"replacements", c.replacement_claims},
               {"savings_per_hour", c.savings_per_hour}});
-    }
-  }
-
-  void RunTermination() {
-    const controllers::TerminationResult r = termination_.Reconcile();
-    for (const auto& [claim, reason] : r.terminated) {
-      ++terminated_by_reason_[reason.empty() ? "deleted" : reason];
-      Record({{"type", "claim_terminated"}, {"claim", claim}, {"reason", reason}});
-    }
-    deletions_pending_ = false;
-    for (const ports::NodeClaimInfo* c : cluster_.NodeClaims()) {
-      if (c->deletion_requested_at) deletions_pending_ = true;
     }
   }
 
@@ -346,6 +251,21 @@ class World {
     result_.timeseries.push_back(row);
   }
 
+  int64_t Count(std::string_view counter, const ports::MetricLabels& labels = {}) const {
+    return static_cast<int64_t>(metrics_.Counter(counter, labels));
+  }
+  std::map<std::string, int64_t> CountBy(std::string_view counter, const std::string& label) const {
+    std::map<std::string, int64_t> out;
+    for (const auto& [value, n] : metrics_.CounterBy(counter, label)) out[value] = static_cast<int64_t>(n);
+    return out;
+  }
+  std::vector<double> Milliseconds(std::string_view histogram) const {
+    std::vector<double> ms;
+    for (double seconds : metrics_.Observations(histogram)) ms.push_back(seconds * 1000);
+    return ms;
+  }
+
+  // The summary: the world's own measurements, and the operator's metrics.
   void Summarize(double wall_seconds) {
     RunSummary& s = result_.summary;
     s.scenario = scenario_.name;
@@ -366,27 +286,28 @@ class World {
     s.pods_running_at_end = static_cast<int64_t>(cluster_.pod_count()) - s.pods_pending_at_end;
     s.time_to_running = ComputePercentiles(std::move(ttr_));
     for (auto& [phase, values] : phases_) s.time_to_running_by_phase[phase] = ComputePercentiles(std::move(values));
-    s.nodes_launched = nodes_launched_;
-    s.nodes_launched_by_capacity_type = launched_by_capacity_type_;
-    s.nodes_terminated_by_reason = terminated_by_reason_;
+    s.nodes_launched_by_capacity_type = CountBy("adze_nodes_launched_total", "capacity_type");
+    s.nodes_launched = 0;
+    for (const auto& [type, n] : s.nodes_launched_by_capacity_type) s.nodes_launched += n;
+    s.nodes_terminated_by_reason = CountBy("adze_nodeclaims_terminated_total", "reason");
     s.nodes_at_end = static_cast<int64_t>(cluster_.Nodes().size());
-    s.spot_interruption_warnings = spot_warnings_;
-    s.rebalance_recommendations = rebalances_;
-    s.insufficient_capacity_errors = insufficient_capacity_;
+    s.spot_interruption_warnings = Count("adze_interruption_messages_total", {{"kind", "spot_interrupted"}});
+    s.rebalance_recommendations = Count("adze_interruption_messages_total", {{"kind", "rebalance"}});
+    s.insufficient_capacity_errors = Count("adze_insufficient_capacity_total");
     s.training_jobs_completed = w.training_jobs_completed;
     s.training_jobs_unfinished = workloads_.training_jobs_running();
     s.training_restarts = w.training_restarts;
     s.training_gpu_hours_lost = w.training_gpu_hours_lost;
-    s.provisioning_passes = provisioning_passes_;
-    s.node_claims_created = claims_created_;
-    s.decision_wall_ms = ComputePercentiles(std::move(decision_ms_));
-    s.disruption_decision_wall_ms = ComputePercentiles(std::move(disruption_ms_));
-    s.disruptions_by_reason = disruptions_by_reason_;
-    s.disruption_commands = disruption_commands_;
-    s.disruption_commands_abandoned = disruption_abandoned_;
-    s.disruption_savings_per_hour = savings_per_hour_;
+    s.provisioning_passes = Count("adze_provisioning_passes_total");
+    s.node_claims_created = Count("adze_nodeclaims_created_total");
+    s.decision_wall_ms = ComputePercentiles(Milliseconds("adze_provisioning_decision_seconds"));
+    s.disruption_decision_wall_ms = ComputePercentiles(Milliseconds("adze_disruption_decision_seconds"));
+    s.disruptions_by_reason = CountBy("adze_nodes_disrupted_total", "reason");
+    s.disruption_commands = Count("adze_disruption_commands_total");
+    s.disruption_commands_abandoned = Count("adze_disruption_commands_abandoned_total");
+    s.disruption_savings_per_hour = metrics_.Counter("adze_disruption_savings_per_hour_total");
     s.disruption_savings_usd = savings_usd_;
-    s.nodes_expired = nodes_expired_;
+    s.nodes_expired = Count("adze_nodes_expired_total");
     s.events_processed = events_.events_run();
     s.wall_seconds = wall_seconds;
   }
@@ -394,37 +315,22 @@ class World {
   const Scenario& scenario_;
   const SimulationOptions& options_;
   EventQueue events_;
+  SimClock clock_;
+  ports::MetricsRegistry metrics_;
+  ports::SteadyStopwatch stopwatch_;
   SimulatedEc2 ec2_;
   SimulatedCluster cluster_;
   Kubelet kubelet_;
   KubeScheduler scheduler_;
   WorkloadDriver workloads_;
-  controllers::Provisioner provisioner_;
-  controllers::NodeClaimLifecycle lifecycle_;
-  controllers::Termination termination_;
-  controllers::Interruption interruption_;
-  controllers::Expiration expiration_;
-  controllers::disruption::DisruptionController disruption_;
+  controllers::Operator operator_;
   InvariantMonitor monitor_;
 
   RunResult result_;
-  uint64_t reconciled_generation_ = ~uint64_t{0};
   uint64_t scheduled_generation_ = ~uint64_t{0};
-  bool provisioning_scheduled_ = false;
-  uint64_t disrupted_generation_ = ~uint64_t{0};
-  Duration disrupted_at_ = 0;
-  bool deletions_pending_ = false;
   std::vector<double> ttr_;
   std::map<std::string, std::vector<double>> phases_;
-  std::vector<double> decision_ms_;
-  std::vector<double> disruption_ms_;
-  std::map<std::string, int64_t> disruptions_by_reason_;
-  int64_t disruption_commands_ = 0, disruption_abandoned_ = 0, nodes_expired_ = 0;
-  double savings_per_hour_ = 0, savings_usd_ = 0;
-  int64_t provisioning_passes_ = 0, claims_created_ = 0, nodes_launched_ = 0;
-  int64_t spot_warnings_ = 0, rebalances_ = 0, insufficient_capacity_ = 0;
-  std::map<std::string, int64_t> launched_by_capacity_type_;
-  std::map<std::string, int64_t> terminated_by_reason_;
+  double savings_usd_ = 0;
 };
 
 }  // namespace

@@ -30,7 +30,7 @@ bool AnnotatedDoNotDisrupt(const model::Annotations& annotations) {
 }
 
 // disruptionsAllowed per PDB over the pods bound to nodes (healthy = running).
-std::vector<int32_t> PdbAllowances(const ports::Cluster& cluster) {
+std::vector<int32_t> PdbAllowances(const ports::ClusterSnapshot& cluster) {
   const auto& pdbs = cluster.PodDisruptionBudgets();
   std::vector<int32_t> expected(pdbs.size(), 0), healthy(pdbs.size(), 0), allowed(pdbs.size(), 0);
   if (pdbs.empty()) return allowed;
@@ -49,7 +49,7 @@ std::vector<int32_t> PdbAllowances(const ports::Cluster& cluster) {
   return allowed;
 }
 
-bool BlockedByPdb(const ports::Cluster& cluster, const model::Pod& pod, const std::vector<int32_t>& allowed) {
+bool BlockedByPdb(const ports::ClusterSnapshot& cluster, const model::Pod& pod, const std::vector<int32_t>& allowed) {
   const auto& pdbs = cluster.PodDisruptionBudgets();
   int matching = 0;
   for (size_t i = 0; i < pdbs.size(); ++i) {
@@ -78,7 +78,7 @@ bool RequirementsDrifted(const model::NodePool& pool, const model::Labels& label
 
 }  // namespace
 
-std::vector<Candidate> BuildCandidates(const ports::Cluster& cluster, const ports::CloudProvider& cloud,
+std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, const ports::CloudProvider& cloud,
                                        model::Duration now) {
   std::vector<Candidate> out;
   std::map<std::string, const model::NodePool*> pools;

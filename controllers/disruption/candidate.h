@@ -43,7 +43,7 @@ double PodEvictionCost(const model::Pod& pod);
 
 inline constexpr std::string_view kDisruptedTaintKey = "karpenter.sh/disrupted";
 
-std::vector<Candidate> BuildCandidates(const ports::Cluster& cluster, const ports::CloudProvider& cloud,
+std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, const ports::CloudProvider& cloud,
                                        model::Duration now);
 
 // Orders candidates as Karpenter (HEAD) does for consolidation: by

@@ -76,7 +76,7 @@ std::string PoolsFingerprint(const std::vector<model::NodePool>& pools) {
   return fingerprint;
 }
 
-ConsolidationSimulator::ConsolidationSimulator(const ports::Cluster& cluster, ports::CloudProvider& cloud,
+ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& cluster, ports::CloudProvider& cloud,
                                                const std::vector<Candidate>& candidates, SimulatorOptions options,
                                                ReplacementBound* bound, SolveCache* cache)
     : cluster_(cluster),

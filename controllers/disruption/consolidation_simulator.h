@@ -80,7 +80,7 @@ class ConsolidationSimulator {
  public:
   // bound (optional, may outlive the simulator) prunes probes whose new
   // capacity could never be cheaper than the candidates.
-  ConsolidationSimulator(const ports::Cluster& cluster, ports::CloudProvider& cloud,
+  ConsolidationSimulator(const ports::ClusterSnapshot& cluster, ports::CloudProvider& cloud,
                          const std::vector<Candidate>& candidates, SimulatorOptions options,
                          ReplacementBound* bound = nullptr, SolveCache* cache = nullptr);
 
@@ -120,7 +120,7 @@ class ConsolidationSimulator {
                  double candidate_price, bool with_nodes);
   bool PriceReplacements(const scheduling::Plan& plan, SpotRule spot, double candidate_price, Move& move);
 
-  const ports::Cluster& cluster_;
+  const ports::ClusterSnapshot& cluster_;
   ports::CloudProvider& cloud_;
   const std::vector<Candidate>& candidates_;
   ReplacementBound* bound_ = nullptr;

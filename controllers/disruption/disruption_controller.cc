@@ -1,7 +1,6 @@
 #include "controllers/disruption/disruption_controller.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <map>
 #include <numeric>
@@ -30,6 +29,9 @@ model::Taint Disrupted() {
   return t;
 }
 
+// Budgets still read time from the simulator's calendar anchor (budget.h).
+model::Duration BudgetTime(ports::Time now) { return now - kSimEpochUnixSeconds * model::kSecond; }
+
 bool UsesConsolidation(const Candidate& c) {
   return c.consolidatable && !c.held &&
          c.pool->consolidation_policy == model::ConsolidationPolicy::kWhenEmptyOrUnderutilized;
@@ -38,16 +40,23 @@ bool UsesConsolidation(const Candidate& c) {
 }  // namespace
 
 DisruptionController::DisruptionController(ports::Cluster& cluster, ports::CloudProvider& cloud,
-                                           const ports::Clock& clock, DisruptionOptions options)
-    : cluster_(cluster), cloud_(cloud), clock_(clock), options_(options), headroom_(options.headroom_options) {}
+                                           const ports::Clock& clock, const ports::Stopwatch& stopwatch,
+                                           DisruptionOptions options)
+    : cluster_(cluster),
+      cloud_(cloud),
+      clock_(clock),
+      stopwatch_(stopwatch),
+      options_(options),
+      headroom_(options.headroom_options) {}
 
 bool DisruptionController::KeepsHeadroom() const { return options_.mode == Mode::kAdze && options_.headroom; }
 
-std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionReason reason) const {
+std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionReason reason) {
   std::map<std::string, int32_t> total, disrupting;
-  for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
+  const ports::ClusterSnapshot& cluster = Fresh();
+  for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     if (!claim->initialized_at) continue;
-    const ports::NodeInfo* node = cluster_.GetNode(claim->claim.node_name);
+    const ports::NodeInfo* node = cluster.GetNode(claim->claim.node_name);
     const bool deleting = claim->deletion_requested_at.has_value();
     if (!deleting) ++total[claim->node_pool];
     if (deleting || marked_.contains(claim->claim.meta.name) || node == nullptr || !node->node.ready) {
@@ -55,9 +64,9 @@ std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionRe
     }
   }
   std::map<std::string, int32_t> allowed;
-  for (const model::NodePool& pool : cluster_.NodePools()) {
+  for (const model::NodePool& pool : cluster.NodePools()) {
     allowed[pool.meta.name] =
-        AllowedDisruptions(pool, reason, clock_.Now(), total[pool.meta.name], disrupting[pool.meta.name]);
+        AllowedDisruptions(pool, reason, BudgetTime(clock_.Now()), total[pool.meta.name], disrupting[pool.meta.name]);
   }
   return allowed;
 }
@@ -93,7 +102,7 @@ std::optional<Command> DisruptionController::Drift(std::vector<Candidate>& candi
   auto budgets = Budgets(model::DisruptionReason::kDrifted);
   SimulatorOptions sim_options;
   sim_options.require_cheaper = false;
-  ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
+  ConsolidationSimulator simulator(Fresh(), cloud_, candidates, sim_options, &bound_, &solve_cache_);
   for (size_t i : drifted) {
     if (budgets[candidates[i].pool->meta.name] <= 0) continue;
     const size_t one[] = {i};
@@ -126,7 +135,7 @@ std::optional<Command> DisruptionController::MultiNode(const std::vector<Candida
   sim_options.spot_to_spot = options_.spot_to_spot;
   sim_options.kept_room = &kept_room_;
   if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
-  ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
+  ConsolidationSimulator simulator(Fresh(), cloud_, candidates, sim_options, &bound_, &solve_cache_);
   // Binary search on the prefix length in [2, n]; keep the longest valid.
   size_t lo = 2, hi = eligible.size();
   std::optional<std::pair<size_t, Move>> best;
@@ -165,7 +174,7 @@ std::optional<Command> DisruptionController::SingleNode(const std::vector<Candid
   sim_options.spot_to_spot = options_.spot_to_spot;
   sim_options.kept_room = &kept_room_;
   if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
-  ConsolidationSimulator simulator(cluster_, cloud_, candidates, sim_options, &bound_, &solve_cache_);
+  ConsolidationSimulator simulator(Fresh(), cloud_, candidates, sim_options, &bound_, &solve_cache_);
   double modelled_seconds = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (!UsesConsolidation(candidates[i]) || budgets[candidates[i].pool->meta.name] <= 0) continue;
@@ -196,7 +205,7 @@ std::optional<Command> DisruptionController::Decide(std::vector<Candidate>& cand
   if (!options_.consolidation) return std::nullopt;
   // Pods still waiting for capacity: the cluster is not settled; moving pods
   // now would compete with provisioning for the same room.
-  for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+  for (const ports::PodInfo* pod : Fresh().PendingPods()) {
     if (IsProvisionable(*pod) && pod->nominated_node_claim.empty()) return std::nullopt;
   }
   SortForConsolidation(candidates);
@@ -205,7 +214,7 @@ std::optional<Command> DisruptionController::Decide(std::vector<Candidate>& cand
 }
 
 bool DisruptionController::Validate(Command& command, std::string& why) {
-  std::vector<Candidate> fresh = BuildCandidates(cluster_, cloud_, clock_.Now());
+  std::vector<Candidate> fresh = BuildCandidates(Fresh(), cloud_, clock_.Now());
   std::vector<size_t> indexes;
   for (const std::string& name : command.candidates) {
     auto it = std::find_if(fresh.begin(), fresh.end(),
@@ -225,7 +234,7 @@ bool DisruptionController::Validate(Command& command, std::string& why) {
   sim_options.spot_to_spot = options_.spot_to_spot;
   sim_options.kept_room = &kept_room_;
   sim_options.max_replacements = command.replacements.size();
-  ConsolidationSimulator simulator(cluster_, cloud_, fresh, sim_options, &bound_, &solve_cache_);
+  ConsolidationSimulator simulator(Fresh(), cloud_, fresh, sim_options, &bound_, &solve_cache_);
   Move move = simulator.Simulate(indexes);
   if (!move.feasible) {
     why = "no longer valid: " + move.reason;
@@ -240,8 +249,9 @@ void DisruptionController::Start(Command command, DisruptionResult& result) {
   command.started_at = clock_.Now();
   for (const std::string& name : command.candidates) {
     marked_.insert(name);
-    if (const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name)) {
-      cluster_.TaintNode(claim->claim.node_name, Disrupted());
+    // A taint that could not be written is written again by termination.
+    if (const ports::NodeClaimInfo* claim = Fresh().GetNodeClaim(name)) {
+      (void)cluster_.TaintNode(claim->claim.node_name, Disrupted());
     }
   }
   // Replacements first; the candidates go only once they are initialised.
@@ -250,13 +260,18 @@ void DisruptionController::Start(Command command, DisruptionResult& result) {
     std::snprintf(name, sizeof name, "%s-r%05llu", r.node_pool.c_str(),
                   static_cast<unsigned long long>(++replacements_created_));
     r.claim.meta.name = name;
-    command.replacement_claims.push_back(cluster_.CreateNodeClaim(r.claim, r.node_pool));
+    Result<std::string> created = cluster_.CreateNodeClaim(r.claim, r.node_pool);
+    if (!created.ok()) {
+      // Without its replacements the command would strand pods: give it up.
+      for (const std::string& made : command.replacement_claims) (void)cluster_.RequestNodeClaimDeletion(made, "abandoned");
+      Release(command);
+      result.abandoned.emplace_back(std::move(command), "creating a replacement failed: " + created.error().message);
+      return;
+    }
+    command.replacement_claims.push_back(*created);
   }
   if (command.replacement_claims.empty()) {
-    for (const std::string& name : command.candidates) {
-      cluster_.RequestNodeClaimDeletion(name, std::string(model::DisruptionReasonName(command.reason)));
-      marked_.erase(name);
-    }
+    RequestDeletion(command);
     result.executed.push_back(std::move(command));
     return;
   }
@@ -266,8 +281,8 @@ void DisruptionController::Start(Command command, DisruptionResult& result) {
 void DisruptionController::Release(const Command& command) {
   for (const std::string& name : command.candidates) {
     marked_.erase(name);
-    if (const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name)) {
-      cluster_.RemoveTaint(claim->claim.node_name, std::string(kDisruptedTaintKey));
+    if (const ports::NodeClaimInfo* claim = Fresh().GetNodeClaim(name)) {
+      (void)cluster_.RemoveTaint(claim->claim.node_name, std::string(kDisruptedTaintKey));
     }
   }
 }
@@ -277,7 +292,7 @@ void DisruptionController::Progress(DisruptionResult& result) {
   for (Command& command : orchestrating_) {
     bool ready = true, gone = false;
     for (const std::string& name : command.replacement_claims) {
-      const ports::NodeClaimInfo* claim = cluster_.GetNodeClaim(name);
+      const ports::NodeClaimInfo* claim = Fresh().GetNodeClaim(name);
       if (claim == nullptr || claim->deletion_requested_at) {
         gone = true;
       } else if (!claim->initialized_at) {
@@ -293,21 +308,33 @@ void DisruptionController::Progress(DisruptionResult& result) {
       still.push_back(std::move(command));
       continue;
     }
-    for (const std::string& name : command.candidates) {
-      cluster_.RequestNodeClaimDeletion(name, std::string(model::DisruptionReasonName(command.reason)));
-      marked_.erase(name);
-    }
+    RequestDeletion(command);
     result.executed.push_back(std::move(command));
   }
   orchestrating_ = std::move(still);
 }
 
+void DisruptionController::RequestDeletion(const Command& command) {
+  for (const std::string& name : command.candidates) {
+    // kNotFound: the claim is already gone, which is what was wanted.
+    (void)cluster_.RequestNodeClaimDeletion(name, std::string(model::DisruptionReasonName(command.reason)));
+    marked_.erase(name);
+  }
+}
+
+const ports::ClusterSnapshot& DisruptionController::Fresh() {
+  if (pass_snapshots_.empty() || pass_snapshots_.back() != cluster_.Snapshot()) {
+    pass_snapshots_.push_back(cluster_.Snapshot());
+  }
+  return *pass_snapshots_.back();
+}
+
 DisruptionResult DisruptionController::Reconcile() {
-  const auto started = std::chrono::steady_clock::now();
+  const double started = stopwatch_.Seconds();
   DisruptionResult result;
-  solve_cache_.Begin(clock_.Now(), PoolsFingerprint(cluster_.NodePools()));
+  solve_cache_.Begin(clock_.Now(), PoolsFingerprint(Fresh().NodePools()));
   Progress(result);
-  if (KeepsHeadroom()) headroom_.Observe(cluster_, clock_.Now());
+  if (KeepsHeadroom()) headroom_.Observe(Fresh(), clock_.Now());
   std::vector<Command> waiting;
   for (Command& command : validating_) {
     if (clock_.Now() - command.decided_at < options_.validation_delay) {
@@ -324,11 +351,11 @@ DisruptionResult DisruptionController::Reconcile() {
   }
   validating_ = std::move(waiting);
   if (validating_.empty()) {
-    std::vector<Candidate> candidates = BuildCandidates(cluster_, cloud_, clock_.Now());
+    std::vector<Candidate> candidates = BuildCandidates(Fresh(), cloud_, clock_.Now());
     std::erase_if(candidates, [&](const Candidate& c) { return marked_.contains(c.claim->claim.meta.name); });
     result.candidates = candidates.size();
     if (KeepsHeadroom()) {
-      kept_room_ = headroom_.Keep(cluster_, candidates, clock_.Now());
+      kept_room_ = headroom_.Keep(Fresh(), candidates, clock_.Now());
       for (Candidate& c : candidates) c.held = kept_room_.contains(c.node->node.meta.name);
     }
     if (std::optional<Command> command = Decide(candidates, result)) {
@@ -342,8 +369,8 @@ DisruptionResult DisruptionController::Reconcile() {
       }
     }
   }
-  result.decision_wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.decision_wall_seconds = stopwatch_.Seconds() - started;
+  pass_snapshots_.clear();
   return result;
 }
 

@@ -27,6 +27,7 @@
 #include "controllers/disruption/consolidation_simulator.h"
 #include "controllers/disruption/headroom.h"
 #include "ports/clock.h"
+#include "ports/stopwatch.h"
 #include "ports/cloud_provider.h"
 #include "ports/cluster.h"
 
@@ -76,7 +77,7 @@ struct DisruptionResult {
 class DisruptionController {
  public:
   DisruptionController(ports::Cluster& cluster, ports::CloudProvider& cloud, const ports::Clock& clock,
-                       DisruptionOptions options);
+                       const ports::Stopwatch& stopwatch, DisruptionOptions options);
 
   DisruptionResult Reconcile();
   // Commands validating or orchestrating.
@@ -90,16 +91,22 @@ class DisruptionController {
   std::optional<Command> MultiNode(const std::vector<Candidate>& candidates);
   std::optional<Command> SingleNode(const std::vector<Candidate>& candidates);
   // Allowed disruptions left per pool for the reason.
-  std::map<std::string, int32_t> Budgets(model::DisruptionReason reason) const;
+  std::map<std::string, int32_t> Budgets(model::DisruptionReason reason);
   bool Validate(Command& command, std::string& why);
   void Start(Command command, DisruptionResult& result);
   void Progress(DisruptionResult& result);
   void Release(const Command& command);
+  void RequestDeletion(const Command& command);
+  // The cluster as it is now, kept alive until the end of the pass (candidates
+  // point into it). Re-read after each mutation: the cluster caches it.
+  const ports::ClusterSnapshot& Fresh();
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;
   const ports::Clock& clock_;
+  const ports::Stopwatch& stopwatch_;
   DisruptionOptions options_;
+  std::vector<std::shared_ptr<const ports::ClusterSnapshot>> pass_snapshots_;
   std::vector<Command> validating_;
   std::vector<Command> orchestrating_;
   std::set<std::string> marked_;  // claims in a command

@@ -1,8 +1,10 @@
-// FakeCluster: a small in-memory ports::Cluster for the disruption unit
-// tests — 4-CPU nodes, 2-CPU pods, reads only (mutations abort).
+// FakeCluster: a small in-memory cluster for the disruption unit tests —
+// 4-CPU nodes, 2-CPU pods — read as a ports::ClusterSnapshot.
 #pragma once
 
 #include <map>
+#include <memory>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,7 @@ namespace adze::controllers::disruption::testing {
 using model::kMinute;
 using model::Quantity;
 
-class FakeCluster : public ports::Cluster {
+class FakeCluster {
  public:
   void AddPool(const std::string& name, model::Duration consolidate_after = 0) {
     model::NodePool pool;
@@ -62,25 +64,25 @@ class FakeCluster : public ports::Cluster {
     pods_.erase(pod_name);
   }
 
-  std::vector<const ports::PodInfo*> PendingPods() const override { return {}; }
-  const ports::PodInfo* GetPod(const std::string& name) const override { return Find(pods_, name); }
-  std::vector<const ports::NodeInfo*> Nodes() const override { return All(nodes_); }
-  const ports::NodeInfo* GetNode(const std::string& name) const override { return Find(nodes_, name); }
-  std::vector<const ports::NodeClaimInfo*> NodeClaims() const override { return All(claims_); }
-  const ports::NodeClaimInfo* GetNodeClaim(const std::string& name) const override { return Find(claims_, name); }
-  const std::vector<model::NodePool>& NodePools() const override { return pools_; }
-  const std::vector<model::DaemonSet>& DaemonSets() const override { return daemon_sets_; }
-  const std::vector<model::PodDisruptionBudget>& PodDisruptionBudgets() const override { return pdbs_; }
-
-  std::string CreateNodeClaim(model::NodeClaim, const std::string&) override { ADZE_CHECK(false); }
-  void UpdateNodeClaim(const ports::NodeClaimInfo&) override { ADZE_CHECK(false); }
-  void RequestNodeClaimDeletion(const std::string&, const std::string&) override { ADZE_CHECK(false); }
-  void RemoveNodeClaim(const std::string&) override { ADZE_CHECK(false); }
-  void NominatePod(const std::string&, const std::string&) override { ADZE_CHECK(false); }
-  void TaintNode(const std::string&, const model::Taint&) override { ADZE_CHECK(false); }
-  void RemoveTaint(const std::string&, const std::string&) override { ADZE_CHECK(false); }
-  Status EvictPod(const std::string&) override { ADZE_CHECK(false); }
-  void DeletePod(const std::string&) override { ADZE_CHECK(false); }
+  // The state as a snapshot, for the functions under test. Every snapshot
+  // made is kept, so references handed out stay valid for the test.
+  operator const ports::ClusterSnapshot&() const {  // NOLINT: implicit by design
+    ports::ClusterSnapshot::Tables t;
+    auto values = [](const auto& m) {
+      std::vector<typename std::decay_t<decltype(m)>::mapped_type> out;
+      for (const auto& [name, v] : m) out.push_back(v);
+      return out;
+    };
+    auto name = [](const auto& o) { return ports::NameOf(o); };
+    t.pods = ports::ClusterSnapshot::MakeTable(values(pods_), name);
+    t.nodes = ports::ClusterSnapshot::MakeTable(values(nodes_), name);
+    t.claims = ports::ClusterSnapshot::MakeTable(values(claims_), name);
+    t.pools = std::make_shared<const std::vector<model::NodePool>>(pools_);
+    t.daemon_sets = std::make_shared<const std::vector<model::DaemonSet>>(daemon_sets_);
+    t.pdbs = std::make_shared<const std::vector<model::PodDisruptionBudget>>(pdbs_);
+    snapshots_.push_back(std::make_shared<const ports::ClusterSnapshot>(std::move(t)));
+    return *snapshots_.back();
+  }
 
   // Candidates as BuildCandidates would make them for these plain nodes,
   // priced by the table (default $1/h).
@@ -99,24 +101,13 @@ class FakeCluster : public ports::Cluster {
   }
 
  private:
-  template <typename T>
-  static const T* Find(const std::map<std::string, T>& m, const std::string& name) {
-    auto it = m.find(name);
-    return it == m.end() ? nullptr : &it->second;
-  }
-  template <typename T>
-  static std::vector<const T*> All(const std::map<std::string, T>& m) {
-    std::vector<const T*> out;
-    for (const auto& [name, v] : m) out.push_back(&v);
-    return out;
-  }
-
   std::map<std::string, ports::PodInfo> pods_;
   std::map<std::string, ports::NodeInfo> nodes_;
   std::map<std::string, ports::NodeClaimInfo> claims_;
   std::vector<model::NodePool> pools_;
   std::vector<model::DaemonSet> daemon_sets_;
   std::vector<model::PodDisruptionBudget> pdbs_;
+  mutable std::vector<std::shared_ptr<const ports::ClusterSnapshot>> snapshots_;
 };
 
 // A cloud with no instance types: any move that needs new capacity fails.

@@ -23,7 +23,7 @@ size_t PoissonQuantile(double mean, double quantile, size_t cap) {
   return k;
 }
 
-void Headroom::Observe(const ports::Cluster& cluster, model::Duration now) {
+void Headroom::Observe(const ports::ClusterSnapshot& cluster, model::Duration now) {
   for (const model::NodePool& pool : cluster.NodePools()) {
     pools_[pool.meta.name].window =
         std::clamp(pool.consolidate_after.value_or(0), options_.min_window, options_.max_window);
@@ -129,7 +129,7 @@ struct Space {
 // The pool's initialised, schedulable nodes not being disrupted. Room that
 // costs nothing to keep comes first: nodes that stay anyway, then busy
 // candidates (their spare room), then the cheapest empty ones.
-std::vector<Space> SpacesOf(const ports::Cluster& cluster, const std::string& pool,
+std::vector<Space> SpacesOf(const ports::ClusterSnapshot& cluster, const std::string& pool,
                             const std::map<std::string, const Candidate*>& candidate_of) {
   std::vector<Space> spaces;
   for (const ports::NodeInfo* node : cluster.Nodes()) {
@@ -179,7 +179,7 @@ std::vector<size_t> Apportion(size_t total, const std::vector<size_t>& weights) 
 
 }  // namespace
 
-Headroom::KeptRoom Headroom::Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates,
+Headroom::KeptRoom Headroom::Keep(const ports::ClusterSnapshot& cluster, const std::vector<Candidate>& candidates,
                                   model::Duration now) const {
   KeptRoom kept;
   std::map<std::string, const Candidate*> candidate_of;

@@ -50,7 +50,7 @@ class Headroom {
   explicit Headroom(HeadroomOptions options = {}) : options_(options) {}
 
   // Learns the pods bound, the arrivals and the cold starts since the last call.
-  void Observe(const ports::Cluster& cluster, model::Duration now);
+  void Observe(const ports::ClusterSnapshot& cluster, model::Duration now);
 
   // Pods of room the pool should have beyond the pods it holds now.
   size_t MissingRoom(const std::string& pool, model::Duration now) const;
@@ -59,7 +59,7 @@ class Headroom {
   // back, and consolidation may not fill kept room with moved pods, or the
   // next arrivals would find none.
   using KeptRoom = std::map<std::string, model::ResourceList>;
-  KeptRoom Keep(const ports::Cluster& cluster, const std::vector<Candidate>& candidates, model::Duration now) const;
+  KeptRoom Keep(const ports::ClusterSnapshot& cluster, const std::vector<Candidate>& candidates, model::Duration now) const;
 
  private:
   struct Share {

@@ -1,0 +1,100 @@
+#include "controllers/nodeclaim_lifecycle.h"
+
+#include <gtest/gtest.h>
+
+#include "controllers/controller_test_util.h"
+
+namespace adze::controllers {
+namespace {
+
+using testing::kMinute;
+using testing::kSecond;
+
+struct LifecycleTest : ::testing::Test {
+  testing::World w;
+  NodeClaimLifecycle lifecycle{w.cluster, w.cloud, w.clock, LifecycleOptions{}};
+};
+
+TEST_F(LifecycleTest, LaunchesAndRecordsTheInstanceOnTheClaim) {
+  w.AddPendingClaim("a");
+  const LifecycleResult r = lifecycle.Reconcile();
+  ASSERT_EQ(r.launched, std::vector<std::string>{"a"});
+  const ports::NodeClaimInfo* claim = w.cluster.Snapshot()->GetNodeClaim("a");
+  ASSERT_TRUE(claim->launched_at);
+  EXPECT_EQ(claim->instance_type, "m6i.large");
+  EXPECT_FALSE(claim->claim.provider_id.empty());
+}
+
+TEST_F(LifecycleTest, InsufficientCapacityDeletesTheClaimAtOnce) {
+  w.AddPendingClaim("a");
+  w.cloud.FailNextCreate(Error::InsufficientCapacity("no p5.48xlarge in us-east-1a"));
+  const LifecycleResult r = lifecycle.Reconcile();
+  EXPECT_EQ(r.deleted_insufficient_capacity, std::vector<std::string>{"a"});
+  EXPECT_FALSE(w.cluster.HasClaim("a"));
+}
+
+TEST_F(LifecycleTest, ThrottledOrTimedOutLaunchesRetryUntilTheLaunchTimeout) {
+  w.AddPendingClaim("a");
+  w.cloud.FailNextCreate(Error::Throttled("RequestLimitExceeded"));
+  LifecycleResult r = lifecycle.Reconcile();
+  EXPECT_TRUE(r.launched.empty());
+  ASSERT_EQ(r.launch_errors.size(), 1u);
+  EXPECT_EQ(r.launch_errors[0].second.code, ErrorCode::kThrottled);
+  EXPECT_TRUE(w.cluster.HasClaim("a"));
+
+  w.clock.Advance(10 * kSecond);
+  w.cloud.FailNextCreate(Error::DeadlineExceeded("CreateFleet took longer than 30s"));
+  r = lifecycle.Reconcile();
+  EXPECT_TRUE(w.cluster.HasClaim("a"));
+  EXPECT_EQ(r.launch_errors.at(0).second.code, ErrorCode::kDeadlineExceeded);
+
+  w.clock.Advance(10 * kSecond);
+  r = lifecycle.Reconcile();  // the third try works
+  EXPECT_EQ(r.launched, std::vector<std::string>{"a"});
+}
+
+TEST_F(LifecycleTest, GivesUpAfterTheLaunchTimeout) {
+  w.AddPendingClaim("a");
+  w.clock.Advance(5 * kMinute);
+  w.cloud.FailNextCreate(Error::Unavailable("connection reset"));
+  const LifecycleResult r = lifecycle.Reconcile();
+  ASSERT_EQ(r.deletion_requested.size(), 1u);
+  EXPECT_EQ(r.deletion_requested[0].second, "launch_timeout");
+  EXPECT_FALSE(w.cluster.HasClaim("a"));
+}
+
+TEST_F(LifecycleTest, AConflictWritingTheLaunchTerminatesTheInstanceInsteadOfLeakingIt) {
+  w.AddPendingClaim("a");
+  w.cluster.FailNext("UpdateNodeClaim", Error::Conflict("a changed"));
+  LifecycleResult r = lifecycle.Reconcile();
+  EXPECT_TRUE(r.launched.empty());
+  EXPECT_EQ(w.cloud.CountCalls("Delete "), 1u);
+  EXPECT_TRUE(w.cloud.List().empty());  // nothing orphaned
+  r = lifecycle.Reconcile();            // the next pass launches again
+  EXPECT_EQ(r.launched, std::vector<std::string>{"a"});
+  EXPECT_EQ(w.cloud.List().size(), 1u);
+}
+
+TEST_F(LifecycleTest, NotRegisteredInTimeIsDeletedAndAFailedRequestIsRetried) {
+  w.AddPendingClaim("a");
+  ASSERT_EQ(lifecycle.Reconcile().launched.size(), 1u);
+  w.clock.Advance(15 * kMinute);
+  w.cluster.FailNext("RequestNodeClaimDeletion", Error::Unavailable("apiserver down"));
+  EXPECT_TRUE(lifecycle.Reconcile().deletion_requested.empty());
+  const LifecycleResult r = lifecycle.Reconcile();
+  ASSERT_EQ(r.deletion_requested.size(), 1u);
+  EXPECT_EQ(r.deletion_requested[0].second, "registration_timeout");
+}
+
+TEST_F(LifecycleTest, GarbageCollectsAClaimWhoseInstanceVanished) {
+  const std::string provider_id = w.AddRunningNode("a");
+  w.AddRunningNode("b");
+  w.cloud.Vanish(provider_id);
+  const LifecycleResult r = lifecycle.CollectGarbage();
+  EXPECT_EQ(r.garbage_collected, std::vector<std::string>{"a"});
+  EXPECT_FALSE(w.cluster.HasClaim("a"));
+  EXPECT_TRUE(w.cluster.HasClaim("b"));
+}
+
+}  // namespace
+}  // namespace adze::controllers

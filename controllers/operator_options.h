@@ -1,0 +1,51 @@
+// OperatorOptions: the settings of adze's controllers and the cadences the
+// operator runs them on, each with its default and where it comes from.
+// Thread-safety: value types.
+#pragma once
+
+#include "model/duration.h"
+#include "scheduling/solver.h"
+
+namespace adze::controllers {
+
+// What a scenario (or `adze controller`'s flags) may set.
+struct ControllerOptions {
+  model::Duration batch_idle = 1 * model::kSecond;   // spec §2.2
+  model::Duration batch_max = 10 * model::kSecond;
+  model::Duration launch_timeout = 5 * model::kMinute;  // spec §5
+  model::Duration registration_timeout = 15 * model::kMinute;
+  // Beyond Karpenter: a GPU node whose nvidia.com/gpu never registers is
+  // replaced after this long.
+  model::Duration gpu_initialization_timeout = 10 * model::kMinute;
+  bool consolidation = true;  // used by the disruption controllers
+  // Karpenter's SpotToSpotConsolidation feature gate (default off, spec §6.5).
+  bool spot_to_spot_consolidation = false;
+  friend bool operator==(const ControllerOptions&, const ControllerOptions&) = default;
+};
+
+// Disruption: adze's (whole-cluster consolidation, several replacements),
+// Karpenter's reference limits, or none (emptiness, drift and consolidation
+// all off; expiration still runs). ControllerOptions::consolidation = false
+// keeps emptiness and drift but turns consolidation off.
+enum class DisruptionMode { kAdze, kKarpenter, kOff };
+
+struct OperatorOptions {
+  ControllerOptions controllers;
+  scheduling::Packer packer = scheduling::Packer::kAdze;
+  DisruptionMode disruption = DisruptionMode::kAdze;
+  // adze disruption keeps room for the upper tail of each pool's recent
+  // demand (controllers/disruption/headroom.h); false removes idle nodes as
+  // Karpenter does.
+  bool headroom = true;
+
+  // Cadences, counted from the operator's first Tick. Tick itself is called
+  // once a second by the shell.
+  model::Duration lifecycle_resync = 10 * model::kSecond;  // besides every change while claims launch
+  model::Duration garbage_collection = 2 * model::kMinute;  // Karpenter's NodeClaim GC period
+  model::Duration disruption_period = 10 * model::kSecond;  // Karpenter's disruption poll
+  // Karpenter's "consolidated" memo: after a disruption pass that found
+  // nothing, wait for the cluster to change or for this long.
+  model::Duration consolidated_memo = 5 * model::kMinute;
+};
+
+}  // namespace adze::controllers

@@ -1,0 +1,95 @@
+// ClusterSnapshot: one consistent, immutable view of the cluster — pods,
+// nodes, NodeClaims, NodePools, DaemonSets, PodDisruptionBudgets — and the
+// generation it was taken at. Shared (std::shared_ptr<const>) and made of
+// shared immutable tables, so taking one is cheap and the next snapshot can
+// reuse every table that did not change. Pointers it hands out stay valid as
+// long as the snapshot lives.
+// Thread-safety: immutable; safe to read from any thread.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/nodepool.h"
+#include "model/workloads.h"
+#include "ports/cluster_objects.h"
+
+namespace adze::ports {
+
+// Objects sorted by name.
+template <typename T>
+using ObjectTable = std::vector<std::shared_ptr<const T>>;
+
+class ClusterSnapshot {
+ public:
+  struct Tables {
+    // Bumped by every change a scheduling decision depends on.
+    uint64_t generation = 0;
+    std::shared_ptr<const ObjectTable<PodInfo>> pods;     // every pod
+    std::shared_ptr<const ObjectTable<PodInfo>> pending;  // pods not bound to a node
+    std::shared_ptr<const ObjectTable<NodeInfo>> nodes;
+    std::shared_ptr<const ObjectTable<NodeClaimInfo>> claims;
+    std::shared_ptr<const std::vector<model::NodePool>> pools;
+    std::shared_ptr<const std::vector<model::DaemonSet>> daemon_sets;
+    std::shared_ptr<const std::vector<model::PodDisruptionBudget>> pdbs;
+  };
+
+  // Missing tables read as empty. REQUIRES: object tables sorted by name.
+  explicit ClusterSnapshot(Tables tables);
+
+  uint64_t generation() const { return t_.generation; }
+
+  std::vector<const PodInfo*> PendingPods() const { return View(*t_.pending); }
+  std::vector<const PodInfo*> Pods() const { return View(*t_.pods); }
+  const PodInfo* GetPod(const std::string& name) const;
+  std::vector<const NodeInfo*> Nodes() const { return View(*t_.nodes); }
+  const NodeInfo* GetNode(const std::string& name) const;
+  std::vector<const NodeClaimInfo*> NodeClaims() const { return View(*t_.claims); }
+  const NodeClaimInfo* GetNodeClaim(const std::string& name) const;
+  const std::vector<model::NodePool>& NodePools() const { return *t_.pools; }
+  const model::NodePool* GetNodePool(const std::string& name) const;
+  const std::vector<model::DaemonSet>& DaemonSets() const { return *t_.daemon_sets; }
+  const std::vector<model::PodDisruptionBudget>& PodDisruptionBudgets() const { return *t_.pdbs; }
+
+  // Claims neither initialised nor being deleted (launching or starting up).
+  size_t claims_in_flight() const { return claims_in_flight_; }
+  // Claims being deleted.
+  size_t claims_deleting() const { return claims_deleting_; }
+
+  const Tables& tables() const { return t_; }
+
+  // A table of copies of the objects, sorted by name (for fakes and tests).
+  template <typename T, typename Name>
+  static std::shared_ptr<const ObjectTable<T>> MakeTable(std::vector<T> objects, Name name_of);
+
+ private:
+  template <typename T>
+  static std::vector<const T*> View(const ObjectTable<T>& table) {
+    std::vector<const T*> out;
+    out.reserve(table.size());
+    for (const auto& p : table) out.push_back(p.get());
+    return out;
+  }
+
+  Tables t_;
+  size_t claims_in_flight_ = 0;
+  size_t claims_deleting_ = 0;
+};
+
+// The name each table is sorted by.
+inline const std::string& NameOf(const PodInfo& p) { return p.pod.meta.name; }
+inline const std::string& NameOf(const NodeInfo& n) { return n.node.meta.name; }
+inline const std::string& NameOf(const NodeClaimInfo& c) { return c.claim.meta.name; }
+
+template <typename T, typename Name>
+std::shared_ptr<const ObjectTable<T>> ClusterSnapshot::MakeTable(std::vector<T> objects, Name name_of) {
+  auto table = std::make_shared<ObjectTable<T>>();
+  for (T& o : objects) table->push_back(std::make_shared<const T>(std::move(o)));
+  std::sort(table->begin(), table->end(), [&](const auto& a, const auto& b) { return name_of(*a) < name_of(*b); });
+  return table;
+}
+
+}  // namespace adze::ports

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -22,6 +23,17 @@
 
 namespace adze::sim {
 namespace {
+
+// "2026-01-05T00:00:00Z" → Unix microseconds; nullopt when malformed or
+// before 1970 (cron budgets and the report read it as a calendar date).
+std::optional<int64_t> ParseUtcInstant(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  const time_t seconds = timegm(&tm);
+  if (seconds < 0) return std::nullopt;
+  return static_cast<int64_t>(seconds) * kSecond;
+}
 
 using codec::DecodeContext;
 using codec::DecodeError;
@@ -266,7 +278,7 @@ std::vector<Diagnostic> Decoder::TakeWarnings() {
 }
 
 void Decoder::DecodeTop(const YamlField& root) {
-  root.CheckFields({"apiVersion", "kind", "name", "seed", "duration", "region", "zones", "cluster", "manifests",
+  root.CheckFields({"apiVersion", "kind", "name", "seed", "start", "duration", "region", "zones", "cluster", "manifests",
                     "manifestFiles", "images", "snapshots", "ec2", "controllers", "timings", "workloads", "changes"},
                    {"description"});
   YamlField api_version = root["apiVersion"];
@@ -278,6 +290,11 @@ void Decoder::DecodeTop(const YamlField& root) {
   s_.name = root["name"].StringOr(stem.empty() ? "scenario" : stem);
   if (s_.name.empty()) root["name"].FailExpected("a non-empty name");
   if (root["seed"].present()) s_.seed = static_cast<uint64_t>(root["seed"].Int(0));
+  if (YamlField start = root["start"]; start.present()) {
+    auto parsed = ParseUtcInstant(start.String());
+    if (!parsed) start.FailExpected("a UTC instant such as 2026-01-05T00:00:00Z (RFC 3339, seconds, Z)");
+    s_.start_unix_micros = *parsed;
+  }
   s_.duration = DurOr(root["duration"], s_.duration, Sign::kPositive);
   s_.region = root["region"].StringOr(s_.region);
   if (s_.region.empty()) root["region"].FailExpected("a region such as us-east-1");

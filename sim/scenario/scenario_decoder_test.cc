@@ -87,6 +87,7 @@ TEST(ScenarioDecoderTest, MinimalScenarioTakesEveryDefault) {
   EXPECT_EQ(s.name, "s");  // the file's stem
   EXPECT_EQ(s.file, "dir/s.yaml");
   EXPECT_EQ(s.seed, defaults.seed);
+  EXPECT_EQ(s.start_unix_micros, 1767571200LL * kSecond);  // 2026-01-05T00:00:00Z, a Monday
   EXPECT_EQ(s.duration, 24 * kHour);
   EXPECT_EQ(s.region, "us-east-1");
   EXPECT_TRUE(s.zones.empty());
@@ -106,6 +107,12 @@ TEST(ScenarioDecoderTest, MinimalScenarioTakesEveryDefault) {
   EXPECT_EQ(s.weights_timings, WeightsTimings{});
   EXPECT_TRUE(s.node_pools.empty());
   EXPECT_TRUE(s.training_jobs.empty());
+}
+
+TEST(ScenarioDecoderTest, StartIsAUtcInstant) {
+  EXPECT_EQ(DecodeOk(kHead + "start: 2026-05-04T09:30:00Z\n").start_unix_micros, 1777887000LL * kSecond);
+  EXPECT_NE(ErrorOf(kHead + "start: 2026-05-04 09:30\n").find("s.yaml:3:"), std::string::npos);
+  EXPECT_NE(ErrorOf(kHead + "start: 1969-12-31T23:59:59Z\n").find("RFC 3339"), std::string::npos);
 }
 
 TEST(ScenarioDecoderTest, WorkloadDefaultsApply) {

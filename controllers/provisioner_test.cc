@@ -1,0 +1,66 @@
+#include "controllers/provisioner.h"
+
+#include <gtest/gtest.h>
+
+#include "controllers/controller_test_util.h"
+#include "scheduling/solver_test_util.h"
+
+namespace adze::controllers {
+namespace {
+
+class ZeroStopwatch : public ports::Stopwatch {
+ public:
+  double Seconds() const override { return 0; }
+};
+
+struct ProvisionerTest : ::testing::Test {
+  testing::World w;
+  ZeroStopwatch stopwatch;
+  Provisioner provisioner{w.cluster, w.cloud, w.clock, stopwatch, ProvisionerOptions{}};
+
+  void SetUp() override { w.cloud.SetInstanceTypes({scheduling::test_util::Type("m6i.large", 2, 8, 29, 0.096)}); }
+
+  void AddPendingPod(const std::string& name) {
+    ports::PodInfo p;
+    p.pod.meta.name = name;
+    model::Container c;
+    c.requests = {{"cpu", model::Quantity::FromUnits(1)}};
+    p.pod.containers = {c};
+    p.unschedulable = true;
+    w.cluster.AddPod(p);
+    provisioner.Trigger(name);
+  }
+};
+
+TEST_F(ProvisionerTest, CreatesAClaimAndNominatesItsPods) {
+  AddPendingPod("a");
+  const ProvisioningResult r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_EQ(w.cluster.Snapshot()->GetPod("a")->nominated_node_claim, r.created_claims[0]);
+}
+
+TEST_F(ProvisionerTest, AClaimTheClusterRefusesLeavesItsPodsForTheNextBatch) {
+  AddPendingPod("a");
+  w.cluster.FailNext("CreateNodeClaim", Error::Unavailable("apiserver down"));
+  ProvisioningResult r = provisioner.Provision();
+  EXPECT_TRUE(r.created_claims.empty());
+  ASSERT_EQ(r.create_errors.size(), 1u);
+  EXPECT_EQ(r.create_errors[0].code, ErrorCode::kUnavailable);
+  EXPECT_TRUE(w.cluster.Snapshot()->GetPod("a")->nominated_node_claim.empty());
+  EXPECT_EQ(w.cluster.CountCalls("NominatePod"), 0u);
+  r = provisioner.Provision();  // the next batch
+  EXPECT_EQ(r.created_claims.size(), 1u);
+}
+
+TEST_F(ProvisionerTest, APodGoneBeforeItsNominationDoesNotStopTheOthers) {
+  AddPendingPod("a");
+  AddPendingPod("b");
+  w.cluster.FailNext("NominatePod", Error::NotFound("pod a"));
+  const ProvisioningResult r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_EQ(w.cluster.CountCalls("NominatePod"), 2u);
+  EXPECT_EQ(w.cluster.Snapshot()->GetPod("b")->nominated_node_claim, r.created_claims[0]);
+}
+
+}  // namespace
+}  // namespace adze::controllers

@@ -150,7 +150,7 @@ class Problem {
       Template t = BuildTemplate(p.pool, p.instance_types, p.usage, input.daemon_sets, space_);
       t.pool_input = i;
       if (p.pool.limits.Has("nodes")) {
-        int64_t left = p.pool.limits.Get("nodes").Value() - p.usage.Get("nodes").Value();
+        const int64_t left = p.pool.RemainingLimits(p.usage).Get("nodes").Value();
         nodes_left_.push_back(std::max<int64_t>(0, left));
       } else {
         nodes_left_.push_back(-1);
@@ -516,6 +516,10 @@ class Packing {
       failure->reason = pod.volume_error;
       return false;
     }
+    if (!pod.conflict_error.empty()) {
+      failure->reason = pod.conflict_error;
+      return false;
+    }
     for (size_t s = 0; s < pod.steps.size(); ++s) {
       PodView view{&pod, &pod.steps[s]};
       size_t cs = p_.ClassStep(pod, s);
@@ -680,6 +684,65 @@ class Packing {
     return false;
   }
 
+  // Why FilterTypes kept none of `from` for claim c and the pod at `step`, for
+  // a person: a requirement of the pod that no type (or none of its usable
+  // offerings) allows, naming the key and both sides; else which resources
+  // no single type has.
+  std::string TypesFailure(const Claim& c, const std::vector<uint32_t>& from, const RelaxationStep& step,
+                           const ResourceVector& used) const {
+    const Template& t = p_.templates_[c.tmpl];
+    const auto& offers = p_.offers_[c.tmpl];
+    for (const model::Requirement& r : step.requirements.All()) {
+      const std::string& key = r.key();
+      const bool zone = key == model::label::kZone;
+      const bool offering_key = zone || key == model::label::kCapacityType;
+      std::set<std::string> allowed;  // what the claim's types allow on key (finite part)
+      bool open_ended = false, meets = false;
+      for (uint32_t i : from) {
+        if (offering_key) {
+          for (const CompactOffering& o : offers[i]) {
+            if (!p_.template_filters_[c.tmpl].Allows(o)) continue;
+            const std::string& v = zone ? o.offering->zone : o.offering->capacity_type;
+            allowed.insert(v);
+            meets |= r.Has(v);
+          }
+        } else {
+          model::Requirement tr = t.types[i].type->requirements.Get(key).Intersect(c.requirements.Get(key));
+          meets |= tr.Intersects(r);
+          if (tr.complement()) {
+            open_ended = true;
+          } else {
+            allowed.insert(tr.values().begin(), tr.values().end());
+          }
+        }
+        if (meets) break;
+      }
+      if (meets) continue;
+      std::string theirs = open_ended ? "no value that " + r.ToString() + " allows" : "";
+      if (!open_ended) {
+        theirs = key + " In [";
+        size_t shown = 0;
+        for (const std::string& v : allowed) {
+          if (shown == 8) {
+            theirs += " ...";
+            break;
+          }
+          theirs += (shown++ ? " " : "") + v;
+        }
+        theirs += "]";
+      }
+      return "requirement " + r.ToString() + " conflicts with the NodePool's instance types (" +
+             (offering_key ? "their offerings have " : "they allow ") + theirs + ")";
+    }
+    const int64_t* alloc = p_.alloc_[c.tmpl].data();
+    for (uint32_t i : from) {
+      bool fits = true;
+      for (size_t r = 0; r < n_resources_; ++r) fits &= used[r] <= alloc[static_cast<size_t>(i) * n_resources_ + r];
+      if (fits) return "no instance type satisfies all of the pod's requirements together";
+    }
+    return "no instance type has enough of every resource the pod requests";
+  }
+
   // Envelope (max) and floor (min) of allocatable over the types the last
   // filter kept, accumulated as it runs.
   void ResetBounds() const {
@@ -823,7 +886,7 @@ class Packing {
     if (narrowed_any || from != &c.types || !used.FitsInFirst(c.floor, n_resources_)) {
       types = &types_scratch_;
       if (!FilterTypes(t, *from, *current, used, narrowed_any, &types_scratch_)) {
-        if (why) *why = "no instance type fits the claim's pods";
+        if (why) *why = TypesFailure(c, *from, step, used);
         return Outcome::kFail;
       }
     }
@@ -1048,6 +1111,12 @@ class Packing {
       return false;
     }
     const PreparedPod& pod = *view.pod;
+    // Karpenter launches nothing for a pod that selects a restricted key (spec §2.1).
+    if (!pod.restricted_error.empty() && !p_.templates_.empty()) {
+      failure->reason = pod.restricted_error;
+      memo = {true, *failure};
+      return false;
+    }
     std::string reasons;  // every pool's, as Karpenter lists them
     bool all_permanent = true;
     for (size_t ti = 0; ti < p_.templates_.size(); ++ti) {
@@ -1055,7 +1124,7 @@ class Packing {
       auto prefix = [&] { return "NodePool " + t.pool->meta.name + ": "; };
       std::string reason;
       if (nodes_left_[ti] == 0) {
-        reason = prefix() + "nodes limit reached";
+        reason = prefix() + NodesLimitReason(ti);
         all_permanent = false;
       } else if (!ToleratesTaints(view, t.pool->taints)) {
         reason = prefix() + "taint " +
@@ -1078,7 +1147,7 @@ class Packing {
         std::string w;
         bool permanent = true;
         if (c.types.empty()) {
-          reason = prefix() + "limits reached";
+          reason = prefix() + LimitsReason(ti, pod);
           all_permanent = false;
         } else {
           Outcome o = TryClaim(c, view, &w, &permanent);
@@ -1094,7 +1163,13 @@ class Packing {
             Reopen(claims_.back());
             return true;
           }
-          reason = prefix() + (w == "resources" ? "no instance type has enough resources" : w);
+          if (w == "resources") {
+            // Types the limits removed may have been the only ones big enough.
+            w = limits_[ti] && c.types.size() < t.types.size() && LimitRemovedFit(ti, pod)
+                    ? LimitsReason(ti, pod)
+                    : "no instance type has enough resources";
+          }
+          reason = prefix() + w;
           // Limits shrink as claims are made, so a resource failure under limits may not be the pod's fault.
           all_permanent &= permanent && !limits_[ti];
           if (o == Outcome::kReserved) {
@@ -1110,6 +1185,55 @@ class Packing {
     failure->reason = p_.templates_.empty() ? "no NodePool" : reasons;
     if (all_permanent) memo = {true, *failure};
     return false;
+  }
+
+  // Why template ti takes no new claim: its nodes limit is used up.
+  std::string NodesLimitReason(size_t ti) const {
+    const PoolInput& in = p_.input_.pools[p_.templates_[ti].pool_input];
+    const size_t planned = static_cast<size_t>(
+        std::count_if(claims_.begin(), claims_.end(), [&](const Claim& c) { return c.tmpl == ti; }));
+    return "NodePool limit on nodes reached (limit " + in.pool.limits.Get("nodes").ToString() + ": " +
+           in.usage.Get("nodes").ToString() + " existing, " + std::to_string(planned) + " new in this plan)";
+  }
+
+  // True when some type of template ti that the pool's remaining limits
+  // removed has room for the pod.
+  bool LimitRemovedFit(size_t ti, const PreparedPod& pod) const {
+    const Template& t = p_.templates_[ti];
+    for (const TypeOption& opt : t.types) {
+      if (!opt.capacity.FitsIn(*limits_[ti]) && pod.requests.FitsIn(opt.allocatable)) return true;
+    }
+    return false;
+  }
+
+  // Why the limits of template ti left no type for the pod: the limited
+  // resource that removed the types big enough for it, what is left of it
+  // and the least a removed type that fits needs.
+  std::string LimitsReason(size_t ti, const PreparedPod& pod) const {
+    const Template& t = p_.templates_[ti];
+    const ResourceVector& left = *limits_[ti];
+    std::optional<size_t> resource;
+    int64_t least = 0;
+    for (const TypeOption& opt : t.types) {
+      if (!pod.requests.FitsIn(opt.allocatable)) continue;
+      for (size_t r = 0; r < n_resources_; ++r) {
+        if (opt.capacity[r] <= left[r]) continue;
+        if (!resource || *resource == r) {
+          resource = r;
+          least = least == 0 ? opt.capacity[r] : std::min(least, opt.capacity[r]);
+        }
+        break;
+      }
+    }
+    if (!resource) return "no instance type has enough resources";  // the limits are not what stops it
+    const std::string& name = p_.space_.name(*resource);
+    ResourceVector shown;
+    shown[*resource] = std::max<int64_t>(0, left[*resource]);
+    ResourceVector need;
+    need[*resource] = least;
+    return "NodePool limits on " + name + " removed every instance type that fits the pod (" +
+           p_.space_.ToList(shown).Get(name).ToString() + " left; the smallest that fits has " +
+           p_.space_.ToList(need).Get(name).ToString() + ")";
   }
 
   // The cheapest type of template ti that can carry the pod alone.

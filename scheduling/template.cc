@@ -61,8 +61,7 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
 
   if (!pool.limits.empty()) {
     // Only limited resources count: usage of others must not become a negative limit.
-    model::ResourceList remaining = pool.limits;
-    for (const auto& [name, q] : pool.limits) remaining.Set(name, q - usage.Get(name));
+    const model::ResourceList remaining = pool.RemainingLimits(usage);
     ResourceVector limits;
     // Resources the pool does not limit get an unreachable ceiling.
     for (size_t i = 0; i < kMaxResources; ++i) limits[i] = INT64_MAX / 4;

@@ -55,8 +55,7 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
                        const ResourceSpace& space) {
   Template t;
   t.pool = &pool;
-  for (const model::Requirement& r : pool.requirements) t.requirements.Add(r);
-  for (const auto& [k, v] : pool.template_labels) t.requirements.Add(model::Requirement::In(k, {v}));
+  t.requirements = pool.NodeRequirements();
   t.requirements.Add(model::Requirement::In(std::string(model::label::kNodePool), {pool.meta.name}));
 
   if (!pool.limits.empty()) {

@@ -229,13 +229,6 @@ Result<model::Pod> LoadPod(const std::string& path) {
   return Error::InvalidArgument("--fits " + path + ": no Pod, Deployment or Job found");
 }
 
-Requirements PoolRequirements(const model::NodePool& pool) {
-  Requirements r;
-  for (const model::Requirement& req : pool.requirements) r.Add(req);
-  for (const auto& [k, v] : pool.template_labels) r.Add(model::Requirement::In(k, {v}));
-  return r;
-}
-
 // The pod's node-side constraints: nodeSelector and the first required
 // node-affinity term (Karpenter tries the terms in order; the first is what a
 // launch would use).
@@ -370,7 +363,7 @@ int RunCatalog(const CatalogOptions& o, std::ostream& out, std::ostream& err) {
   }
 
   std::vector<Row> rows;
-  Requirements pool_reqs = sel->pool ? PoolRequirements(*sel->pool) : Requirements();
+  Requirements pool_reqs = sel->pool ? sel->pool->NodeRequirements() : Requirements();
   for (const catalog::InstanceType& t : types) {
     if (t.requirements.Intersects(reqs)) continue;
     if (sel->pool) {

@@ -298,9 +298,7 @@ std::set<std::string> TypesOutsidePool(const SolverInput& in, const std::string&
   std::set<std::string> out;
   for (const scheduling::PoolInput& p : in.pools) {
     if (p.pool.meta.name != pool_name) continue;
-    model::Requirements reqs;
-    for (const model::Requirement& r : p.pool.requirements) reqs.Add(r);
-    for (const auto& [key, value] : p.pool.template_labels) reqs.Add(model::Requirement::In(key, {value}));
+    const model::Requirements reqs = p.pool.NodeRequirements();
     for (const catalog::InstanceType& t : p.instance_types) {
       if (t.requirements.Intersects(reqs)) out.insert(t.name);
     }
@@ -312,6 +310,25 @@ void PrintExplainTable(const SolverInput& in, size_t pod, const std::string& pla
                        const std::vector<Rejection>& rejections, std::ostream& out) {
   out << "Pod " << PodName(in.pods[pod]) << " (requests " << in.pods[pod].EffectiveRequests().ToString() << ")\n";
   out << "In the plan: " << placement << "\n";
+  // Existing nodes first, as the solver tries them.
+  std::vector<std::string> node_fits;
+  std::vector<const Rejection*> node_rejections;
+  for (const Rejection& r : rejections) {
+    if (r.node.empty()) continue;
+    if (r.reason.empty()) {
+      node_fits.push_back(r.node);
+    } else {
+      node_rejections.push_back(&r);
+    }
+  }
+  if (!node_fits.empty() || !node_rejections.empty()) {
+    out << "\nExisting nodes: " << node_fits.size() << " of " << node_fits.size() + node_rejections.size()
+        << " can carry the pod (before the plan places other pending pods)\n";
+    if (!node_fits.empty()) out << "  can carry it (" << node_fits.size() << "):\n" << WrapNames(node_fits, 4);
+    for (const Rejection* r : node_rejections) {
+      out << "  " << r->node << " (" << r->constraint << "): " << r->reason << "\n";
+    }
+  }
   if (in.pools.empty()) {
     out << "\nNo NodePool in the input.\n";
     return;
@@ -320,6 +337,7 @@ void PrintExplainTable(const SolverInput& in, size_t pod, const std::string& pla
   std::vector<std::string> pool_order;
   std::map<std::string, std::vector<const Rejection*>> by_pool;
   for (const Rejection& r : rejections) {
+    if (!r.node.empty()) continue;
     if (!by_pool.count(r.node_pool)) pool_order.push_back(r.node_pool);
     by_pool[r.node_pool].push_back(&r);
   }
@@ -400,8 +418,9 @@ Json ExplainJson(const SolverInput& in, size_t pod, const Json& placement, const
   Json list = Json::array();
   for (const Rejection& r : rejections) {
     Json j;
-    j["nodePool"] = r.node_pool;
+    j["nodePool"] = r.node_pool.empty() ? Json() : Json(r.node_pool);
     j["instanceType"] = r.instance_type.empty() ? Json() : Json(r.instance_type);
+    if (!r.node.empty()) j["node"] = r.node;  // an existing node
     j["canCarry"] = r.reason.empty();
     j["constraint"] = r.constraint;
     j["reason"] = r.reason;
@@ -469,7 +488,11 @@ Result<SolverInput> BuildSolverInput(codec::Manifests m, const catalog::Catalog&
     p.instance_types = catalog::ResolveInstanceTypes(cat, *nc, capacity);
     for (const scheduling::NodeInput& n : in.nodes) {
       auto label = n.node.meta.labels.find(model::label::kNodePool);
-      if (label != n.node.meta.labels.end() && label->second == pool.meta.name) p.usage.Add(n.node.capacity);
+      if (label != n.node.meta.labels.end() && label->second == pool.meta.name) {
+        p.usage.Add(n.node.capacity);
+        // spec.limits.nodes counts the pool's nodes.
+        p.usage.Add(model::ResourceList{{"nodes", model::Quantity::FromUnits(1)}});
+      }
     }
     p.pool = std::move(pool);
     in.pools.push_back(std::move(p));

@@ -114,6 +114,8 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   std::map<std::string, model::ResourceList> usage;
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     usage[claim->node_pool].Add(claim->claim.capacity);
+    // spec.limits.nodes counts the pool's nodes: registered and in flight (spec §2.5.3).
+    usage[claim->node_pool].Add(model::ResourceList{{"nodes", model::Quantity::FromUnits(1)}});
   }
   for (const model::NodePool& pool : cluster.NodePools()) {
     auto types = cloud_.GetInstanceTypes(pool);

@@ -62,6 +62,22 @@ std::optional<std::string> RestrictedLabelReason(std::string_view key) {
   return std::nullopt;
 }
 
+std::optional<std::string> PodRestrictedLabelReason(std::string_view key) {
+  if (key == label::kHostname) {
+    return std::string("it names a single node, which Karpenter cannot launch");
+  }
+  if (IsWellKnownLabel(key)) return std::nullopt;
+  size_t slash = key.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view domain = key.substr(0, slash);
+  for (std::string_view d : {std::string_view("karpenter.sh"), std::string_view("karpenter.k8s.aws")}) {
+    if (InDomain(domain, d)) {
+      return "only the well-known " + std::string(d) + " labels may be selected";
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view NormalizeLabelKey(std::string_view key) {
   if (key == "failure-domain.beta.kubernetes.io/zone") return label::kZone;
   if (key == "failure-domain.beta.kubernetes.io/region") return label::kRegion;

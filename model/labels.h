@@ -68,6 +68,12 @@ bool IsWellKnownLabel(std::string_view key);
 // requirement (spec §1.1). Returns the reason, or nullopt when allowed.
 std::optional<std::string> RestrictedLabelReason(std::string_view key);
 
+// True for keys a pod may not select on when Karpenter is to launch a node
+// for it (spec §2.1): kubernetes.io/hostname, and keys in the karpenter.sh
+// and karpenter.k8s.aws domains that are not well-known labels. Karpenter
+// ignores such pods. Returns the reason, or nullopt when the key is allowed.
+std::optional<std::string> PodRestrictedLabelReason(std::string_view key);
+
 // Maps deprecated beta keys to their GA names (failure-domain.beta.kubernetes.io/zone
 // -> topology.kubernetes.io/zone, beta.kubernetes.io/arch -> kubernetes.io/arch, ...).
 std::string_view NormalizeLabelKey(std::string_view key);

@@ -11,4 +11,17 @@ std::string_view DisruptionReasonName(DisruptionReason r) {
   return "?";
 }
 
+ResourceList NodePool::RemainingLimits(const ResourceList& usage) const {
+  ResourceList remaining;
+  for (const auto& [name, limit] : limits) remaining.Set(name, limit - usage.Get(name));
+  return remaining;
+}
+
+Requirements NodePool::NodeRequirements() const {
+  Requirements out;
+  for (const Requirement& r : requirements) out.Add(r);
+  for (const auto& [key, value] : template_labels) out.Add(Requirement::In(key, {value}));
+  return out;
+}
+
 }  // namespace adze::model

@@ -9,6 +9,7 @@
 #include "model/duration.h"
 #include "model/object_meta.h"
 #include "model/requirement.h"
+#include "model/requirements.h"
 #include "model/resource_list.h"
 #include "model/taint.h"
 
@@ -62,6 +63,16 @@ struct NodePool {
   // spec.limits: ceiling on the summed capacity of the pool's nodes.
   ResourceList limits;
   int32_t weight = 0;
+
+  // What spec.limits leaves once `usage` (the summed capacity of the pool's
+  // nodes, with "nodes" their count) is taken: one entry per limited
+  // resource, negative when usage is over the limit. Resources the pool does
+  // not limit are absent, so they never read as a limit reached.
+  ResourceList RemainingLimits(const ResourceList& usage) const;
+
+  // The requirements every node of the pool satisfies: its requirements plus
+  // its template labels as In requirements (spec §2.3.1).
+  Requirements NodeRequirements() const;
 };
 
 }  // namespace adze::model

@@ -63,15 +63,66 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
       VolumeTopology(input.volume_claims, input.volumes, input.storage_classes).For(pod);
   PreparedPod prepared = PreparePod(pod, pod_index, space);
   // The pod's own constraints, preferences left out (PreferNoSchedule too),
-  // once per volume alternative: a place passes when one of them does.
+  // once per required node-affinity term and volume alternative: a place
+  // passes when one of them does, as the solver may use any of them.
+  std::vector<model::Requirements> terms;
+  for (const RelaxationStep& s : prepared.steps) {
+    if (std::find(terms.begin(), terms.end(), s.strict) == terms.end()) terms.push_back(s.strict);
+  }
   std::vector<RelaxationStep> steps;
-  for (size_t a = 0; a < std::max<size_t>(1, volumes.alternatives.size()); ++a) {
-    RelaxationStep step;
-    step.requirements = prepared.steps.front().strict;
-    step.strict = step.requirements;
-    if (a < volumes.alternatives.size()) step.requirements.Add(volumes.alternatives[a]);
-    step.tolerate_prefer_no_schedule = true;
-    steps.push_back(std::move(step));
+  for (const model::Requirements& term : terms) {
+    for (size_t a = 0; a < std::max<size_t>(1, volumes.alternatives.size()); ++a) {
+      RelaxationStep step;
+      step.requirements = term;
+      step.strict = step.requirements;
+      if (a < volumes.alternatives.size()) step.requirements.Add(volumes.alternatives[a]);
+      step.tolerate_prefer_no_schedule = true;
+      steps.push_back(std::move(step));
+    }
+  }
+  // What rules out every place at once, before any is looked at.
+  std::string everywhere = !volumes.error.empty() ? volumes.error : prepared.conflict_error;
+  const std::string everywhere_constraint = !volumes.error.empty() ? "volumes" : "requirements";
+
+  // Existing nodes, as the input has them: their free room after their bound
+  // pods, and the host ports those pods hold.
+  for (const NodeInput& n : input.nodes) {
+    Rejection r{"", "", n.node.meta.name, "", ""};
+    if (!everywhere.empty()) {
+      r.constraint = everywhere_constraint;
+      r.reason = everywhere;
+      out.push_back(std::move(r));
+      continue;
+    }
+    std::vector<model::Taint> taints = n.node.taints;
+    if (n.node.unschedulable) taints.push_back({"node.kubernetes.io/unschedulable", "", model::TaintEffect::kNoSchedule});
+    model::Labels labels = n.node.meta.labels;
+    labels.emplace(model::label::kHostname, n.node.meta.name);
+    const model::Requirements node_labels = model::Requirements::FromLabels(labels);
+    model::ResourceList free = n.node.allocatable;
+    std::vector<model::ContainerPort> ports;
+    std::vector<std::string> owners;
+    for (const model::Pod& bound : n.pods) {
+      free.Subtract(bound.EffectiveRequests());
+      for (model::ContainerPort& port : bound.HostPorts()) {
+        ports.push_back(std::move(port));
+        owners.push_back("pod " + bound.meta.name);
+      }
+    }
+    Candidate c;
+    c.taints = &taints;
+    c.requirements = &node_labels;
+    c.free_list = &free;
+    c.space = &space;
+    c.host_ports = &ports;
+    c.host_port_owners = &owners;
+    c.explain = true;
+    FirstFailureOfAll(prepared, steps, c, nullptr, &r);
+    out.push_back(std::move(r));
+  }
+  // Karpenter launches nothing for a pod that selects a restricted key (spec §2.1).
+  if (everywhere.empty() && !prepared.restricted_error.empty()) {
+    everywhere = prepared.restricted_error;
   }
 
   std::vector<const PoolInput*> pools;
@@ -82,17 +133,15 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
   });
   for (const PoolInput* in : pools) {
     const model::NodePool& pool = in->pool;
-    if (!volumes.error.empty()) {
-      out.push_back({pool.meta.name, "", "volumes", volumes.error});
+    if (!everywhere.empty()) {
+      out.push_back({pool.meta.name, "", "", everywhere_constraint, everywhere});
       continue;
     }
-    model::Requirements pool_reqs;
-    for (const auto& r : pool.requirements) pool_reqs.Add(r);
-    for (const auto& [k, v] : pool.template_labels) pool_reqs.Add(model::Requirement::In(k, {v}));
+    model::Requirements pool_reqs = pool.NodeRequirements();
     pool_reqs.Add(model::Requirement::In(std::string(model::label::kNodePool), {pool.meta.name}));
     const std::string& name = pool.meta.name;
-    model::ResourceList remaining = pool.limits;
-    remaining.Subtract(in->usage);
+    // Only the resources the pool limits: no limit on cpu is never "cpu limit reached".
+    const model::ResourceList remaining = pool.RemainingLimits(in->usage);
 
     Candidate pool_level;
     pool_level.pool = &pool;
@@ -100,13 +149,13 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
     pool_level.requirements = &pool_reqs;
     pool_level.nodes_limit_reached = pool.limits.Has("nodes") && remaining.Get("nodes").milli() < 1000;
     pool_level.explain = true;
-    Rejection pr{name, "", "", ""};
+    Rejection pr{name, "", "", "", ""};
     if (FirstFailureOfAll(prepared, steps, pool_level, nullptr, &pr)) {
       out.push_back(std::move(pr));
       continue;
     }
     for (const catalog::InstanceType& type : in->instance_types) {
-      Rejection r{name, type.name, "", ""};
+      Rejection r{name, type.name, "", "", ""};
       if (auto conflict = type.requirements.Intersects(pool_reqs)) {
         r.constraint = "requirements";
         r.reason = "NodePool " + *conflict;

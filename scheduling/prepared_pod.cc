@@ -112,11 +112,42 @@ PreparedPod PreparePod(const model::Pod& pod, size_t index, const ResourceSpace&
   if (pod.required_node_affinity.empty()) {
     required_terms.push_back(selector);
   } else {
+    std::string conflict;  // the first term's, when every term conflicts with the selector
+    bool all_conflict = true;
     for (const model::Requirements& term : pod.required_node_affinity) {
+      bool conflicts = false;
+      for (const model::Requirement& r : term.All()) {
+        const model::Requirement* mine = selector.Find(r.key());
+        if (!mine || mine->Intersects(r)) continue;
+        if (conflict.empty()) {
+          conflict = "nodeSelector " + mine->ToString() + " conflicts with required node affinity " + r.ToString();
+        }
+        conflicts = true;
+        break;
+      }
+      all_conflict &= conflicts;
       model::Requirements r = selector;
       r.Add(term);
       required_terms.push_back(std::move(r));
     }
+    // No node can satisfy the pod: say it is the pod's own doing, not any
+    // pool's or type's.
+    if (all_conflict) p.conflict_error = "the pod asks for two incompatible things: " + conflict;
+  }
+  // Keys Karpenter will not launch a node for (spec §2.1), wherever the pod selects them.
+  auto restricted = [&](const model::Requirements& reqs, std::string_view where) {
+    for (const std::string& key : reqs.Keys()) {
+      if (!p.restricted_error.empty()) return;
+      if (std::optional<std::string> why = model::PodRestrictedLabelReason(key)) {
+        p.restricted_error = std::string(where) + " selects " + key + ", a restricted label key (" + *why +
+                             "); Karpenter launches no node for such a pod";
+      }
+    }
+  };
+  restricted(selector, "nodeSelector");
+  for (const model::Requirements& term : pod.required_node_affinity) restricted(term, "required node affinity");
+  for (const model::PreferredNodeTerm& term : pod.preferred_node_affinity) {
+    restricted(term.requirements, "preferred node affinity");
   }
   std::vector<const model::PreferredNodeTerm*> preferred_nodes;
   for (const auto& t : pod.preferred_node_affinity) preferred_nodes.push_back(&t);

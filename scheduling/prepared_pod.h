@@ -59,6 +59,12 @@ struct PreparedPod {
   // does not: spread counting ignores volumes).
   std::vector<RelaxationStep> steps;
   std::string volume_error;  // non-empty: the pod's volumes rule out every node
+  // Non-empty: the pod's nodeSelector conflicts with every required
+  // node-affinity term (no node, existing or new, can satisfy both).
+  std::string conflict_error;
+  // Non-empty: the pod selects a restricted label key (spec §2.1), so
+  // Karpenter launches nothing for it (existing nodes may still take it).
+  std::string restricted_error;
   std::vector<model::ContainerPort> host_ports;
   std::vector<TopologyTerm> topology;
   // Groups whose selector picks this pod (it counts in them when placed),

@@ -149,12 +149,14 @@ struct Plan {
 
 Plan Solve(const SolverInput& input, const SolverOptions& options = {});
 
-// Why a pool or instance type cannot carry a pod: for every pool and every
-// one of its types, the first constraint that ruled it out (empty reason when
-// the type could carry the pod on a new node).
+// Why a node, pool or instance type cannot carry a pod: for every existing
+// node (as the input has it, before any pending pod is placed), then every
+// pool and every one of its types, the first constraint that ruled it out
+// (empty reason when it could carry the pod).
 struct Rejection {
-  std::string node_pool;
+  std::string node_pool;      // empty for an existing node
   std::string instance_type;  // empty when the whole pool was ruled out
+  std::string node;           // an existing node (then node_pool and instance_type are empty)
   std::string constraint;     // e.g. "taints", "requirements", "resources", "offerings", "limits"
   std::string reason;
 };

@@ -4,6 +4,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "scheduling/solver.h"
+#include "scheduling/solver_test_generators.h"
 #include "scheduling/solver_test_util.h"
 #include "scheduling/template.h"
 
@@ -21,19 +22,12 @@ SolverInput RandomInput() {
     std::vector<catalog::InstanceType> types;
     int n = *rc::gen::inRange(1, 6);
     for (int t = 0; t < n; ++t) {
-      int cpu = 1 << *rc::gen::inRange(1, 6);
-      int gpus = *rc::gen::element(0, 0, 1, 4, 8);
-      std::vector<std::string> zones;
-      for (const auto& z : kZones) {
-        if (*rc::gen::inRange(0, 3) > 0) zones.push_back(z);
-      }
-      if (zones.empty()) zones.push_back("zone-a");
-      types.push_back(Type("p" + std::to_string(p) + "-t" + std::to_string(t), cpu, cpu * 4, 8 * cpu,
-                           0.05 * cpu + 0.9 * gpus + 0.01 * t, zones, gpus));
+      types.push_back(RandomType(p, t));
       if (*rc::gen::inRange(0, 4) == 0) {
         // A capacity reservation with a few instances (spec §2.10).
         std::string id = "cr-" + std::to_string(*rc::gen::inRange(0, 3));
-        types.back() = WithReservation(types.back(), zones[0], id, *rc::gen::inRange(0, 4), 0.001);
+        const std::string zone = types.back().offerings.front().zone;
+        types.back() = WithReservation(types.back(), zone, id, *rc::gen::inRange(0, 4), 0.001);
       }
     }
     PoolInput pool = Pool("pool-" + std::to_string(p), types, *rc::gen::inRange(0, 3));
@@ -52,23 +46,7 @@ SolverInput RandomInput() {
   }
   int pods = *rc::gen::inRange(0, 40);
   for (int i = 0; i < pods; ++i) {
-    model::Pod pod = Pod("pod-" + std::to_string(i), std::to_string(*rc::gen::inRange(1, 40) * 100) + "m",
-                         std::to_string(*rc::gen::inRange(1, 16) * 256) + "Mi",
-                         *rc::gen::inRange(0, 4) == 0 ? std::to_string(*rc::gen::element(1, 2, 8)) : "");
-    if (*rc::gen::inRange(0, 2) == 0) {
-      pod.tolerations.push_back({"gpu", model::Toleration::Op::kExists, "", std::nullopt, std::nullopt});
-    }
-    if (*rc::gen::inRange(0, 4) == 0) pod.node_selector["topology.kubernetes.io/zone"] = *rc::gen::elementOf(kZones);
-    if (*rc::gen::inRange(0, 5) == 0) {
-      pod.meta.labels["app"] = "spread";
-      model::TopologySpreadConstraint c;
-      c.topology_key = "topology.kubernetes.io/zone";
-      c.label_selector = model::LabelSelector{{{"app", "spread"}}, {}};
-      if (*rc::gen::inRange(0, 2) == 0) {
-        c.when_unsatisfiable = model::TopologySpreadConstraint::WhenUnsatisfiable::kScheduleAnyway;
-      }
-      pod.topology_spread.push_back(c);
-    }
+    model::Pod pod = RandomPod(i);
     if (*rc::gen::inRange(0, 5) == 0) {
       // Preferred one-per-node: relaxed when the pools cannot provide nodes.
       pod.meta.labels["role"] = "web";

@@ -55,14 +55,12 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
                        const ResourceSpace& space) {
   Template t;
   t.pool = &pool;
-  for (const model::Requirement& r : pool.requirements) t.requirements.Add(r);
-  for (const auto& [k, v] : pool.template_labels) t.requirements.Add(model::Requirement::In(k, {v}));
+  t.requirements = pool.NodeRequirements();
   t.requirements.Add(model::Requirement::In(std::string(model::label::kNodePool), {pool.meta.name}));
 
   if (!pool.limits.empty()) {
     // Only limited resources count: usage of others must not become a negative limit.
-    model::ResourceList remaining = pool.limits;
-    for (const auto& [name, q] : pool.limits) remaining.Set(name, q - usage.Get(name));
+    const model::ResourceList remaining = pool.RemainingLimits(usage);
     ResourceVector limits;
     // Resources the pool does not limit get an unreachable ceiling.
     for (size_t i = 0; i < kMaxResources; ++i) limits[i] = INT64_MAX / 4;

@@ -403,3 +403,30 @@ TEST(SimulationTest, DefaultScenarioRunsTheFullDay) {
 
 }  // namespace
 }  // namespace adze::sim
+
+// Issue 11: spec.limits.nodes counts the pool's nodes across provisioning
+// passes, registered nodes and in-flight claims alike. Batch jobs that each
+// need most of a 32-vCPU node arrive faster than they finish; the pool may
+// hold two nodes, so two are launched and the rest wait, saying why.
+namespace adze::sim {
+namespace {
+
+TEST(SimulationTest, NodesLimitHoldsAcrossProvisioningPasses) {
+  std::string batch(kBatch);
+  const std::string small = "cpu: \"1\", memory: 2Gi";
+  batch.replace(batch.find(small), small.size(), "cpu: \"24\", memory: 8Gi");
+  std::string yaml = Scenario(batch);
+  const std::string pool = "metadata: {name: cpu}\n    spec:\n";
+  yaml.replace(yaml.find(pool), pool.size(), pool + "      limits: {nodes: 2}\n");
+  const RunResult r = RunScenario(yaml);
+  EXPECT_EQ(r.summary.nodes_launched, 2);
+  EXPECT_GT(r.summary.pods_pending_at_end, 0);
+  bool said = false;
+  for (const auto& e : EventsOf(r, "provisioning")) {
+    for (const auto& u : e["unschedulable"]) said = said || u.dump().find("limit on nodes reached") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << "the pending pods say the nodes limit holds them";
+}
+
+}  // namespace
+}  // namespace adze::sim

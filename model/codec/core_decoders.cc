@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/labels.h"
+#include "model/timestamp.h"
 
 namespace adze::codec {
 namespace {
@@ -57,8 +58,13 @@ model::ObjectMeta DecodeObjectMeta(const YamlField& metadata, MetaScope scope) {
     if (!first) first = owner;
   }
   if (!meta.owner) meta.owner = first;
-  // creationTimestamp is wall-clock time; adze runs on its own clock, so it
-  // is accepted and left at 0 (unknown).
+  // creationTimestamp orders pods of equal size in the provisioning queue
+  // (spec §2.4); adze never compares it with a clock of its own.
+  if (std::optional<std::string> created = metadata["creationTimestamp"].OptString()) {
+    auto t = model::ParseTimestamp(*created);
+    if (!t.ok()) metadata["creationTimestamp"].Fail(t.error().message);
+    meta.creation_time = *t;
+  }
   meta.deleting = metadata["deletionTimestamp"].present();
   return meta;
 }
@@ -202,7 +208,13 @@ model::Requirements DecodeNodeSelectorTerm(const YamlField& term) {
   if (!match_fields.Items().empty()) match_fields.Fail("matchFields is not supported");
   model::Requirements out;
   for (const YamlField& expr : term["matchExpressions"].Items()) {
-    out.Add(DecodeRequirement(expr, RequirementSchema::kNodeSelector));
+    model::Requirement r = DecodeRequirement(expr, RequirementSchema::kNodeSelector);
+    // Two expressions on one key that no value satisfies: no node matches the term.
+    if (const model::Requirement* before = out.Find(r.key()); before && !before->Intersects(r)) {
+      expr.Warn("the term asks for two incompatible things: " + before->ToString() + " and " + r.ToString() +
+                " (no node matches this term)");
+    }
+    out.Add(r);
   }
   return out;
 }

@@ -3,7 +3,7 @@
 namespace adze::scheduling {
 
 Verdict LimitsPredicate::Check(const PodView&, const Candidate& c) const {
-  if (c.nodes_limit_reached) return Verdict::Fail("nodes limit reached");
+  if (c.nodes_limit_reached) return Verdict::Fail("NodePool limit on nodes reached");
   if (c.limits_list && c.capacity_list) {
     for (const auto& [res, left] : *c.limits_list) {
       if (res != "nodes" && c.capacity_list->Get(res) > left) {

@@ -130,7 +130,7 @@ TEST(Predicates, RequirementsResourcesPortsOfferingsLimits) {
   EXPECT_NE(v.reason.find("pool limit on cpu reached (3 left, type has 4)"), std::string::npos) << v.reason;
   l.limits = nullptr;
   l.nodes_limit_reached = true;
-  EXPECT_EQ(LimitsPredicate().Check(f.view, l).reason, "nodes limit reached");
+  EXPECT_EQ(LimitsPredicate().Check(f.view, l).reason, "NodePool limit on nodes reached");
 }
 
 }  // namespace

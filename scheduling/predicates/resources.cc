@@ -2,11 +2,11 @@
 
 namespace adze::scheduling {
 
-std::string Shortfall(const model::ResourceList& need, const model::ResourceList& have) {
+std::string Shortfall(const model::ResourceList& need, const model::ResourceList& have, std::string_view holder) {
   for (const auto& [name, q] : need) {
     if (q.milli() > 0 && q > have.Get(name)) {
       std::string h = have.Has(name) ? have.Get(name).ToString() : "0";
-      return "needs " + q.ToString() + " " + name + ", type has " + h + " allocatable";
+      return "needs " + q.ToString() + " " + name + ", " + std::string(holder) + " has " + h + " allocatable";
     }
   }
   return "";
@@ -14,7 +14,8 @@ std::string Shortfall(const model::ResourceList& need, const model::ResourceList
 
 Verdict ResourcesPredicate::Check(const PodView& pod, const Candidate& c) const {
   if (c.free_list && !c.free) {
-    std::string gap = Shortfall(pod.pod->pod->EffectiveRequests(), *c.free_list);
+    // Explain: an instance type (c.type set) or an existing node.
+    std::string gap = Shortfall(pod.pod->pod->EffectiveRequests(), *c.free_list, c.type ? "type" : "node");
     return gap.empty() ? Verdict::Pass() : Verdict::Fail(std::move(gap));
   }
   if (!c.free || pod.pod->requests.FitsIn(*c.free)) return Verdict::Pass();

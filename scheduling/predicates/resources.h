@@ -13,7 +13,9 @@ class ResourcesPredicate final : public Predicate {
   Verdict Check(const PodView& pod, const Candidate& c) const override;
 };
 
-// "needs 8 nvidia.com/gpu, type has 1 allocatable" for the first short resource.
-std::string Shortfall(const model::ResourceList& need, const model::ResourceList& have);
+// "needs 8 nvidia.com/gpu, type has 1 allocatable" for the first short
+// resource; holder names what has it ("type", or "node" for an existing node).
+std::string Shortfall(const model::ResourceList& need, const model::ResourceList& have,
+                      std::string_view holder = "type");
 
 }  // namespace adze::scheduling

@@ -19,37 +19,69 @@ bool ExtendedResourcesRegistered(const model::ResourceList& requests, const mode
   return true;
 }
 
-void NodeClaimLifecycle::Launch(const ports::NodeClaimInfo& info, LifecycleResult& result) {
-  const std::string& name = info.claim.meta.name;
-  Result<ports::Instance> instance = cloud_.Create(info.claim);
-  if (!instance.ok()) {
-    if (instance.error().code == ErrorCode::kInsufficientCapacity) {
+void NodeClaimLifecycle::Launch(const ports::NodeClaimInfo& info) {
+  const std::string name = info.claim.meta.name;
+  in_flight_.insert(name);
+  std::weak_ptr<bool> alive = alive_;
+  cloud_.Create(info.claim, clock_.Now() + options_.launch_attempt_timeout,
+                [this, alive, name](Result<ports::Instance> instance) {
+                  if (alive.expired()) return;
+                  completed_.emplace_back(name, std::move(instance));
+                  if (options_.on_launch_completed) options_.on_launch_completed();
+                });
+}
+
+void NodeClaimLifecycle::ApplyLaunches(LifecycleResult& result) {
+  std::vector<std::pair<std::string, Result<ports::Instance>>> completed;
+  completed.swap(completed_);
+  for (auto& [name, instance] : completed) {
+    in_flight_.erase(name);
+    const ports::NodeClaimInfo* info = cluster_.GetNodeClaim(name);
+    if (info == nullptr || info->deletion_requested_at || info->launched_at) {
+      // Nobody waits for this instance any more: do not leak it.
+      if (instance.ok()) (void)cloud_.Delete(instance->provider_id);
+      failed_at_.erase(name);
+      continue;
+    }
+    if (instance.ok()) {
+      failed_at_.erase(name);
+      Launched(*info, *instance, result);
+    } else if (instance.error().code == ErrorCode::kInsufficientCapacity) {
+      failed_at_.erase(name);
       result.deleted_insufficient_capacity.push_back(name);
       cluster_.RemoveNodeClaim(name);
-    } else if (clock_.Now() - info.created_at >= options_.launch_timeout) {
+    } else if (clock_.Now() - info->created_at >= options_.launch_timeout) {
+      failed_at_.erase(name);
       result.deletion_requested.emplace_back(name, "launch_timeout");
       cluster_.RemoveNodeClaim(name);
+    } else {
+      failed_at_[name] = clock_.Now();  // kDeadlineExceeded and the rest: retried later
     }
-    return;
   }
+}
+
+void NodeClaimLifecycle::Launched(const ports::NodeClaimInfo& info, const ports::Instance& instance,
+                                  LifecycleResult& result) {
+  const std::string name = info.claim.meta.name;
+  const ports::Instance* i = &instance;
   ports::NodeClaimInfo updated = info;
   updated.launched_at = clock_.Now();
-  updated.instance_type = instance->instance_type;
-  updated.zone = instance->zone;
-  updated.capacity_type = instance->capacity_type;
-  updated.price_per_hour = instance->price_per_hour;
+  updated.instance_type = i->instance_type;
+  updated.zone = i->zone;
+  updated.capacity_type = i->capacity_type;
+  updated.price_per_hour = i->price_per_hour;
   updated.claim.launched = true;
-  updated.claim.provider_id = instance->provider_id;
-  updated.claim.image_id = instance->image_id;
+  updated.claim.provider_id = i->provider_id;
+  updated.claim.image_id = i->image_id;
   // Labels: the launched type's single-valued labels; the pool's own labels win.
-  if (const catalog::InstanceType* t = FindType(info.node_pool, instance->instance_type)) {
+  if (const catalog::InstanceType* t = FindType(info.node_pool, i->instance_type)) {
     updated.claim.capacity = t->capacity;
     updated.claim.allocatable = t->Allocatable();
     for (const auto& [key, value] : t->requirements.SingleValuedLabels()) updated.claim.meta.labels.emplace(key, value);
   }
-  updated.claim.meta.labels[std::string(label::kInstanceType)] = instance->instance_type;
-  updated.claim.meta.labels[std::string(label::kZone)] = instance->zone;
-  updated.claim.meta.labels[std::string(label::kCapacityType)] = instance->capacity_type;
+  updated.claim.meta.labels[std::string(label::kInstanceType)] = i->instance_type;
+  updated.claim.meta.labels[std::string(label::kZone)] = i->zone;
+  updated.claim.meta.labels[std::string(label::kCapacityType)] = i->capacity_type;
   cluster_.UpdateNodeClaim(updated);
   result.launched.push_back(name);
 }
@@ -73,6 +105,7 @@ const catalog::InstanceType* NodeClaimLifecycle::FindType(const std::string& poo
 LifecycleResult NodeClaimLifecycle::Reconcile() {
   LifecycleResult result;
   types_by_pool_.clear();  // capacity and labels only: availability does not matter here
+  ApplyLaunches(result);
   const model::Duration now = clock_.Now();
   // Only claims still on their way up need work; copy just those (launching
   // and updating change the cluster under the iteration).
@@ -83,7 +116,11 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
   for (const ports::NodeClaimInfo& claim : claims) {
     const std::string& name = claim.claim.meta.name;
     if (!claim.launched_at) {
-      Launch(claim, result);
+      // One launch at a time per claim; a failed one is retried on a later
+      // Reconcile (not at the instant it failed, so a shell that reconciles
+      // on every completion cannot spin).
+      auto failed = failed_at_.find(name);
+      if (!in_flight_.contains(name) && (failed == failed_at_.end() || now > failed->second)) Launch(claim);
       continue;
     }
     if (!claim.registered_at) {

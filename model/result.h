@@ -18,6 +18,10 @@ enum class ErrorCode {
   kThrottled,
   kUnavailable,
   kInternal,
+  kDeadlineExceeded,  // the call's deadline passed before it completed
+  kConflict,          // the object changed under the caller (a stale version)
+  kAlreadyExists,
+  kPermissionDenied,
 };
 
 struct Error {
@@ -29,7 +33,13 @@ struct Error {
   static Error InsufficientCapacity(std::string m) {
     return {ErrorCode::kInsufficientCapacity, std::move(m)};
   }
+  static Error Throttled(std::string m) { return {ErrorCode::kThrottled, std::move(m)}; }
+  static Error Unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
   static Error Internal(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+  static Error DeadlineExceeded(std::string m) { return {ErrorCode::kDeadlineExceeded, std::move(m)}; }
+  static Error Conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
+  static Error AlreadyExists(std::string m) { return {ErrorCode::kAlreadyExists, std::move(m)}; }
+  static Error PermissionDenied(std::string m) { return {ErrorCode::kPermissionDenied, std::move(m)}; }
 };
 
 template <typename T>

@@ -110,6 +110,9 @@ struct Ec2Options {
   bool spot_interruptions = true;
   // Multiplies the Spot Advisor hazard (1 = the published monthly band).
   double spot_interruption_multiplier = 1.0;
+  // How long an instant CreateFleet takes to answer (data/sim-calibration.md
+  // "EC2 API latency"). Default 0.
+  Duration create_fleet_latency = 0;
 };
 
 struct ControllerOptions {

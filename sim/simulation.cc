@@ -14,6 +14,7 @@
 #include "controllers/nodeclaim_lifecycle.h"
 #include "controllers/provisioner.h"
 #include "controllers/termination.h"
+#include "providers/aws/aws_cloud_provider.h"
 #include "sim/alibaba_trace.h"
 #include "sim/ec2/simulated_ec2.h"
 #include "sim/embedded_trace.h"
@@ -63,28 +64,32 @@ class World {
         std::vector<std::vector<AlibabaTask>> traces)
       : scenario_(scenario),
         options_(options),
-        ec2_(catalog, scenario.ec2, scenario.node_classes, CapacityOptionsOf(scenario), events_, scenario.seed),
+        ec2_(catalog, scenario.ec2, CapacityOptionsOf(scenario), events_, scenario.seed),
+        cloud_(ec2_, events_, [this](std::function<void()> task) { events_.After(0, std::move(task)); },
+               scenario.node_classes, CapacityOptionsOf(scenario)),
         cluster_(events_, scenario.node_pools, scenario.cluster.daemon_sets, scenario.pdbs),
         kubelet_(events_, cluster_, scenario,
                  [this](const std::string& pod, const StartupPhases& p) { OnPodRunning(pod, p); }),
         scheduler_(cluster_, kubelet_),
         workloads_(events_, cluster_, scenario, std::move(traces)),
-        provisioner_(cluster_, ec2_, events_,
+        provisioner_(cluster_, cloud_, events_,
                      controllers::ProvisionerOptions{
                          scenario.controllers.batch_idle, scenario.controllers.batch_max,
                          scheduling::SolverOptions{
                              .packer = options.karpenter_packer ? scheduling::Packer::kKarpenter
                                                                 : scheduling::Packer::kAdze,
                              .compute_lower_bound = false}}),
-        lifecycle_(cluster_, ec2_, events_,
-                   controllers::LifecycleOptions{scenario.controllers.launch_timeout,
-                                                 scenario.controllers.registration_timeout,
-                                                 scenario.controllers.gpu_initialization_timeout}),
-        termination_(cluster_, ec2_, events_),
-        interruption_(cluster_, ec2_, ec2_),
+        lifecycle_(cluster_, cloud_, events_,
+                   controllers::LifecycleOptions{.launch_timeout = scenario.controllers.launch_timeout,
+                                                 .registration_timeout = scenario.controllers.registration_timeout,
+                                                 .gpu_initialization_timeout =
+                                                     scenario.controllers.gpu_initialization_timeout,
+                                                 .on_launch_completed = [this] { RunLifecycle(); }}),
+        termination_(cluster_, cloud_, events_),
+        interruption_(cluster_, cloud_, ec2_),
         expiration_(cluster_, events_),
-        disruption_(cluster_, ec2_, events_, DisruptionOptionsOf(scenario, options)),
-        monitor_(cluster_, ec2_) {
+        disruption_(cluster_, cloud_, events_, DisruptionOptionsOf(scenario, options)),
+        monitor_(cluster_, cloud_) {
     cluster_.SetPodEndListener([this](const ports::PodInfo& pod, PodEndReason reason) {
       if (options_.check_invariants) monitor_.OnPodEnd(pod, reason, events_.Now());
       if (reason == PodEndReason::kEvicted || reason == PodEndReason::kNodeLost) {
@@ -102,7 +107,7 @@ class World {
     for (const ManifestChange& change : scenario_.changes) {
       events_.At(change.at, [this, &change] {
         for (const model::NodePool& pool : change.node_pools) cluster_.UpdateNodePool(pool);
-        for (const model::EC2NodeClass& nc : change.node_classes) ec2_.UpdateNodeClass(nc);
+        for (const model::EC2NodeClass& nc : change.node_classes) cloud_.UpdateNodeClass(nc);
         std::vector<std::string> names;
         for (const auto& p : change.node_pools) names.push_back("NodePool/" + p.meta.name);
         for (const auto& c : change.node_classes) names.push_back("EC2NodeClass/" + c.meta.name);
@@ -199,7 +204,7 @@ class World {
             {"claims", r.created_claims},
             {"unschedulable", r.unschedulable_reasons},
             {"cost_per_hour", r.cost_per_hour}});
-    RunLifecycle();  // launch at once: CreateFleet is instant
+    RunLifecycle();  // start the launches at once; each completion runs RunLifecycle again
   }
 
   void RunLifecycle() { Apply(lifecycle_.Reconcile()); }
@@ -395,6 +400,7 @@ class World {
   const SimulationOptions& options_;
   EventQueue events_;
   SimulatedEc2 ec2_;
+  providers::aws::AwsCloudProvider cloud_;
   SimulatedCluster cluster_;
   Kubelet kubelet_;
   KubeScheduler scheduler_;

@@ -136,7 +136,12 @@ class SimulatedEc2Test : public ::testing::Test {
   }
 
   EventQueue events_;
-  Ec2Options options_;
+  // These tests time launches to the second: EC2 answers at once unless a test says otherwise.
+  Ec2Options options_ = [] {
+    Ec2Options o;
+    o.create_fleet_latency = 0;
+    return o;
+  }();
   std::unique_ptr<World> world_;
   SimulatedEc2* ec2_ = nullptr;
   providers::aws::AwsCloudProvider* cloud_ = nullptr;
@@ -418,6 +423,19 @@ TEST_F(SimulatedEc2Test, BillingIsPerSecondWithASixtySecondMinimum) {
   EXPECT_NEAR(bill.instance_hours_by_capacity_type.at("spot"), 30.0 / 3600, 1e-12);
   EXPECT_NEAR(bill.total_usd,
               price * 91 / 3600 + b.price_per_hour * 60 / 3600 + g.price_per_hour * 2, 1e-9);
+}
+
+TEST_F(SimulatedEc2Test, CreateFleetAnswersAfterTheLatencyAndBillsFromThen) {
+  options_.spot_interruptions = false;
+  options_.create_fleet_latency = 2 * kSecond;
+  Make();
+  const Duration start = events_.Now();
+  ports::Instance a = MustCreate(Claim("nc-a", {"c5.large"}, {"on-demand"}));
+  EXPECT_EQ(events_.Now(), start + 2 * kSecond);
+  EXPECT_EQ(a.launched_at, start + 2 * kSecond);
+  EXPECT_EQ(ec2_->counters().create_calls, 1u);
+  events_.RunUntil(start + 2 * kSecond + 90 * kSecond);
+  EXPECT_NEAR(ec2_->Bill().total_usd, OdPrice("c5.large") * 90 / 3600, 1e-12);
 }
 
 TEST_F(SimulatedEc2Test, DeleteFreesCapacity) {

@@ -164,8 +164,10 @@ struct CreateTagsRequest {
 struct DescribeInstanceTypesResponse {
   // InstanceTypes[]. The simulator (and this interface) carry the catalog's
   // row per type (catalog/instance_type_info.h), which is what Karpenter
-  // derives from InstanceTypeInfo; its zones and prices are superseded by the
-  // offerings and price calls below.
+  // derives from InstanceTypeInfo. The provider takes the candidate zones
+  // from the row and narrows them (and sets the prices) with the offering
+  // and price calls below; a real adapter must fill the row's zones from
+  // DescribeInstanceTypeOfferings.
   std::vector<catalog::InstanceTypeInfo> instance_types;
 };
 struct InstanceTypeOffering {

@@ -9,11 +9,17 @@
 // Run: build/bench/bench/disruption_bench --benchmark_filter=Decision
 #include <benchmark/benchmark.h>
 
+#include <functional>
+#include <optional>
+
 #include "catalog/catalog.h"
 #include "controllers/disruption/disruption_controller.h"
 #include "model/labels.h"
+#include "ports/stopwatch.h"
+#include "providers/aws/aws_cloud_provider.h"
 #include "sim/ec2/simulated_ec2.h"
 #include "sim/event_queue.h"
+#include "sim/sim_clock.h"
 #include "sim/simulated_cluster.h"
 
 namespace adze {
@@ -36,7 +42,10 @@ model::NodePool Pool() {
 
 struct Cluster {
   sim::EventQueue events;
+  sim::SimClock clock{events, 0};  // the run starts at the epoch: claim times read as the queue's
+  ports::SteadyStopwatch stopwatch;
   std::unique_ptr<sim::SimulatedEc2> ec2;
+  std::unique_ptr<providers::aws::AwsCloudProvider> cloud;
   std::unique_ptr<sim::SimulatedCluster> cluster;
 
   explicit Cluster(int nodes) {
@@ -46,14 +55,16 @@ struct Cluster {
     capacity.zones = {"us-east-1a"};
     sim::Ec2Options ec2_options;
     ec2_options.default_pool_size = 1000000;
-    ec2 = std::make_unique<sim::SimulatedEc2>(catalog::Catalog::Embedded(), ec2_options,
-                                              std::vector<model::EC2NodeClass>{nc}, capacity, events, 1);
-    cluster = std::make_unique<sim::SimulatedCluster>(events, std::vector<model::NodePool>{Pool()},
+    ec2 = std::make_unique<sim::SimulatedEc2>(catalog::Catalog::Embedded(), ec2_options, capacity, events, 1);
+    cloud = std::make_unique<providers::aws::AwsCloudProvider>(
+        *ec2, clock, [this](std::function<void()> f) { events.After(0, std::move(f)); },
+        std::vector<model::EC2NodeClass>{nc}, capacity);
+    cluster = std::make_unique<sim::SimulatedCluster>(clock, std::vector<model::NodePool>{Pool()},
                                                       std::vector<model::DaemonSet>{},
                                                       std::vector<model::PodDisruptionBudget>{});
     const model::NodePool& pool = cluster->NodePools().front();
     const catalog::InstanceType* type = nullptr;
-    auto types = ec2->GetInstanceTypes(pool);
+    auto types = cloud->GetInstanceTypes(pool);
     for (const auto& t : *types) {
       if (t.name == "m6i.2xlarge") type = &t;
     }
@@ -66,33 +77,36 @@ struct Cluster {
       claim.requirements.Add(model::Requirement::In(std::string(model::label::kInstanceType), {"m6i.2xlarge"}));
       claim.requirements.Add(model::Requirement::In(std::string(model::label::kCapacityType), {"on-demand"}));
       claim.node_class_ref.name = "default";
-      cluster->CreateNodeClaim(claim, "general");
-      auto instance = ec2->Create(claim);
+      (void)cluster->CreateNodeClaim(claim, "general");
+      std::optional<Result<ports::Instance>> instance;
+      cloud->Create(claim, events.Now() + model::kMinute, [&](Result<ports::Instance> r) { instance = std::move(r); });
+      while (!instance && events.RunNext()) {
+      }
       ports::NodeClaimInfo info = *cluster->GetNodeClaim(name);
       info.launched_at = 0;
-      info.instance_type = instance->instance_type;
-      info.zone = instance->zone;
-      info.capacity_type = instance->capacity_type;
-      info.price_per_hour = instance->price_per_hour;
-      info.claim.provider_id = instance->provider_id;
+      info.instance_type = (*instance)->instance_type;
+      info.zone = (*instance)->zone;
+      info.capacity_type = (*instance)->capacity_type;
+      info.price_per_hour = (*instance)->price_per_hour;
+      info.claim.provider_id = (*instance)->provider_id;
       info.claim.capacity = type->capacity;
       info.claim.allocatable = type->Allocatable();
       for (const auto& [k, v] : type->requirements.SingleValuedLabels()) info.claim.meta.labels.emplace(k, v);
-      info.claim.meta.labels[std::string(model::label::kZone)] = instance->zone;
-      info.claim.meta.labels[std::string(model::label::kCapacityType)] = instance->capacity_type;
-      cluster->UpdateNodeClaim(info);
+      info.claim.meta.labels[std::string(model::label::kZone)] = (*instance)->zone;
+      info.claim.meta.labels[std::string(model::label::kCapacityType)] = (*instance)->capacity_type;
+      (void)cluster->UpdateNodeClaim(info);
       model::Node node;
       node.meta.name = name;
       node.meta.labels = info.claim.meta.labels;
       node.allocatable = info.claim.allocatable;
       node.capacity = info.claim.capacity;
-      node.provider_id = instance->provider_id;
+      node.provider_id = (*instance)->provider_id;
       cluster->RegisterNode(name, node);
       cluster->SetNodeReady(name);
       info = *cluster->GetNodeClaim(name);
       info.initialized_at = 0;
       info.claim.initialized = true;
-      cluster->UpdateNodeClaim(info);
+      (void)cluster->UpdateNodeClaim(info);
       for (int p = 0; p < 10; ++p) {
         model::Pod pod;
         pod.meta.name = std::string(name) + "-pod-" + std::to_string(p);
@@ -117,7 +131,7 @@ void Decision(benchmark::State& state, controllers::disruption::Mode mode) {
   for (auto _ : state) {
     controllers::disruption::DisruptionOptions options;
     options.mode = mode;
-    controllers::disruption::DisruptionController controller(*c.cluster, *c.ec2, c.events, options);
+    controllers::disruption::DisruptionController controller(*c.cluster, *c.cloud, c.clock, c.stopwatch, options);
     auto result = controller.Reconcile();
     removed = result.decided.empty() ? 0 : result.decided.front().candidates.size();
     replacements = result.decided.empty() ? 0 : result.decided.front().replacements.size();

@@ -38,14 +38,14 @@ struct World {
   // A claim with a running instance and a Ready, initialised node of the same name.
   std::string AddRunningNode(const std::string& name) {
     AddPendingClaim(name);
-    auto launched = cloud.Create(cluster.Snapshot()->GetNodeClaim(name)->claim);
+    const ports::Instance launched = cloud.AddInstance(name, "m6i.large");
     ports::NodeClaimInfo& c = cluster.claim(name);
     c.launched_at = c.registered_at = c.initialized_at = clock.Now();
-    c.claim.provider_id = launched->provider_id;
+    c.claim.provider_id = launched.provider_id;
     c.claim.node_name = name;
-    c.instance_type = launched->instance_type;
-    c.zone = launched->zone;
-    c.capacity_type = launched->capacity_type;
+    c.instance_type = launched.instance_type;
+    c.zone = launched.zone;
+    c.capacity_type = launched.capacity_type;
     ports::NodeInfo n;
     n.node.meta.name = name;
     n.node.ready = true;
@@ -54,7 +54,7 @@ struct World {
     n.node.allocatable = {{"cpu", model::Quantity::FromUnits(4)}, {"memory", model::Quantity::MiB(16384)},
                           {"pods", model::Quantity::FromUnits(110)}};
     cluster.AddNode(n);
-    return launched->provider_id;
+    return launched.provider_id;
   }
 
   // A running 1-CPU pod bound to the node.

@@ -9,8 +9,21 @@ using Kind = ports::InterruptionMessage::Kind;
 
 InterruptionResult Interruption::Reconcile() {
   InterruptionResult result;
-  std::vector<ports::InterruptionMessage> messages = queue_.Receive();
-  if (messages.empty()) return result;
+  // Batches of kMaxMessages until the queue has no more visible ones; a
+  // receive error leaves the rest for the next tick.
+  for (;;) {
+    Result<std::vector<ports::InterruptionMessage>> batch = queue_.Receive(kMaxMessages, 0);
+    if (!batch.ok()) {
+      ++result.receive_errors;
+      return result;
+    }
+    Handle(*batch, result);
+    if (batch->size() < static_cast<size_t>(kMaxMessages)) return result;
+  }
+}
+
+void Interruption::Handle(const std::vector<ports::InterruptionMessage>& messages, InterruptionResult& result) {
+  if (messages.empty()) return;
   // Instance id → claim: provider ids read aws:///<zone>/<instance-id>.
   std::map<std::string, const ports::NodeClaimInfo*> claim_of_instance;
   const auto snapshot = cluster_.Snapshot();
@@ -20,6 +33,9 @@ InterruptionResult Interruption::Reconcile() {
     if (auto slash = id.rfind('/'); slash != std::string::npos) claim_of_instance[id.substr(slash + 1)] = c;
   }
   for (const ports::InterruptionMessage& m : messages) {
+    // Every message is handled once, whatever it says (Karpenter deletes
+    // unparsable ones too); a failed delete only means it comes back.
+    if (!queue_.Delete(m.receipt_handle).ok()) ++result.delete_errors;
     if (m.kind == Kind::kRebalanceRecommendation) {
       ++result.rebalance_recommendations;
       continue;
@@ -43,7 +59,6 @@ InterruptionResult Interruption::Reconcile() {
       result.deletion_requested.emplace_back(claim.claim.meta.name, reason);
     }
   }
-  return result;
 }
 
 }  // namespace adze::controllers

@@ -19,46 +19,79 @@ bool ExtendedResourcesRegistered(const model::ResourceList& requests, const mode
   return true;
 }
 
-void NodeClaimLifecycle::Launch(const ports::NodeClaimInfo& info, LifecycleResult& result) {
-  const std::string& name = info.claim.meta.name;
-  Result<ports::Instance> instance = cloud_.Create(info.claim);
-  if (!instance.ok()) {
-    // Insufficient capacity: the claim goes at once, and its pods are
-    // provisioned again without the offering. Anything else (throttled,
-    // unavailable, a deadline) is retried on the next pass until the launch
-    // timeout.
-    if (instance.error().code == ErrorCode::kInsufficientCapacity) {
+void NodeClaimLifecycle::Launch(const ports::NodeClaimInfo& info) {
+  const std::string name = info.claim.meta.name;
+  in_flight_.insert(name);
+  std::weak_ptr<bool> alive = alive_;
+  cloud_.Create(info.claim, clock_.Now() + options_.launch_attempt_timeout,
+                [this, alive, name](Result<ports::Instance> instance) {
+                  if (alive.expired()) return;
+                  completed_.emplace_back(name, std::move(instance));
+                  if (options_.on_launch_completed) options_.on_launch_completed();
+                });
+}
+
+void NodeClaimLifecycle::ApplyLaunches(LifecycleResult& result) {
+  if (completed_.empty()) return;
+  std::vector<std::pair<std::string, Result<ports::Instance>>> completed;
+  completed.swap(completed_);
+  for (auto& [name, instance] : completed) {
+    in_flight_.erase(name);
+    // Re-read: the claim may have changed or gone while the launch ran.
+    const auto snapshot = cluster_.Snapshot();
+    const ports::NodeClaimInfo* info = snapshot->GetNodeClaim(name);
+    if (info == nullptr || info->deletion_requested_at || info->launched_at) {
+      // Nobody waits for this instance any more: do not leak it.
+      if (instance.ok()) (void)cloud_.Delete(instance->provider_id);
+      failed_at_.erase(name);
+      continue;
+    }
+    if (instance.ok()) {
+      failed_at_.erase(name);
+      Launched(*info, *instance, result);
+    } else if (instance.error().code == ErrorCode::kInsufficientCapacity) {
+      // The claim goes at once; its pods are provisioned again without the
+      // offerings that failed.
+      failed_at_.erase(name);
       if (cluster_.RemoveNodeClaim(name).ok()) result.deleted_insufficient_capacity.push_back(name);
-    } else if (clock_.Now() - info.created_at >= options_.launch_timeout) {
+    } else if (clock_.Now() - info->created_at >= options_.launch_timeout) {
+      failed_at_.erase(name);
       if (cluster_.RemoveNodeClaim(name).ok()) result.deletion_requested.emplace_back(name, "launch_timeout");
     } else {
+      // Throttled, unavailable, a missed deadline: retried on a later pass.
+      failed_at_[name] = clock_.Now();
       result.launch_errors.emplace_back(name, instance.error());
     }
-    return;
   }
+}
+
+void NodeClaimLifecycle::Launched(const ports::NodeClaimInfo& info, const ports::Instance& instance,
+                                  LifecycleResult& result) {
+  const std::string name = info.claim.meta.name;
   ports::NodeClaimInfo updated = info;
   updated.launched_at = clock_.Now();
-  updated.instance_type = instance->instance_type;
-  updated.zone = instance->zone;
-  updated.capacity_type = instance->capacity_type;
-  updated.price_per_hour = instance->price_per_hour;
+  updated.instance_type = instance.instance_type;
+  updated.zone = instance.zone;
+  updated.capacity_type = instance.capacity_type;
+  updated.price_per_hour = instance.price_per_hour;
   updated.claim.launched = true;
-  updated.claim.provider_id = instance->provider_id;
-  updated.claim.image_id = instance->image_id;
+  updated.claim.provider_id = instance.provider_id;
+  updated.claim.image_id = instance.image_id;
   // Labels: the launched type's single-valued labels; the pool's own labels win.
-  if (const catalog::InstanceType* t = FindType(info.node_pool, instance->instance_type)) {
+  if (const catalog::InstanceType* t = FindType(info.node_pool, instance.instance_type)) {
     updated.claim.capacity = t->capacity;
     updated.claim.allocatable = t->Allocatable();
     for (const auto& [key, value] : t->requirements.SingleValuedLabels()) updated.claim.meta.labels.emplace(key, value);
   }
-  updated.claim.meta.labels[std::string(label::kInstanceType)] = instance->instance_type;
-  updated.claim.meta.labels[std::string(label::kZone)] = instance->zone;
-  updated.claim.meta.labels[std::string(label::kCapacityType)] = instance->capacity_type;
+  updated.claim.meta.labels[std::string(label::kInstanceType)] = instance.instance_type;
+  updated.claim.meta.labels[std::string(label::kZone)] = instance.zone;
+  updated.claim.meta.labels[std::string(label::kCapacityType)] = instance.capacity_type;
   if (Status written = cluster_.UpdateNodeClaim(updated); !written.ok()) {
     // The instance runs but the claim could not say so (a conflict, the API
-    // down): terminate it rather than leak it; the claim launches again next
-    // pass, or garbage collection removes it if it is gone.
-    (void)cloud_.Delete(instance->provider_id);
+    // down): terminate it rather than leak it; the claim launches again on
+    // a later pass.
+    (void)cloud_.Delete(instance.provider_id);
+    failed_at_[name] = clock_.Now();
     result.launch_errors.emplace_back(name, written.error());
     return;
   }
@@ -69,7 +102,8 @@ const catalog::InstanceType* NodeClaimLifecycle::FindType(const std::string& poo
   auto it = types_by_pool_.find(pool_name);
   if (it == types_by_pool_.end()) {
     std::vector<catalog::InstanceType> types;
-    if (const model::NodePool* pool = snapshot_->GetNodePool(pool_name)) {
+    const auto snapshot = cluster_.Snapshot();
+    if (const model::NodePool* pool = snapshot->GetNodePool(pool_name)) {
       if (auto r = cloud_.GetInstanceTypes(*pool); r.ok()) types = std::move(r).value();
     }
     it = types_by_pool_.emplace(pool_name, std::move(types)).first;
@@ -83,15 +117,20 @@ const catalog::InstanceType* NodeClaimLifecycle::FindType(const std::string& poo
 LifecycleResult NodeClaimLifecycle::Reconcile() {
   LifecycleResult result;
   types_by_pool_.clear();  // capacity and labels only: availability does not matter here
+  ApplyLaunches(result);
   const model::Duration now = clock_.Now();
-  snapshot_ = cluster_.Snapshot();
+  const auto snapshot = cluster_.Snapshot();
   // Only claims still on their way up need work.
-  for (const ports::NodeClaimInfo* c : snapshot_->NodeClaims()) {
+  for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
     if (c->deletion_requested_at || c->initialized_at) continue;
     const ports::NodeClaimInfo& claim = *c;
     const std::string& name = claim.claim.meta.name;
     if (!claim.launched_at) {
-      Launch(claim, result);
+      // One launch at a time per claim; a failed one is retried on a later
+      // Reconcile (not at the instant it failed, so a shell that reconciles
+      // on every completion cannot spin).
+      auto failed = failed_at_.find(name);
+      if (!in_flight_.contains(name) && (failed == failed_at_.end() || now > failed->second)) Launch(claim);
       continue;
     }
     if (!claim.registered_at) {
@@ -100,7 +139,7 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
       }
       continue;
     }
-    const ports::NodeInfo* node = snapshot_->GetNode(claim.claim.node_name);
+    const ports::NodeInfo* node = snapshot->GetNode(claim.claim.node_name);
     if (node == nullptr) continue;
     const bool extended = ExtendedResourcesRegistered(claim.claim.requests, node->node.allocatable);
     if (node->node.ready && extended) {
@@ -113,7 +152,6 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
       RequestDeletion(name, "gpu_initialization_timeout", result);
     }
   }
-  snapshot_.reset();
   return result;
 }
 

@@ -1,8 +1,12 @@
 // NodeClaimLifecycle: launch, registration and initialisation of NodeClaims
 // (spec §5), plus garbage collection of claims whose instance is gone.
-//   launch        cloud create; insufficient capacity deletes the claim at
-//                 once (its pods are provisioned again without the offering);
-//                 other errors retry until the launch timeout (5 min)
+//   launch        cloud create, started once per claim and completed later
+//                 (the result is queued by the completion callback and
+//                 applied by the next Reconcile); insufficient capacity
+//                 deletes the claim at once (its pods are provisioned again
+//                 without the offering); other errors, a missed deadline
+//                 included, retry on a later Reconcile until the launch
+//                 timeout (5 min)
 //   registration  not registered 15 min after launch: deleted
 //   initialised   Ready, and every extended resource it was launched for
 //                 (nvidia.com/gpu, ...) has non-zero allocatable
@@ -11,8 +15,12 @@
 // Thread-safety: none.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ports/clock.h"
@@ -25,6 +33,12 @@ struct LifecycleOptions {
   model::Duration launch_timeout = 5 * model::kMinute;
   model::Duration registration_timeout = 15 * model::kMinute;
   model::Duration gpu_initialization_timeout = 10 * model::kMinute;
+  // The deadline of one launch attempt (CloudProvider::Create). Default 1 min.
+  model::Duration launch_attempt_timeout = 1 * model::kMinute;
+  // Called after a launch completed and its result was queued (on the
+  // controllers' thread, never inside Reconcile), so the shell can run
+  // Reconcile() at once to apply it. Default: none (the next Reconcile applies it).
+  std::function<void()> on_launch_completed;
 };
 
 struct LifecycleResult {
@@ -43,27 +57,43 @@ class NodeClaimLifecycle {
  public:
   NodeClaimLifecycle(ports::Cluster& cluster, ports::CloudProvider& cloud, const ports::Clock& clock,
                      LifecycleOptions options)
-      : cluster_(cluster), cloud_(cloud), clock_(clock), options_(options) {}
+      : cluster_(cluster),
+        cloud_(cloud),
+        clock_(clock),
+        options_(std::move(options)),
+        alive_(std::make_shared<bool>(true)) {}
+  NodeClaimLifecycle(const NodeClaimLifecycle&) = delete;
+  NodeClaimLifecycle& operator=(const NodeClaimLifecycle&) = delete;
 
-  // Launches, registration and initialisation checks: cheap when every
-  // claim is initialised, so it can run on every change.
+  // Applies the launches that completed, starts launches for claims that
+  // have none in flight, and runs the registration and initialisation
+  // checks: cheap when every claim is initialised, so it can run on every change.
   LifecycleResult Reconcile();
   // Claims whose instance is gone are removed (Karpenter: every 2 min).
   LifecycleResult CollectGarbage();
 
  private:
-  void Launch(const ports::NodeClaimInfo& claim, LifecycleResult& result);
+  void Launch(const ports::NodeClaimInfo& claim);
+  // Applies the queued launch results, in completion order.
+  void ApplyLaunches(LifecycleResult& result);
+  void Launched(const ports::NodeClaimInfo& info, const ports::Instance& instance, LifecycleResult& result);
   void RequestDeletion(const std::string& claim, const std::string& reason, LifecycleResult& result);
   // The pool's instance types, fetched once per Reconcile.
   const catalog::InstanceType* FindType(const std::string& pool, const std::string& type);
 
   std::map<std::string, std::vector<catalog::InstanceType>> types_by_pool_;
-  std::shared_ptr<const ports::ClusterSnapshot> snapshot_;  // during Reconcile
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;
   const ports::Clock& clock_;
   LifecycleOptions options_;
+  // Claims with a launch in flight, and results waiting for Reconcile.
+  std::set<std::string> in_flight_;
+  std::vector<std::pair<std::string, Result<ports::Instance>>> completed_;
+  // Claims whose launch failed, and when: retried on a later Reconcile.
+  std::map<std::string, model::Duration> failed_at_;
+  // Completion callbacks hold a weak_ptr to it and do nothing once it expires.
+  std::shared_ptr<bool> alive_;
 };
 
 // Anything but cpu, memory, pods and ephemeral-storage (GPUs, EFA, Neuron, ...).

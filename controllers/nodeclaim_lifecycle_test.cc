@@ -13,10 +13,22 @@ using testing::kSecond;
 struct LifecycleTest : ::testing::Test {
   testing::World w;
   NodeClaimLifecycle lifecycle{w.cluster, w.cloud, w.clock, LifecycleOptions{}};
+
+  // Starts launches, lets the cloud answer, applies the answers.
+  LifecycleResult LaunchPass() {
+    LifecycleResult started = lifecycle.Reconcile();
+    w.clock.Advance(0);
+    LifecycleResult applied = lifecycle.Reconcile();
+    applied.launch_errors.insert(applied.launch_errors.begin(), started.launch_errors.begin(),
+                                 started.launch_errors.end());
+    return applied;
+  }
 };
 
 TEST_F(LifecycleTest, LaunchesAndRecordsTheInstanceOnTheClaim) {
   w.AddPendingClaim("a");
+  EXPECT_TRUE(lifecycle.Reconcile().launched.empty());  // the launch does not block the pass
+  w.clock.Advance(0);
   const LifecycleResult r = lifecycle.Reconcile();
   ASSERT_EQ(r.launched, std::vector<std::string>{"a"});
   const ports::NodeClaimInfo* claim = w.cluster.Snapshot()->GetNodeClaim("a");
@@ -28,7 +40,7 @@ TEST_F(LifecycleTest, LaunchesAndRecordsTheInstanceOnTheClaim) {
 TEST_F(LifecycleTest, InsufficientCapacityDeletesTheClaimAtOnce) {
   w.AddPendingClaim("a");
   w.cloud.FailNextCreate(Error::InsufficientCapacity("no p5.48xlarge in us-east-1a"));
-  const LifecycleResult r = lifecycle.Reconcile();
+  const LifecycleResult r = LaunchPass();
   EXPECT_EQ(r.deleted_insufficient_capacity, std::vector<std::string>{"a"});
   EXPECT_FALSE(w.cluster.HasClaim("a"));
 }
@@ -36,20 +48,26 @@ TEST_F(LifecycleTest, InsufficientCapacityDeletesTheClaimAtOnce) {
 TEST_F(LifecycleTest, ThrottledOrTimedOutLaunchesRetryUntilTheLaunchTimeout) {
   w.AddPendingClaim("a");
   w.cloud.FailNextCreate(Error::Throttled("RequestLimitExceeded"));
-  LifecycleResult r = lifecycle.Reconcile();
+  LifecycleResult r = LaunchPass();
   EXPECT_TRUE(r.launched.empty());
   ASSERT_EQ(r.launch_errors.size(), 1u);
   EXPECT_EQ(r.launch_errors[0].second.code, ErrorCode::kThrottled);
   EXPECT_TRUE(w.cluster.HasClaim("a"));
 
   w.clock.Advance(10 * kSecond);
-  w.cloud.FailNextCreate(Error::DeadlineExceeded("CreateFleet took longer than 30s"));
+  w.cloud.SetLatency(2 * kMinute);  // slower than the 1 min attempt deadline
+  r = LaunchPass();
+  w.clock.Advance(2 * kMinute);
   r = lifecycle.Reconcile();
   EXPECT_TRUE(w.cluster.HasClaim("a"));
+  ASSERT_EQ(r.launch_errors.size(), 1u);
   EXPECT_EQ(r.launch_errors.at(0).second.code, ErrorCode::kDeadlineExceeded);
 
-  w.clock.Advance(10 * kSecond);
-  r = lifecycle.Reconcile();  // the third try works
+  w.cloud.SetLatency(2 * kSecond);
+  w.clock.Advance(kSecond);
+  lifecycle.Reconcile();  // the third try works
+  w.clock.Advance(2 * kSecond);
+  r = lifecycle.Reconcile();
   EXPECT_EQ(r.launched, std::vector<std::string>{"a"});
 }
 
@@ -57,7 +75,7 @@ TEST_F(LifecycleTest, GivesUpAfterTheLaunchTimeout) {
   w.AddPendingClaim("a");
   w.clock.Advance(5 * kMinute);
   w.cloud.FailNextCreate(Error::Unavailable("connection reset"));
-  const LifecycleResult r = lifecycle.Reconcile();
+  const LifecycleResult r = LaunchPass();
   ASSERT_EQ(r.deletion_requested.size(), 1u);
   EXPECT_EQ(r.deletion_requested[0].second, "launch_timeout");
   EXPECT_FALSE(w.cluster.HasClaim("a"));
@@ -66,24 +84,36 @@ TEST_F(LifecycleTest, GivesUpAfterTheLaunchTimeout) {
 TEST_F(LifecycleTest, AConflictWritingTheLaunchTerminatesTheInstanceInsteadOfLeakingIt) {
   w.AddPendingClaim("a");
   w.cluster.FailNext("UpdateNodeClaim", Error::Conflict("a changed"));
-  LifecycleResult r = lifecycle.Reconcile();
+  LifecycleResult r = LaunchPass();
   EXPECT_TRUE(r.launched.empty());
   EXPECT_EQ(w.cloud.CountCalls("Delete "), 1u);
   EXPECT_TRUE(w.cloud.List().empty());  // nothing orphaned
-  r = lifecycle.Reconcile();            // the next pass launches again
+  w.clock.Advance(kSecond);
+  r = LaunchPass();  // a later pass launches again
   EXPECT_EQ(r.launched, std::vector<std::string>{"a"});
   EXPECT_EQ(w.cloud.List().size(), 1u);
 }
 
 TEST_F(LifecycleTest, NotRegisteredInTimeIsDeletedAndAFailedRequestIsRetried) {
   w.AddPendingClaim("a");
-  ASSERT_EQ(lifecycle.Reconcile().launched.size(), 1u);
+  ASSERT_EQ(LaunchPass().launched.size(), 1u);
   w.clock.Advance(15 * kMinute);
   w.cluster.FailNext("RequestNodeClaimDeletion", Error::Unavailable("apiserver down"));
   EXPECT_TRUE(lifecycle.Reconcile().deletion_requested.empty());
   const LifecycleResult r = lifecycle.Reconcile();
   ASSERT_EQ(r.deletion_requested.size(), 1u);
   EXPECT_EQ(r.deletion_requested[0].second, "registration_timeout");
+}
+
+TEST_F(LifecycleTest, AnInstanceThatArrivesForAClaimAlreadyGoneIsTerminated) {
+  w.AddPendingClaim("a");
+  w.cloud.SetLatency(2 * kSecond);
+  lifecycle.Reconcile();
+  ASSERT_TRUE(w.cluster.RemoveNodeClaim("a").ok());  // deleted while CreateFleet ran
+  w.clock.Advance(2 * kSecond);
+  const LifecycleResult r = lifecycle.Reconcile();
+  EXPECT_TRUE(r.launched.empty());
+  EXPECT_TRUE(w.cloud.List().empty());
 }
 
 TEST_F(LifecycleTest, GarbageCollectsAClaimWhoseInstanceVanished) {

@@ -25,8 +25,11 @@ Operator::Operator(OperatorPorts ports, OperatorOptions options, OperatorListene
                    ProvisionerOptions{options.controllers.batch_idle, options.controllers.batch_max,
                                       scheduling::SolverOptions{.packer = options.packer, .compute_lower_bound = false}}),
       lifecycle_(ports.cluster, ports.cloud, ports.clock,
-                 LifecycleOptions{options.controllers.launch_timeout, options.controllers.registration_timeout,
-                                  options.controllers.gpu_initialization_timeout}),
+                 LifecycleOptions{.launch_timeout = options.controllers.launch_timeout,
+                                  .registration_timeout = options.controllers.registration_timeout,
+                                  .gpu_initialization_timeout = options.controllers.gpu_initialization_timeout,
+                                  // A finished launch is applied at once (the node boots now).
+                                  .on_launch_completed = [this] { RunLifecycle(); }}),
       termination_(ports.cluster, ports.cloud, ports.clock),
       interruption_(ports.cluster, ports.cloud, ports.queue),
       expiration_(ports.cluster, ports.clock),
@@ -46,6 +49,11 @@ void Operator::Tick() {
                        static_cast<double>(interrupted.rebalance_recommendations), {{"kind", "rebalance"}});
   }
   for (const auto& [claim, reason] : interrupted.deletion_requested) RequestedDeletion(claim, reason);
+  if (interrupted.receive_errors + interrupted.delete_errors > 0) {
+    ports_.metrics.Add("adze_controller_errors_total",
+                       static_cast<double>(interrupted.receive_errors + interrupted.delete_errors),
+                       {{"controller", "interruption"}, {"code", "queue"}});
+  }
 
   // The lifecycle runs whenever a launching claim may have moved on, and
   // every 10 s regardless (timeouts).

@@ -12,7 +12,10 @@ using testing::kSecond;
 
 class NoMessages : public ports::InterruptionQueue {
  public:
-  std::vector<ports::InterruptionMessage> Receive() override { return {}; }
+  Result<std::vector<ports::InterruptionMessage>> Receive(int, model::Duration) override {
+    return std::vector<ports::InterruptionMessage>{};
+  }
+  Status Delete(const std::string&) override { return OkStatus(); }
 };
 
 class FixedStopwatch : public ports::Stopwatch {
@@ -100,6 +103,7 @@ TEST_F(OperatorTest, CountsControllerErrorsByCode) {
   w.AddPendingClaim("a");
   w.cloud.FailNextCreate(Error::Throttled("RequestLimitExceeded"));
   Start();
+  Second();  // the launch starts; CreateFleet answers at the next instant
   Second();
   EXPECT_EQ(metrics.Counter("adze_controller_errors_total", {{"code", "throttled"}, {"controller", "lifecycle"}}), 1);
   EXPECT_TRUE(recorder.launched.empty());

@@ -40,9 +40,17 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   // constraints.
   // Pending pods first (listed after the nodes, as Karpenter does, but needed
   // to skip nodes that cannot take any of them: those change nothing).
+  // A pod nominated to a claim whose launch is still in flight waits for it:
+  // the claim has no capacity to show the solver yet, and a second claim for
+  // the same pod would be a duplicate (CreateFleet takes seconds).
   std::vector<const ports::PodInfo*> pending;
   for (const ports::PodInfo* pod : cluster.PendingPods()) {
-    if (IsProvisionable(*pod)) pending.push_back(pod);
+    if (!IsProvisionable(*pod)) continue;
+    if (!pod->nominated_node_claim.empty()) {
+      const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(pod->nominated_node_claim);
+      if (claim != nullptr && !claim->launched_at && !claim->deletion_requested_at) continue;
+    }
+    pending.push_back(pod);
   }
   std::vector<model::ResourceList> requests;
   for (const ports::PodInfo* pod : pending) requests.push_back(pod->pod.EffectiveRequests());

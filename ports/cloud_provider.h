@@ -1,9 +1,10 @@
 // CloudProvider: what the controllers may ask of the cloud (DESIGN.md, "the
-// three interfaces"). The simulator implements it with simulated EC2; the AWS
-// adapter with the EC2 API. Controllers never see which.
+// three interfaces"). providers/aws implements it over an Ec2Api, which the
+// simulator (sim/ec2) or the AWS adapter provides. Controllers never see which.
 // Thread-safety: implementations say; controllers call from one thread.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,17 +41,23 @@ struct Instance {
   bool terminated = false;
 };
 
+// Called exactly once, later (never from inside Create), on the thread that runs the controllers.
+using LaunchDone = std::function<void(Result<Instance>)>;
+
 class CloudProvider {
  public:
   virtual ~CloudProvider() = default;
 
-  // Launches one instance for the claim (spec §3.2–3.4): the claim's
-  // requirements (node.kubernetes.io/instance-type, zone, capacity type)
-  // and resources.requests select the overrides; EC2 Fleet picks one.
-  // Errors: kInsufficientCapacity when no override had capacity (each failed
-  // override is then unavailable for the ICE TTL); kInvalidArgument when the
-  // claim names no launchable type.
-  virtual Result<Instance> Create(const model::NodeClaim& claim) = 0;
+  // Starts launching one instance for the claim (spec §3.2–3.4) and returns
+  // at once: the claim's requirements (node.kubernetes.io/instance-type,
+  // zone, capacity type) and resources.requests select the overrides; EC2
+  // Fleet picks one. `done` gets the instance or an error: kInsufficientCapacity
+  // when no override had capacity (each failed override is then unavailable
+  // for the ICE TTL); kInvalidArgument when the claim names no launchable
+  // type; kDeadlineExceeded when the launch did not complete by `deadline`
+  // (an absolute Clock::Now()-based time); kThrottled, kUnavailable, ... as
+  // the cloud answered.
+  virtual void Create(const model::NodeClaim& claim, model::Duration deadline, LaunchDone done) = 0;
 
   // Terminates the instance. kNotFound when there is no such instance.
   virtual Status Delete(const std::string& provider_id) = 0;

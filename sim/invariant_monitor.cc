@@ -94,7 +94,7 @@ void InvariantMonitor::Check(model::Duration now) {
   }
   // Instances and claims pair up within the garbage-collection interval.
   std::set<std::string> live;
-  for (const ports::Instance& instance : ec2_.List()) {
+  for (const ports::Instance& instance : cloud_.List()) {
     live.insert(instance.provider_id);
     bool claimed = false;
     for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) claimed = claimed || claim->claim.provider_id == instance.provider_id;

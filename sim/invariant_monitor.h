@@ -20,14 +20,14 @@
 #include <vector>
 
 #include "controllers/disruption/disruption_controller.h"
-#include "sim/ec2/simulated_ec2.h"
+#include "ports/cloud_provider.h"
 #include "sim/simulated_cluster.h"
 
 namespace adze::sim {
 
 class InvariantMonitor {
  public:
-  InvariantMonitor(const SimulatedCluster& cluster, const SimulatedEc2& ec2) : cluster_(cluster), ec2_(ec2) {}
+  InvariantMonitor(const SimulatedCluster& cluster, const ports::CloudProvider& cloud) : cluster_(cluster), cloud_(cloud) {}
 
   void OnPodEnd(const ports::PodInfo& pod, PodEndReason reason, model::Duration now);
   void OnExecuted(const controllers::disruption::Command& command, model::Duration now);
@@ -43,7 +43,7 @@ class InvariantMonitor {
   void Violation(model::Duration now, std::string what);
 
   const SimulatedCluster& cluster_;
-  const SimulatedEc2& ec2_;
+  const ports::CloudProvider& cloud_;
   std::vector<std::string> violations_;
   std::map<std::string, model::Duration> unpaired_since_;  // instance or claim → first seen unpaired
 };

@@ -111,6 +111,9 @@ struct Ec2Options {
   bool spot_interruptions = true;
   // Multiplies the Spot Advisor hazard (1 = the published monthly band).
   double spot_interruption_multiplier = 1.0;
+  // How long an instant CreateFleet takes to answer (data/sim-calibration.md
+  // "EC2 API latency": ≈2 s in a Karpenter log). Default 2 s.
+  Duration create_fleet_latency = 2 * kSecond;
 };
 
 // The controllers' settings (batch windows, timeouts, consolidation) are

@@ -9,6 +9,7 @@
 
 #include "controllers/daemon_overhead.h"
 #include "controllers/operator.h"
+#include "providers/aws/aws_cloud_provider.h"
 #include "ports/metrics_registry.h"
 #include "ports/stopwatch.h"
 #include "sim/alibaba_trace.h"
@@ -75,15 +76,18 @@ class World : private controllers::OperatorListener {
       : scenario_(scenario),
         options_(options),
         clock_(events_, scenario.start_unix_micros),
-        ec2_(catalog, scenario.ec2, scenario.node_classes, CapacityOptionsOf(scenario), events_, scenario.seed),
+        ec2_(catalog, scenario.ec2, CapacityOptionsOf(scenario), events_, scenario.seed),
+        // Results reach the controllers as events of their own, never inside the call.
+        cloud_(ec2_, clock_, [this](std::function<void()> task) { events_.After(0, std::move(task)); },
+               scenario.node_classes, CapacityOptionsOf(scenario)),
         cluster_(clock_, scenario.node_pools, scenario.cluster.daemon_sets, scenario.pdbs),
         kubelet_(clock_, cluster_, scenario,
                  [this](const std::string& pod, const StartupPhases& p) { OnPodRunning(pod, p); }),
         scheduler_(cluster_, kubelet_),
         workloads_(events_, cluster_, scenario, std::move(traces)),
-        operator_(controllers::OperatorPorts{cluster_, ec2_, ec2_, clock_, metrics_, stopwatch_},
+        operator_(controllers::OperatorPorts{cluster_, cloud_, ec2_, clock_, metrics_, stopwatch_},
                   OperatorOptionsOf(scenario, options), this),
-        monitor_(cluster_, ec2_) {
+        monitor_(cluster_, cloud_) {
     cluster_.SetPodEndListener([this](const ports::PodInfo& pod, PodEndReason reason) {
       if (options_.check_invariants) monitor_.OnPodEnd(pod, reason, clock_.Now());
       if (reason == PodEndReason::kEvicted || reason == PodEndReason::kNodeLost) {
@@ -101,7 +105,7 @@ class World : private controllers::OperatorListener {
     for (const ManifestChange& change : scenario_.changes) {
       events_.At(change.at, [this, &change] {
         for (const model::NodePool& pool : change.node_pools) cluster_.UpdateNodePool(pool);
-        for (const model::EC2NodeClass& nc : change.node_classes) ec2_.UpdateNodeClass(nc);
+        for (const model::EC2NodeClass& nc : change.node_classes) cloud_.UpdateNodeClass(nc);
         std::vector<std::string> names;
         for (const auto& p : change.node_pools) names.push_back("NodePool/" + p.meta.name);
         for (const auto& c : change.node_classes) names.push_back("EC2NodeClass/" + c.meta.name);
@@ -319,6 +323,7 @@ class World : private controllers::OperatorListener {
   ports::MetricsRegistry metrics_;
   ports::SteadyStopwatch stopwatch_;
   SimulatedEc2 ec2_;
+  providers::aws::AwsCloudProvider cloud_;
   SimulatedCluster cluster_;
   Kubelet kubelet_;
   KubeScheduler scheduler_;

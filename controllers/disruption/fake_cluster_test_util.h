@@ -113,7 +113,7 @@ class FakeCluster {
 // A cloud with no instance types: any move that needs new capacity fails.
 class NoCapacityCloud : public ports::CloudProvider {
  public:
-  Result<ports::Instance> Create(const model::NodeClaim&) override { ADZE_CHECK(false); }
+  void Create(const model::NodeClaim&, model::Duration, ports::LaunchDone) override { ADZE_CHECK(false); }
   Status Delete(const std::string&) override { ADZE_CHECK(false); }
   std::optional<ports::Instance> Get(const std::string&) const override { return std::nullopt; }
   std::vector<ports::Instance> List() const override { return {}; }

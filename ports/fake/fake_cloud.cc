@@ -16,29 +16,40 @@ void FakeCloud::Vanish(const std::string& provider_id) {
   if (auto it = instances_.find(provider_id); it != instances_.end()) it->second.terminated = true;
 }
 
-Result<Instance> FakeCloud::Create(const model::NodeClaim& claim) {
-  calls_.push_back("Create " + claim.meta.name);
-  if (!create_failures_.empty()) {
-    Error e = std::move(create_failures_.front());
-    create_failures_.pop_front();
-    return e;
-  }
+Instance FakeCloud::AddInstance(const std::string& claim, const std::string& instance_type) {
   Instance i;
   char id[32];
   std::snprintf(id, sizeof id, "i-%017llx", static_cast<unsigned long long>(next_id_++));
   i.id = id;
   i.zone = "us-east-1a";
   i.provider_id = "aws:///" + i.zone + "/" + i.id;
-  i.instance_type = "m6i.large";
-  if (const model::Requirement* r = claim.requirements.Find(model::label::kInstanceType); r && !r->values().empty()) {
-    i.instance_type = r->values().front();
-  }
+  i.instance_type = instance_type;
   i.capacity_type = "on-demand";
   i.price_per_hour = 0.096;
   i.launched_at = clock_.Now();
-  i.node_claim = claim.meta.name;
+  i.node_claim = claim;
   instances_[i.provider_id] = i;
   return i;
+}
+
+void FakeCloud::Create(const model::NodeClaim& claim, model::Duration deadline, LaunchDone done) {
+  calls_.push_back("Create " + claim.meta.name);
+  Time answer_at = clock_.Now() + latency_;
+  Result<Instance> result = Error::Internal("unset");
+  if (answer_at > deadline) {
+    answer_at = deadline;  // the caller stops waiting then
+    result = Error::DeadlineExceeded("CreateFleet for " + claim.meta.name + " did not answer before its deadline");
+  } else if (!create_failures_.empty()) {
+    result = std::move(create_failures_.front());
+    create_failures_.pop_front();
+  } else {
+    std::string type = "m6i.large";
+    if (const model::Requirement* r = claim.requirements.Find(model::label::kInstanceType); r && !r->values().empty()) {
+      type = r->values().front();
+    }
+    result = AddInstance(claim.meta.name, type);
+  }
+  clock_.At(answer_at, [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
 }
 
 Status FakeCloud::Delete(const std::string& provider_id) {

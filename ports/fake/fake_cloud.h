@@ -1,8 +1,10 @@
 // FakeCloud: a scripted ports::CloudProvider for controller unit tests.
 // Create launches a made-up instance of the claim's first instance type
 // unless a failure is scripted (FailNextCreate: insufficient capacity,
-// throttling, a deadline); instances can be made to vanish (as a spot
-// reclaim does); Delete can fail. Every call is recorded.
+// throttling); its answer comes through a Clock timer after the scripted
+// latency (a launch slower than its deadline answers kDeadlineExceeded), so
+// a test sees it once it advances the ManualClock. Instances can be made to
+// vanish (as a spot reclaim does); Delete can fail. Every call is recorded.
 // Thread-safety: none.
 #pragma once
 
@@ -18,11 +20,15 @@ namespace adze::ports::fake {
 
 class FakeCloud final : public CloudProvider {
  public:
-  explicit FakeCloud(const Clock& clock) : clock_(clock) {}
+  explicit FakeCloud(Clock& clock) : clock_(clock) {}
 
   // --- scripting
   void FailNextCreate(Error e) { create_failures_.push_back(std::move(e)); }
   void FailNextDelete(Error e) { delete_failures_.push_back(std::move(e)); }
+  // How long each Create takes to answer. Default 0 (the next timer tick).
+  void SetLatency(model::Duration latency) { latency_ = latency; }
+  // An instance that already runs (for a claim a test sets up as launched).
+  Instance AddInstance(const std::string& claim, const std::string& instance_type);
   // The instance is gone (terminated by EC2), as Get and List will say.
   void Vanish(const std::string& provider_id);
   // The types GetInstanceTypes returns for every pool.
@@ -34,7 +40,7 @@ class FakeCloud final : public CloudProvider {
   const std::vector<OfferingKey>& marked_unavailable() const { return unavailable_; }
 
   // --- ports::CloudProvider
-  Result<Instance> Create(const model::NodeClaim& claim) override;
+  void Create(const model::NodeClaim& claim, model::Duration deadline, LaunchDone done) override;
   Status Delete(const std::string& provider_id) override;
   std::optional<Instance> Get(const std::string& provider_id) const override;
   std::vector<Instance> List() const override;
@@ -43,7 +49,8 @@ class FakeCloud final : public CloudProvider {
   std::optional<std::string> IsDrifted(const model::NodeClaim& claim) const override;
 
  private:
-  const Clock& clock_;
+  Clock& clock_;
+  model::Duration latency_ = 0;
   std::deque<Error> create_failures_;
   std::deque<Error> delete_failures_;
   std::map<std::string, Instance> instances_;  // by provider id

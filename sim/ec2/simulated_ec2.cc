@@ -4,28 +4,27 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
-#include <numeric>
 #include <string_view>
 #include <utility>
 
 #include "model/labels.h"
-#include "model/requirement.h"
+#include "providers/aws/node_class_hash.h"
 
 namespace adze::sim {
 namespace {
 
 namespace label = model::label;
-using catalog::InstanceType;
-using catalog::Offering;
-using model::Requirement;
+namespace aws = providers::aws;
 using ports::OfferingKey;
 
 const std::string kOnDemand(label::kCapacityTypeOnDemand);
 const std::string kSpot(label::kCapacityTypeSpot);
 const std::string kReserved(label::kCapacityTypeReserved);
 
-// Spec §3.1: reserved offerings are priced so that they always sort first.
+// Spec §3.1: reserved capacity is priced at on-demand / 10,000,000.
 constexpr double kReservedPriceDivisor = 10'000'000;
+// Free addresses per simulated subnet (a /20).
+constexpr int32_t kSubnetFreeIps = 4091;
 
 // ASSUMPTION: the representative monthly interruption probability of each
 // Spot Advisor band (<5, 5–10, 10–15, 15–20, >20 %): the band's midpoint, and
@@ -34,8 +33,6 @@ constexpr double kBandMonthlyProbability[] = {0.025, 0.075, 0.125, 0.175, 0.25};
 constexpr double kHoursPerMonth = 30 * 24;
 // Interruption draws further out than this are not scheduled (a century).
 constexpr double kMaxInterruptionHours = 100 * 365 * 24;
-
-std::string KeyString(const OfferingKey& k) { return k.capacity_type + ":" + k.instance_type + ":" + k.zone; }
 
 bool PatternMatches(std::string_view pattern, std::string_view value) {
   if (pattern.empty() || pattern == "*") return true;
@@ -46,136 +43,15 @@ bool PatternMatches(std::string_view pattern, std::string_view value) {
   return pattern == value;
 }
 
-// Karpenter's exotic filter (spec §3.2 step 3): accelerators and metal sizes.
-bool IsExotic(const InstanceType& t) {
-  for (std::string_view r : {model::resource::kNvidiaGpu, model::resource::kAmdGpu, model::resource::kHabanaGaudi,
-                             model::resource::kNeuron}) {
-    if (t.capacity.Get(r).milli() > 0) return true;
-  }
-  return t.info != nullptr && t.info->size.find("metal") != std::string::npos;
-}
-
-// Zone, zone-id and capacity-type list the values of the available offerings
-// (catalog/instance_type.h); rebuilt when availability changes.
-void RebuildOfferingRequirements(InstanceType& t) {
-  model::Requirements r;
-  for (const Requirement& q : t.requirements.All()) {
-    const std::string& k = q.key();
-    if (k == label::kZone || k == label::kZoneId || k == label::kCapacityType) continue;
-    r.Add(q);
-  }
-  std::set<std::string> zones, zone_ids, capacity_types;
-  for (const Offering& o : t.offerings) {
-    if (!o.available) continue;
-    zones.insert(o.zone);
-    zone_ids.insert(o.zone_id);
-    capacity_types.insert(o.capacity_type);
-  }
-  r.Add(Requirement::In(std::string(label::kZone), {zones.begin(), zones.end()}));
-  if (!zone_ids.empty()) r.Add(Requirement::In(std::string(label::kZoneId), {zone_ids.begin(), zone_ids.end()}));
-  r.Add(Requirement::In(std::string(label::kCapacityType), {capacity_types.begin(), capacity_types.end()}));
-  t.requirements = std::move(r);
-}
-
-// FNV-1a over length-prefixed fields: a stable hash for drift.
-class Hasher {
- public:
-  Hasher& Add(std::string_view s) {
-    AddU64(s.size());
-    for (unsigned char c : s) Byte(c);
-    return *this;
-  }
-  Hasher& AddU64(uint64_t v) {
-    for (int i = 0; i < 8; ++i) Byte(static_cast<unsigned char>(v >> (8 * i)));
-    return *this;
-  }
-  Hasher& AddBool(bool b) { return AddU64(b ? 1 : 0); }
-  template <typename T>
-  Hasher& AddOpt(const std::optional<T>& v) {
-    AddBool(v.has_value());
-    if (v) AddU64(static_cast<uint64_t>(*v));
-    return *this;
-  }
-  Hasher& AddQuantity(const std::optional<model::Quantity>& q) {
-    AddBool(q.has_value());
-    if (q) AddU64(static_cast<uint64_t>(q->milli()));
-    return *this;
-  }
-  Hasher& AddResources(const model::ResourceList& rl) {
-    AddU64(rl.entries().size());
-    for (const auto& [name, q] : rl) Add(name).AddU64(static_cast<uint64_t>(q.milli()));
-    return *this;
-  }
-  Hasher& AddMap(const std::map<std::string, std::string>& m) {
-    AddU64(m.size());
-    for (const auto& [k, v] : m) Add(k).Add(v);
-    return *this;
-  }
-  Hasher& AddTerms(const std::vector<model::SelectorTerm>& terms) {
-    AddU64(terms.size());
-    for (const model::SelectorTerm& t : terms) {
-      AddMap(t.tags).Add(t.id).Add(t.name).Add(t.owner).Add(t.alias).Add(t.ssm_parameter);
-    }
-    return *this;
-  }
-  uint64_t value() const { return h_; }
-
- private:
-  void Byte(unsigned char c) {
-    h_ ^= c;
-    h_ *= 0x100000001b3ULL;
-  }
-  uint64_t h_ = 0xcbf29ce484222325ULL;
-};
-
-// The image the node class resolves to: a term's id, else an id derived from
-// the terms (ASSUMPTION: one image per node class, for every type).
-std::string ResolveImageId(const model::EC2NodeClass& nc) {
-  for (const model::SelectorTerm& t : nc.ami_selector_terms) {
-    if (!t.id.empty()) return t.id;
-  }
-  Hasher h;
-  h.AddTerms(nc.ami_selector_terms).Add(model::AmiFamilyName(nc.EffectiveAmiFamily()));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "ami-%017" PRIx64, h.value() & uint64_t{0xfffffffffffffff});
-  return buf;
-}
-
-// The static drift hash: the spec minus selector terms, with the AMI family
-// in effect and the kubelet settings (spec §1.3).
-uint64_t SpecHash(const model::EC2NodeClass& nc) {
-  Hasher h;
-  h.Add(model::AmiFamilyName(nc.EffectiveAmiFamily())).Add(nc.role).Add(nc.instance_profile).AddMap(nc.tags);
-  h.AddOpt(nc.kubelet.max_pods).AddOpt(nc.kubelet.pods_per_core);
-  h.AddResources(nc.kubelet.kube_reserved).AddResources(nc.kubelet.system_reserved);
-  h.AddU64(nc.kubelet.eviction_hard.size());
-  for (const auto& [signal, t] : nc.kubelet.eviction_hard) {
-    h.Add(signal).AddQuantity(t.quantity).AddBool(t.percent.has_value());
-    if (t.percent) h.AddU64(static_cast<uint64_t>(std::llround(*t.percent * 1e6)));
-  }
-  h.AddU64(nc.block_device_mappings.size());
-  for (const model::BlockDeviceMapping& m : nc.block_device_mappings) {
-    const model::EbsVolume& e = m.ebs;
-    h.Add(m.device_name).AddBool(m.root_volume).AddQuantity(e.volume_size).Add(e.volume_type).AddOpt(e.iops);
-    h.AddOpt(e.throughput).AddOpt(e.encrypted).Add(e.kms_key_id).AddOpt(e.delete_on_termination);
-    h.Add(e.snapshot_id).AddOpt(e.volume_initialization_rate);
-  }
-  h.AddBool(nc.instance_store_raid0).Add(nc.user_data);
-  return h.value();
-}
-
-// ASSUMPTION (see the header): reservations a node class may launch into.
-bool ReservationSelected(const model::EC2NodeClass& nc, const std::string& reservation_id) {
-  if (nc.capacity_reservation_selector_terms.empty()) return true;
-  return std::any_of(
-      nc.capacity_reservation_selector_terms.begin(), nc.capacity_reservation_selector_terms.end(),
-      [&](const model::SelectorTerm& t) { return t.id.empty() || t.id == reservation_id; });
+// The zone filter of catalog::CapacityOptions: by name or id; empty = all.
+bool ZoneAllowed(const catalog::Zone& z, const std::vector<std::string>& zones) {
+  return zones.empty() || std::find(zones.begin(), zones.end(), z.name) != zones.end() ||
+         std::find(zones.begin(), zones.end(), z.id) != zones.end();
 }
 
 }  // namespace
 
-SimulatedEc2::SimulatedEc2(const catalog::Catalog& catalog, const Ec2Options& options,
-                           std::vector<model::EC2NodeClass> node_classes, catalog::CapacityOptions base,
+SimulatedEc2::SimulatedEc2(const catalog::Catalog& catalog, const Ec2Options& options, catalog::CapacityOptions base,
                            EventQueue& events, uint64_t seed)
     : catalog_(catalog),
       options_(options),
@@ -183,18 +59,9 @@ SimulatedEc2::SimulatedEc2(const catalog::Catalog& catalog, const Ec2Options& op
       events_(events),
       seed_(seed),
       alive_(std::make_shared<bool>(true)) {
-  for (model::EC2NodeClass& nc : node_classes) {
-    std::string name = nc.meta.name;
-    node_classes_.insert_or_assign(std::move(name), std::move(nc));
-  }
   for (const CapacityReservation& r : options_.reservations) {
     reservations_.insert_or_assign(r.id, ReservationState{r, 0});
   }
-}
-
-const model::EC2NodeClass* SimulatedEc2::FindNodeClass(const std::string& name) const {
-  auto it = node_classes_.find(name);
-  return it == node_classes_.end() ? nullptr : &it->second;
 }
 
 int32_t SimulatedEc2::ConfiguredPoolSize(const OfferingKey& key) const {
@@ -210,143 +77,8 @@ int32_t SimulatedEc2::ConfiguredPoolSize(const OfferingKey& key) const {
 
 SimulatedEc2::PoolState& SimulatedEc2::Pool(const OfferingKey& key) {
   auto it = pools_.find(key);
-  if (it == pools_.end()) it = pools_.emplace(key, PoolState{ConfiguredPoolSize(key), 0, 0}).first;
+  if (it == pools_.end()) it = pools_.emplace(key, PoolState{ConfiguredPoolSize(key), 0}).first;
   return it->second;
-}
-
-bool SimulatedEc2::InIceCache(const PoolState& pool) const { return pool.unavailable_until > events_.Now(); }
-
-SimulatedEc2::TypeCache* SimulatedEc2::Types(const std::string& node_class) {
-  const model::EC2NodeClass* nc = FindNodeClass(node_class);
-  if (nc == nullptr) return nullptr;
-  auto it = type_caches_.find(node_class);
-  if (it == type_caches_.end()) {
-    ++counters_.type_resolutions;
-    TypeCache cache;
-    cache.resolution = counters_.type_resolutions;
-    cache.types = catalog::ResolveInstanceTypes(catalog_, *nc, base_);
-    cache.sources.resize(cache.types.size());
-    for (size_t i = 0; i < cache.types.size(); ++i) {
-      InstanceType& t = cache.types[i];
-      std::vector<OfferingSource>& src = cache.sources[i];
-      for (const Offering& o : t.offerings) {
-        src.push_back(OfferingSource{o.available, &Pool(OfferingKey{o.capacity_type, t.name, o.zone}), nullptr});
-      }
-    }
-    // Reserved offerings, one per reservation, in a zone the type is offered in.
-    std::vector<bool> has_reserved(cache.types.size(), false);
-    for (auto& [id, res] : reservations_) {
-      if (!ReservationSelected(*nc, id)) continue;
-      auto t_it = std::lower_bound(cache.types.begin(), cache.types.end(), res.spec.instance_type,
-                                   [](const InstanceType& t, const std::string& name) { return t.name < name; });
-      if (t_it == cache.types.end() || t_it->name != res.spec.instance_type) continue;
-      const size_t i = static_cast<size_t>(t_it - cache.types.begin());
-      InstanceType& t = *t_it;
-      auto base = std::find_if(t.offerings.begin(), t.offerings.end(), [&](const Offering& o) {
-        return o.zone == res.spec.zone && o.capacity_type == kOnDemand;
-      });
-      if (base == t.offerings.end()) continue;  // type not offered (or zone not allowed) there
-      const bool priced = base->price_per_hour > 0;
-      Offering o{base->zone, base->zone_id, kReserved, base->price_per_hour / kReservedPriceDivisor,
-                 priced, id, res.spec.count};
-      t.offerings.push_back(std::move(o));
-      cache.sources[i].push_back(OfferingSource{priced, nullptr, &res});
-      has_reserved[i] = true;
-    }
-    for (size_t i = 0; i < cache.types.size(); ++i) {
-      if (!has_reserved[i]) continue;
-      InstanceType& t = cache.types[i];
-      std::vector<size_t> order(t.offerings.size());
-      std::iota(order.begin(), order.end(), 0);
-      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        const Offering& x = t.offerings[a];
-        const Offering& y = t.offerings[b];
-        return std::tie(x.zone, x.capacity_type, x.reservation_id) < std::tie(y.zone, y.capacity_type, y.reservation_id);
-      });
-      std::vector<Offering> offerings;
-      std::vector<OfferingSource> sources;
-      for (size_t j : order) {
-        offerings.push_back(std::move(t.offerings[j]));
-        sources.push_back(cache.sources[i][j]);
-      }
-      t.offerings = std::move(offerings);
-      cache.sources[i] = std::move(sources);
-      RebuildOfferingRequirements(t);
-    }
-    it = type_caches_.emplace(node_class, std::move(cache)).first;
-  }
-  Patch(it->second);
-  return &it->second;
-}
-
-void SimulatedEc2::Patch(TypeCache& cache) {
-  for (size_t i = 0; i < cache.types.size(); ++i) {
-    InstanceType& t = cache.types[i];
-    const std::vector<OfferingSource>& src = cache.sources[i];
-    bool changed = false;
-    for (size_t j = 0; j < t.offerings.size(); ++j) {
-      Offering& o = t.offerings[j];
-      const OfferingSource& s = src[j];
-      bool available = s.base_available;
-      if (s.reservation != nullptr) {
-        const int32_t remaining = std::max(0, s.reservation->spec.count - s.reservation->used);
-        o.reservation_count = remaining;
-        available = available && remaining > 0;
-      } else {
-        const PoolState& p = *s.pool;
-        available = available && p.size > 0 && !InIceCache(p) && (!reveal_full_pools_ || p.used < p.size);
-      }
-      if (available != o.available) {
-        o.available = available;
-        changed = true;
-      }
-    }
-    if (changed) RebuildOfferingRequirements(t);
-  }
-}
-
-Result<std::vector<InstanceType>> SimulatedEc2::GetInstanceTypes(const model::NodePool& pool) {
-  TypeCache* cache = Types(pool.node_class_ref.name);
-  if (cache == nullptr) {
-    return Error::NotFound("NodePool " + pool.meta.name + ": EC2NodeClass \"" + pool.node_class_ref.name +
-                           "\" not found");
-  }
-  PoolFilter& f = pool_filters_[pool.meta.name];
-  if (f.resolution != cache->resolution || f.node_class != pool.node_class_ref.name ||
-      f.requirements != pool.requirements || f.template_labels != pool.template_labels) {
-    f.node_class = pool.node_class_ref.name;
-    f.resolution = cache->resolution;
-    f.requirements = pool.requirements;
-    f.template_labels = pool.template_labels;
-    f.types.clear();
-    auto type_level = [](std::string_view key) {
-      return key != label::kZone && key != label::kZoneId && key != label::kCapacityType;
-    };
-    model::Requirements reqs;
-    for (const Requirement& r : pool.requirements) {
-      if (type_level(r.key())) reqs.Add(r);
-    }
-    for (const auto& [key, value] : pool.template_labels) {
-      if (type_level(key)) reqs.Add(Requirement::In(key, {value}));
-    }
-    for (size_t i = 0; i < cache->types.size(); ++i) {
-      if (!reqs.Intersects(cache->types[i].requirements).has_value()) f.types.push_back(i);
-    }
-  }
-  std::vector<InstanceType> out;
-  out.reserve(f.types.size());
-  for (size_t i : f.types) out.push_back(cache->types[i]);
-  return out;
-}
-
-void SimulatedEc2::MarkUnavailable(const OfferingKey& key) {
-  PoolState& p = Pool(key);
-  p.unavailable_until = std::max(p.unavailable_until, events_.Now() + kUnavailableTtl);
-}
-
-bool SimulatedEc2::IsUnavailable(const OfferingKey& key) const {
-  auto it = pools_.find(key);
-  return it != pools_.end() && InIceCache(it->second);
 }
 
 int32_t SimulatedEc2::PoolUsed(const OfferingKey& key) const {
@@ -365,235 +97,294 @@ std::optional<int32_t> SimulatedEc2::ReservationRemaining(const std::string& res
   return std::max(0, it->second.spec.count - it->second.used);
 }
 
-Result<ports::Instance> SimulatedEc2::Create(const model::NodeClaim& claim) {
-  ++counters_.create_calls;
-  const std::string& nc_name = claim.node_class_ref.name;
-  const model::EC2NodeClass* nc = FindNodeClass(nc_name);
-  TypeCache* cache = Types(nc_name);
-  if (nc == nullptr || cache == nullptr) {
-    return Error::NotFound("NodeClaim " + claim.meta.name + ": EC2NodeClass \"" + nc_name + "\" not found");
+std::optional<double> SimulatedEc2::Price(const std::string& instance_type, const std::string& capacity_type) const {
+  const catalog::InstanceTypeInfo* info = catalog_.Find(instance_type);
+  if (info == nullptr || !info->od_price_usd_hr) return std::nullopt;
+  const double od = *info->od_price_usd_hr;
+  if (capacity_type == kReserved) return od / kReservedPriceDivisor;
+  if (capacity_type == kSpot) {
+    if (!info->spot_savings_pct) return std::nullopt;
+    return od * (1 - *info->spot_savings_pct / 100);  // as catalog::ResolveInstanceType prices spot
   }
-  const model::Requirements& reqs = claim.requirements;
-  const Requirement type_req = reqs.Get(label::kInstanceType);
-  const Requirement zone_req = reqs.Get(label::kZone);
-  const Requirement zone_id_req = reqs.Get(label::kZoneId);
-  const Requirement ct_req = reqs.Get(label::kCapacityType);
-  const Requirement reservation_req = reqs.Get(label::kCapacityReservationId);
-  bool min_values = false;
-  for (const Requirement& r : reqs.All()) min_values = min_values || r.min_values().has_value();
+  return od;
+}
 
-  // Spec §3.2 step 1: types whose allocatable fits the requests and that have
-  // an available offering compatible with the claim.
-  struct Candidate {
-    size_t type;
-    std::vector<size_t> offerings;
-    double cheapest = 0;
+std::vector<catalog::Zone> SimulatedEc2::RegionZones() const {
+  std::vector<catalog::Zone> out;
+  for (const catalog::Zone& z : catalog_.AllZones()) {
+    if (ZoneAllowed(z, base_.zones)) out.push_back(z);
+  }
+  return out;
+}
+
+// ---- Describe calls ------------------------------------------------------------
+
+aws::Outcome<aws::DescribeInstanceTypesResponse> SimulatedEc2::DescribeInstanceTypes() const {
+  return aws::DescribeInstanceTypesResponse{catalog_.types()};
+}
+
+aws::Outcome<aws::DescribeInstanceTypeOfferingsResponse> SimulatedEc2::DescribeInstanceTypeOfferings() const {
+  aws::DescribeInstanceTypeOfferingsResponse r;
+  for (const catalog::InstanceTypeInfo& info : catalog_.types()) {
+    for (const catalog::TypeZone& z : info.zones) {
+      // A size-0 on-demand pool: the type is not offered there.
+      if (PoolSize(OfferingKey{kOnDemand, info.instance_type, z.zone}) > 0) {
+        r.offerings.push_back(aws::InstanceTypeOffering{info.instance_type, z.zone});
+      }
+    }
+  }
+  return r;
+}
+
+aws::Outcome<aws::DescribeSpotPriceHistoryResponse> SimulatedEc2::DescribeSpotPriceHistory() const {
+  aws::DescribeSpotPriceHistoryResponse r;
+  for (const catalog::InstanceTypeInfo& info : catalog_.types()) {
+    const std::optional<double> price = Price(info.instance_type, kSpot);
+    if (!price) continue;
+    for (const catalog::TypeZone& z : info.zones) {
+      // A size-0 spot pool has no market, hence no price.
+      if (PoolSize(OfferingKey{kSpot, info.instance_type, z.zone}) > 0) {
+        r.prices.push_back(aws::SpotPrice{info.instance_type, z.zone, *price});
+      }
+    }
+  }
+  return r;
+}
+
+aws::Outcome<aws::GetOnDemandPricesResponse> SimulatedEc2::GetOnDemandPrices() const {
+  aws::GetOnDemandPricesResponse r;
+  for (const catalog::InstanceTypeInfo& info : catalog_.types()) {
+    if (info.od_price_usd_hr) r.usd_per_hour[info.instance_type] = *info.od_price_usd_hr;
+  }
+  return r;
+}
+
+aws::Outcome<aws::DescribeCapacityReservationsResponse> SimulatedEc2::DescribeCapacityReservations() const {
+  aws::DescribeCapacityReservationsResponse r;
+  for (const auto& [id, res] : reservations_) {
+    r.capacity_reservations.push_back(aws::CapacityReservation{id, res.spec.instance_type, res.spec.zone,
+                                                               res.spec.count,
+                                                               std::max(0, res.spec.count - res.used), "active"});
+  }
+  return r;
+}
+
+aws::Outcome<aws::DescribeSubnetsResponse> SimulatedEc2::DescribeSubnets(const aws::SelectorTerms& terms) const {
+  aws::DescribeSubnetsResponse r;
+  for (const catalog::Zone& z : RegionZones()) {
+    const uint64_t h = aws::Hasher().AddTerms(terms).Add(z.name).value();
+    r.subnets.push_back(aws::Subnet{aws::HexId("subnet", h), z.name, z.id, kSubnetFreeIps});
+  }
+  return r;
+}
+
+aws::Outcome<aws::DescribeSecurityGroupsResponse> SimulatedEc2::DescribeSecurityGroups(
+    const aws::SelectorTerms& terms) const {
+  const uint64_t h = aws::Hasher().AddTerms(terms).value();
+  return aws::DescribeSecurityGroupsResponse{{aws::SecurityGroup{aws::HexId("sg", h), "adze-sim"}}};
+}
+
+aws::Outcome<aws::DescribeImagesResponse> SimulatedEc2::DescribeImages(const aws::DescribeImagesRequest& request) const {
+  aws::DescribeImagesResponse r;
+  for (const model::SelectorTerm& t : request.terms) {
+    const std::string id = !t.id.empty() ? t.id : aws::HexId("ami", aws::Hasher().AddTerms({t}).value());
+    r.images.push_back(aws::Image{id, t.name, "", "x86_64"});
+  }
+  return r;
+}
+
+aws::Outcome<aws::GetParameterResponse> SimulatedEc2::GetParameter(const std::string& name) const {
+  return aws::GetParameterResponse{aws::HexId("ami", aws::Hasher().Add(name).value())};
+}
+
+aws::Outcome<aws::DescribeInstancesResponse> SimulatedEc2::DescribeInstances(
+    const aws::DescribeInstancesRequest& request) const {
+  aws::DescribeInstancesResponse r;
+  auto tagged = [&](const aws::Ec2Instance& i) {
+    return std::all_of(request.tag_keys.begin(), request.tag_keys.end(),
+                       [&](const std::string& k) { return i.tags.contains(k); });
   };
-  std::vector<Candidate> candidates;
-  bool launchable = false;
-  for (size_t i = 0; i < cache->types.size(); ++i) {
-    const InstanceType& t = cache->types[i];
-    if (!type_req.Has(t.name)) continue;
-    if (!model::ResourceList::Fits(claim.requests, t.Allocatable())) continue;
-    launchable = true;
-    if (reqs.Intersects(t.requirements).has_value()) continue;
-    Candidate c{i, {}, 0};
-    for (size_t j = 0; j < t.offerings.size(); ++j) {
-      const Offering& o = t.offerings[j];
-      if (!o.available || !zone_req.Has(o.zone) || !zone_id_req.Has(o.zone_id) || !ct_req.Has(o.capacity_type)) {
-        continue;
-      }
-      if (o.capacity_type == kReserved && !reservation_req.Has(o.reservation_id)) continue;
-      c.offerings.push_back(j);
+  if (!request.instance_ids.empty()) {
+    for (const std::string& id : request.instance_ids) {
+      auto it = by_id_.find(id);
+      if (it == by_id_.end()) continue;
+      const aws::Ec2Instance& i = instances_.at(it->second).instance;
+      if (tagged(i)) r.instances.push_back(i);
     }
-    if (!c.offerings.empty()) candidates.push_back(std::move(c));
+    return r;
   }
-  if (!launchable) {
-    return Error::InvalidArgument("NodeClaim " + claim.meta.name + " names no instance type EC2NodeClass \"" +
-                                  nc_name + "\" can launch (" + type_req.ToString() + ")");
+  for (uint64_t seq : running_) {
+    const aws::Ec2Instance& i = instances_.at(seq).instance;
+    if (tagged(i)) r.instances.push_back(i);
   }
-  auto offering = [&](const Candidate& c, size_t j) -> const Offering& { return cache->types[c.type].offerings[j]; };
+  return r;
+}
 
-  // Step 3, the exotic filter: accelerated and metal types only when nothing
-  // else fits (skipped with minValues).
-  if (!min_values) {
-    std::vector<Candidate> plain;
-    for (const Candidate& c : candidates) {
-      if (!IsExotic(cache->types[c.type])) plain.push_back(c);
-    }
-    if (!plain.empty()) candidates = std::move(plain);
+// ---- Launch templates, fleets, tags, termination ----------------------------------
+
+aws::Outcome<aws::CreateLaunchTemplateResponse> SimulatedEc2::CreateLaunchTemplate(
+    const aws::CreateLaunchTemplateRequest& request) {
+  if (launch_templates_.contains(request.launch_template_name)) {
+    return aws::AwsError{"InvalidLaunchTemplateName.AlreadyExistsException",
+                         "launch template " + request.launch_template_name + " already exists"};
   }
-  // Step 4: with spot and on-demand both allowed, no spot offering dearer than
-  // the cheapest on-demand one.
-  if (!min_values && ct_req.Has(kSpot) && ct_req.Has(kOnDemand)) {
-    std::optional<double> cheapest_od;
-    for (const Candidate& c : candidates) {
-      for (size_t j : c.offerings) {
-        const Offering& o = offering(c, j);
-        if (o.capacity_type == kOnDemand && (!cheapest_od || o.price_per_hour < *cheapest_od)) {
-          cheapest_od = o.price_per_hour;
-        }
-      }
-    }
-    if (cheapest_od) {
-      for (Candidate& c : candidates) {
-        std::erase_if(c.offerings, [&](size_t j) {
-          const Offering& o = offering(c, j);
-          return o.capacity_type == kSpot && o.price_per_hour > *cheapest_od;
-        });
-      }
-      std::erase_if(candidates, [](const Candidate& c) { return c.offerings.empty(); });
-    }
-  }
-  // Step 5: cheapest first (ties by name), at most 60 types.
-  for (Candidate& c : candidates) {
-    c.cheapest = offering(c, c.offerings.front()).price_per_hour;
-    for (size_t j : c.offerings) c.cheapest = std::min(c.cheapest, offering(c, j).price_per_hour);
-  }
-  std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
-    if (a.cheapest != b.cheapest) return a.cheapest < b.cheapest;
-    return cache->types[a.type].name < cache->types[b.type].name;
+  launch_templates_.emplace(request.launch_template_name, request);
+  return aws::CreateLaunchTemplateResponse{aws::HexId("lt", aws::Hasher().Add(request.launch_template_name).value())};
+}
+
+void SimulatedEc2::CreateFleet(const aws::CreateFleetRequest& request, aws::CreateFleetDone done) {
+  std::weak_ptr<bool> alive = alive_;
+  events_.After(options_.create_fleet_latency, [this, alive, request, done = std::move(done)] {
+    if (alive.expired()) return;
+    done(Fulfil(request));
   });
-  if (candidates.size() > kMaxFleetTypes) candidates.resize(kMaxFleetTypes);
+}
 
-  // Spec §3.3: the first of reserved, spot, on-demand with an available offering.
-  std::string capacity_type;
-  for (const std::string* ct : {&kReserved, &kSpot, &kOnDemand}) {
-    if (!ct_req.Has(*ct)) continue;
-    for (const Candidate& c : candidates) {
-      for (size_t j : c.offerings) {
-        if (offering(c, j).capacity_type == *ct) capacity_type = *ct;
-      }
-    }
-    if (!capacity_type.empty()) break;
-  }
-  if (capacity_type.empty()) {
-    ++counters_.insufficient_capacity_failures;
-    return Error::InsufficientCapacity("NodeClaim " + claim.meta.name +
-                                       ": no available offering of a compatible instance type");
-  }
-
-  // Spec §3.4: one override per (type, zone) of the capacity type; reserved:
-  // one reservation per type and zone, the one with most capacity left.
-  struct Override {
-    const InstanceType* type;
-    const Offering* offering;
-    const OfferingSource* source;
+aws::CreateFleetResponse SimulatedEc2::Fulfil(const aws::CreateFleetRequest& request) {
+  ++counters_.create_calls;
+  aws::CreateFleetResponse response;
+  response.fleet_id = aws::HexId("fleet", next_fleet_++);
+  auto capacity_type_of = [&](const aws::FleetOverride& ov) {
+    if (!ov.capacity_reservation_id.empty()) return kReserved;
+    return request.default_target_capacity_type == kSpot ? kSpot : kOnDemand;
+  };
+  struct Candidate {
+    const aws::FleetOverride* ov;
     int32_t spare = 0;
   };
-  std::vector<Override> overrides;
-  for (const Candidate& c : candidates) {
-    for (size_t j : c.offerings) {
-      const Offering& o = offering(c, j);
-      if (o.capacity_type != capacity_type) continue;
-      const OfferingSource& s = cache->sources[c.type][j];
-      const int32_t spare = s.reservation != nullptr ? s.reservation->spec.count - s.reservation->used
-                                                     : s.pool->size - s.pool->used;
-      Override ov{&cache->types[c.type], &o, &s, std::max(0, spare)};
-      if (capacity_type == kReserved) {
-        auto same = std::find_if(overrides.begin(), overrides.end(), [&](const Override& x) {
-          return x.type == ov.type && x.offering->zone == o.zone;
-        });
-        if (same != overrides.end()) {
-          if (ov.spare > same->spare) *same = ov;
-          continue;
-        }
-      }
-      overrides.push_back(ov);
+  std::vector<Candidate> candidates;
+  for (const aws::FleetOverride& ov : request.overrides) {
+    int32_t spare = 0;
+    if (!ov.capacity_reservation_id.empty()) {
+      auto r = reservations_.find(ov.capacity_reservation_id);
+      if (r != reservations_.end()) spare = r->second.spec.count - r->second.used;
+    } else {
+      const PoolState& p = Pool(OfferingKey{capacity_type_of(ov), ov.instance_type, ov.availability_zone});
+      spare = p.size - p.used;
     }
+    candidates.push_back(Candidate{&ov, std::max(0, spare)});
   }
-  auto by_price = [](const Override& a, const Override& b) {
-    if (a.offering->price_per_hour != b.offering->price_per_hour) {
-      return a.offering->price_per_hour < b.offering->price_per_hour;
-    }
-    if (a.type->name != b.type->name) return a.type->name < b.type->name;
-    return a.offering->zone < b.offering->zone;
+  auto by_price = [](const Candidate& a, const Candidate& b) {
+    if (a.ov->priority != b.ov->priority) return a.ov->priority < b.ov->priority;
+    if (a.ov->instance_type != b.ov->instance_type) return a.ov->instance_type < b.ov->instance_type;
+    return a.ov->availability_zone < b.ov->availability_zone;
   };
-  if (capacity_type == kSpot) {
+  if (request.allocation_strategy == "price-capacity-optimized") {
     // ASSUMPTION (price-capacity-optimized): the deep pools are those with at
     // least half the largest spare capacity; the cheapest deep pool first,
     // then the other pools with spare capacity by price, full pools last.
     int32_t max_spare = 0;
-    for (const Override& ov : overrides) max_spare = std::max(max_spare, ov.spare);
+    for (const Candidate& c : candidates) max_spare = std::max(max_spare, c.spare);
     const int32_t deep = (max_spare + 1) / 2;
-    auto tier = [&](const Override& ov) { return ov.spare == 0 ? 2 : (ov.spare >= deep ? 0 : 1); };
-    std::sort(overrides.begin(), overrides.end(), [&](const Override& a, const Override& b) {
+    auto tier = [&](const Candidate& c) { return c.spare == 0 ? 2 : (c.spare >= deep ? 0 : 1); };
+    std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
       if (tier(a) != tier(b)) return tier(a) < tier(b);
-      if (a.offering->price_per_hour != b.offering->price_per_hour) {
-        return a.offering->price_per_hour < b.offering->price_per_hour;
-      }
+      if (a.ov->priority != b.ov->priority) return a.ov->priority < b.ov->priority;
       if (a.spare != b.spare) return a.spare > b.spare;
       return by_price(a, b);
     });
   } else {
-    std::sort(overrides.begin(), overrides.end(), by_price);  // lowest-price
+    std::sort(candidates.begin(), candidates.end(), by_price);  // lowest-price
   }
 
-  std::vector<std::string> tried;
-  for (const Override& ov : overrides) {
-    const OfferingKey key{capacity_type, ov.type->name, ov.offering->zone};
-    if (ov.source->reservation != nullptr) {
-      const ReservationState& r = *ov.source->reservation;
-      if (r.used < r.spec.count) return Launch(claim, *ov.type, *ov.offering, *nc);
-      // Spec §3.5: reserved launches mark the reservation (its count), not the ICE cache.
-      tried.push_back("ReservationCapacityExceeded " + KeyString(key) + " (" + r.spec.id + ")");
+  for (const Candidate& c : candidates) {
+    const aws::FleetOverride& ov = *c.ov;
+    const std::string capacity_type = capacity_type_of(ov);
+    if (capacity_type == kReserved) {
+      auto r = reservations_.find(ov.capacity_reservation_id);
+      if (r != reservations_.end() && r->second.used < r->second.spec.count) {
+        response.instances.push_back(aws::FleetInstance{{Launch(request, ov, capacity_type)}, ov, kOnDemand});
+        return response;
+      }
+      response.errors.push_back(aws::FleetError{ov, "ReservationCapacityExceeded",
+                                                "capacity reservation " + ov.capacity_reservation_id + " is used up"});
       continue;
     }
-    if (ov.source->pool->used < ov.source->pool->size) return Launch(claim, *ov.type, *ov.offering, *nc);
-    MarkUnavailable(key);
+    const OfferingKey key{capacity_type, ov.instance_type, ov.availability_zone};
+    const PoolState& pool = Pool(key);
+    if (pool.used < pool.size) {
+      response.instances.push_back(aws::FleetInstance{{Launch(request, ov, capacity_type)}, ov, capacity_type});
+      return response;
+    }
     ++counters_.insufficient_capacity_errors[key];
     ++counters_.insufficient_capacity_errors_total;
-    tried.push_back("InsufficientInstanceCapacity " + KeyString(key));
+    response.errors.push_back(aws::FleetError{
+        ov, "InsufficientInstanceCapacity",
+        "We currently do not have sufficient " + ov.instance_type + " capacity in " + ov.availability_zone + "."});
   }
   ++counters_.insufficient_capacity_failures;
-  std::string message = "NodeClaim " + claim.meta.name + ": no capacity for any override:";
-  for (const std::string& t : tried) message += " " + t + ";";
-  if (tried.empty()) message += " none";
-  return Error::InsufficientCapacity(std::move(message));
+  return response;
 }
 
-ports::Instance SimulatedEc2::Launch(const model::NodeClaim& claim, const InstanceType& type, const Offering& offering,
-                                     const model::EC2NodeClass& node_class) {
+std::string SimulatedEc2::Launch(const aws::CreateFleetRequest& request, const aws::FleetOverride& ov,
+                                 const std::string& capacity_type) {
   const uint64_t seq = next_instance_++;
   char id[32];
   std::snprintf(id, sizeof id, "i-%017" PRIx64, seq);
   InstanceRecord rec;
   rec.seq = seq;
-  ports::Instance& inst = rec.instance;
-  inst.id = id;
-  inst.provider_id = "aws:///" + offering.zone + "/" + inst.id;
-  inst.instance_type = type.name;
-  inst.zone = offering.zone;
-  inst.capacity_type = offering.capacity_type;
-  inst.reservation_id = offering.reservation_id;
-  inst.image_id = ResolveImageId(node_class);
-  inst.price_per_hour = offering.price_per_hour;
-  inst.launched_at = events_.Now();
-  inst.node_claim = claim.meta.name;
-  if (auto it = claim.meta.labels.find(label::kNodePool); it != claim.meta.labels.end()) inst.node_pool = it->second;
-  rec.node_class = node_class.meta.name;
-  rec.hashes = DriftHashes{inst.image_id, Hasher().AddTerms(node_class.subnet_selector_terms).value(),
-                           Hasher().AddTerms(node_class.security_group_selector_terms).value(), SpecHash(node_class)};
-  rec.gpus = type.info != nullptr ? type.info->gpu_count : 0;
+  aws::Ec2Instance& inst = rec.instance;
+  inst.instance_id = id;
+  inst.instance_type = ov.instance_type;
+  inst.availability_zone = ov.availability_zone;
+  inst.subnet_id = ov.subnet_id;
+  inst.image_id = ov.image_id;
+  if (auto lt = launch_templates_.find(request.launch_template_name); lt != launch_templates_.end()) {
+    if (inst.image_id.empty()) inst.image_id = lt->second.image_id;
+    inst.security_group_ids = lt->second.security_group_ids;
+  }
+  inst.instance_lifecycle = capacity_type == kSpot ? kSpot : "";
+  inst.capacity_reservation_id = ov.capacity_reservation_id;
+  inst.state = "running";
+  inst.launch_time = events_.Now();
+  inst.tags = request.tags;
+  rec.capacity_type = capacity_type;
+  rec.price_per_hour = Price(ov.instance_type, capacity_type).value_or(0);
+  const catalog::InstanceTypeInfo* info = catalog_.Find(ov.instance_type);
+  rec.gpus = info != nullptr ? info->gpu_count : 0;
 
-  if (offering.capacity_type == kReserved) {
-    ++reservations_.at(offering.reservation_id).used;
+  if (capacity_type == kReserved) {
+    ++reservations_.at(ov.capacity_reservation_id).used;
   } else {
-    ++Pool(OfferingKey{offering.capacity_type, type.name, offering.zone}).used;
+    ++Pool(OfferingKey{capacity_type, ov.instance_type, ov.availability_zone}).used;
   }
   ++counters_.launches;
-  ++counters_.launches_by_capacity_type[offering.capacity_type];
-  by_provider_id_.emplace(inst.provider_id, seq);
+  ++counters_.launches_by_capacity_type[capacity_type];
+  by_id_.emplace(inst.instance_id, seq);
   running_.insert(seq);
-  ports::Instance out = inst;
   instances_.emplace(seq, std::move(rec));
-  if (offering.capacity_type == kSpot && options_.spot_interruptions) ScheduleSpotInterruption(seq, type);
-  return out;
+  if (capacity_type == kSpot && options_.spot_interruptions) ScheduleSpotInterruption(seq);
+  return id;
 }
 
-void SimulatedEc2::ScheduleSpotInterruption(uint64_t seq, const InstanceType& type) {
+aws::Outcome<aws::TerminateInstancesResponse> SimulatedEc2::TerminateInstances(
+    const aws::TerminateInstancesRequest& request) {
+  for (const std::string& id : request.instance_ids) {
+    if (!by_id_.contains(id)) return aws::AwsError{"InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist"};
+  }
+  aws::TerminateInstancesResponse r;
+  for (const std::string& id : request.instance_ids) {
+    InstanceRecord& rec = instances_.at(by_id_.find(id)->second);
+    if (rec.instance.state != "terminated") Terminate(rec);
+    r.terminating_instance_ids.push_back(id);
+  }
+  return r;
+}
+
+aws::Outcome<std::monostate> SimulatedEc2::CreateTags(const aws::CreateTagsRequest& request) {
+  for (const std::string& id : request.resources) {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return aws::AwsError{"InvalidInstanceID.NotFound", "The instance ID '" + id + "' does not exist"};
+    for (const auto& [k, v] : request.tags) instances_.at(it->second).instance.tags[k] = v;
+  }
+  return std::monostate{};
+}
+
+// ---- Spot market -------------------------------------------------------------------
+
+void SimulatedEc2::ScheduleSpotInterruption(uint64_t seq) {
   const InstanceRecord& rec = instances_.at(seq);
-  const std::string name = "ec2/spot/" + type.name + "/" + rec.instance.zone;
+  const std::string name = "ec2/spot/" + rec.instance.instance_type + "/" + rec.instance.availability_zone;
   auto it = spot_streams_.find(name);
   if (it == spot_streams_.end()) it = spot_streams_.emplace(name, ports::RandomStream(seed_, name)).first;
   ports::RandomStream& stream = it->second;
@@ -602,14 +393,15 @@ void SimulatedEc2::ScheduleSpotInterruption(uint64_t seq, const InstanceType& ty
   const double u_interrupt = stream.Uniform();
   const double u_lead = stream.Uniform();
 
-  const std::optional<int32_t> band = type.info != nullptr ? type.info->spot_interruption_band : std::nullopt;
+  const catalog::InstanceTypeInfo* info = catalog_.Find(rec.instance.instance_type);
+  const std::optional<int32_t> band = info != nullptr ? info->spot_interruption_band : std::nullopt;
   const double p = band ? kBandMonthlyProbability[std::clamp<int32_t>(*band, 0, 4)] : kBandMonthlyProbability[4];
   const double rate_per_hour = -std::log1p(-p) / kHoursPerMonth * options_.spot_interruption_multiplier;
   if (!(rate_per_hour > 0)) return;
   const double hours = -std::log1p(-u_interrupt) / rate_per_hour;
   if (!(hours < kMaxInterruptionHours)) return;
 
-  const Duration launched = rec.instance.launched_at;
+  const Duration launched = rec.instance.launch_time;
   const Duration warning = launched + static_cast<Duration>(std::llround(hours * static_cast<double>(kHour)));
   const Duration lead = static_cast<Duration>(u_lead * static_cast<double>(kRebalanceLeadMax));
   const Duration rebalance = std::max(launched, warning - lead);
@@ -621,14 +413,14 @@ void SimulatedEc2::ScheduleSpotInterruption(uint64_t seq, const InstanceType& ty
     if (r == nullptr) return;
     Terminate(*r);
     ++counters_.spot_interruptions;
-    Post(ports::InterruptionMessage::Kind::kInstanceTerminated, r->instance.id);
+    Post(ports::InterruptionMessage::Kind::kInstanceTerminated, r->instance.instance_id);
   };
   auto warn = [this, alive, seq, terminate] {
     if (alive.expired()) return;
     InstanceRecord* r = FindRunning(seq);
     if (r == nullptr) return;
     ++counters_.spot_interruption_warnings;
-    Post(ports::InterruptionMessage::Kind::kSpotInterrupted, r->instance.id);
+    Post(ports::InterruptionMessage::Kind::kSpotInterrupted, r->instance.instance_id);
     events_.After(kSpotNotice, terminate);
   };
   events_.At(rebalance, [this, alive, seq, warning, warn] {
@@ -636,7 +428,7 @@ void SimulatedEc2::ScheduleSpotInterruption(uint64_t seq, const InstanceType& ty
     InstanceRecord* r = FindRunning(seq);
     if (r == nullptr) return;
     ++counters_.rebalance_recommendations;
-    Post(ports::InterruptionMessage::Kind::kRebalanceRecommendation, r->instance.id);
+    Post(ports::InterruptionMessage::Kind::kRebalanceRecommendation, r->instance.instance_id);
     events_.At(warning, warn);
   });
 }
@@ -646,69 +438,67 @@ SimulatedEc2::InstanceRecord* SimulatedEc2::FindRunning(uint64_t seq) {
   return &instances_.at(seq);
 }
 
+// ---- The interruption queue (SQS) ------------------------------------------------------
+
 void SimulatedEc2::Post(ports::InterruptionMessage::Kind kind, const std::string& instance_id) {
-  messages_.push_back(ports::InterruptionMessage{kind, instance_id, events_.Now()});
+  messages_.push_back(QueuedMessage{ports::InterruptionMessage{kind, instance_id, events_.Now(), ""}, events_.Now()});
 }
 
-std::vector<ports::InterruptionMessage> SimulatedEc2::Receive() {
+Result<std::vector<ports::InterruptionMessage>> SimulatedEc2::Receive(int max_messages, Duration /*max_wait*/) {
   std::vector<ports::InterruptionMessage> out;
-  out.swap(messages_);
+  const Duration now = events_.Now();
+  for (QueuedMessage& q : messages_) {
+    if (static_cast<int>(out.size()) >= max_messages) break;
+    if (q.visible_at > now) continue;
+    q.message.receipt_handle = "rh-" + std::to_string(next_receipt_++);
+    q.visible_at = now + kVisibilityTimeout;
+    out.push_back(q.message);
+  }
   return out;
 }
+
+Status SimulatedEc2::Delete(const std::string& receipt_handle) {
+  auto it = std::find_if(messages_.begin(), messages_.end(),
+                         [&](const QueuedMessage& q) { return q.message.receipt_handle == receipt_handle; });
+  if (it == messages_.end()) return Error::NotFound("receipt handle " + receipt_handle + " not found");
+  messages_.erase(it);
+  return OkStatus();
+}
+
+// ---- Billing -------------------------------------------------------------------------
 
 namespace {
 
 // Adds one instance's cost and usage from its launch to end.
-void Accrue(Ec2Bill& bill, const ports::Instance& inst, int32_t gpus, Duration end) {
-  const Duration ran = std::max<Duration>(0, end - inst.launched_at);
+void Accrue(Ec2Bill& bill, Duration launched_at, const std::string& capacity_type, double price_per_hour,
+            int32_t gpus, Duration end) {
+  const Duration ran = std::max<Duration>(0, end - launched_at);
   const Duration billed = std::max(ran, SimulatedEc2::kMinimumBilled);
   const int64_t billed_seconds = (billed + kSecond - 1) / kSecond;  // whole seconds, rounded up
-  const double usd = inst.price_per_hour * static_cast<double>(billed_seconds) / 3600.0;
+  const double usd = price_per_hour * static_cast<double>(billed_seconds) / 3600.0;
   const double hours = static_cast<double>(ran) / static_cast<double>(kHour);
   bill.total_usd += usd;
-  bill.usd_by_capacity_type[inst.capacity_type] += usd;
+  bill.usd_by_capacity_type[capacity_type] += usd;
   bill.instance_hours += hours;
-  bill.instance_hours_by_capacity_type[inst.capacity_type] += hours;
+  bill.instance_hours_by_capacity_type[capacity_type] += hours;
   bill.gpu_hours += hours * gpus;
 }
 
 }  // namespace
 
 void SimulatedEc2::Terminate(InstanceRecord& record) {
-  ports::Instance& inst = record.instance;
-  ADZE_CHECK(!inst.terminated);
-  inst.terminated = true;
+  aws::Ec2Instance& inst = record.instance;
+  ADZE_CHECK(inst.state != "terminated");
+  inst.state = "terminated";
   record.terminated_at = events_.Now();
   running_.erase(record.seq);
-  if (inst.capacity_type == kReserved) {
-    --reservations_.at(inst.reservation_id).used;
+  if (record.capacity_type == kReserved) {
+    --reservations_.at(inst.capacity_reservation_id).used;
   } else {
-    --Pool(OfferingKey{inst.capacity_type, inst.instance_type, inst.zone}).used;
+    --Pool(OfferingKey{record.capacity_type, inst.instance_type, inst.availability_zone}).used;
   }
-  Accrue(closed_, inst, record.gpus, record.terminated_at);
+  Accrue(closed_, inst.launch_time, record.capacity_type, record.price_per_hour, record.gpus, record.terminated_at);
   ++counters_.terminations;
-}
-
-Status SimulatedEc2::Delete(const std::string& provider_id) {
-  auto it = by_provider_id_.find(provider_id);
-  if (it == by_provider_id_.end()) return Error::NotFound("instance " + provider_id + " not found");
-  InstanceRecord& rec = instances_.at(it->second);
-  if (rec.instance.terminated) return Error::NotFound("instance " + provider_id + " already terminated");
-  Terminate(rec);
-  return OkStatus();
-}
-
-std::optional<ports::Instance> SimulatedEc2::Get(const std::string& provider_id) const {
-  auto it = by_provider_id_.find(provider_id);
-  if (it == by_provider_id_.end()) return std::nullopt;
-  return instances_.at(it->second).instance;
-}
-
-std::vector<ports::Instance> SimulatedEc2::List() const {
-  std::vector<ports::Instance> out;
-  out.reserve(running_.size());
-  for (uint64_t seq : running_) out.push_back(instances_.at(seq).instance);
-  return out;
 }
 
 Ec2Bill SimulatedEc2::Bill() const {
@@ -716,32 +506,9 @@ Ec2Bill SimulatedEc2::Bill() const {
   const Duration now = events_.Now();
   for (uint64_t seq : running_) {
     const InstanceRecord& rec = instances_.at(seq);
-    Accrue(bill, rec.instance, rec.gpus, now);
+    Accrue(bill, rec.instance.launch_time, rec.capacity_type, rec.price_per_hour, rec.gpus, now);
   }
   return bill;
-}
-
-std::optional<std::string> SimulatedEc2::IsDrifted(const model::NodeClaim& claim) const {
-  auto it = by_provider_id_.find(claim.provider_id);
-  if (it == by_provider_id_.end()) return std::nullopt;
-  const InstanceRecord& rec = instances_.at(it->second);
-  if (rec.instance.terminated) return std::nullopt;
-  const model::EC2NodeClass* nc = FindNodeClass(rec.node_class);
-  if (nc == nullptr) return std::nullopt;
-  // The order of Karpenter's AWS provider (pkg/cloudprovider/drift.go): the
-  // static hash first, then AMI, security groups, subnets.
-  if (SpecHash(*nc) != rec.hashes.spec) return "NodeClassDrift";
-  if (ResolveImageId(*nc) != rec.hashes.image_id) return "AMIDrift";
-  if (Hasher().AddTerms(nc->security_group_selector_terms).value() != rec.hashes.security_groups) {
-    return "SecurityGroupDrift";
-  }
-  if (Hasher().AddTerms(nc->subnet_selector_terms).value() != rec.hashes.subnets) return "SubnetDrift";
-  return std::nullopt;
-}
-
-void SimulatedEc2::UpdateNodeClass(const model::EC2NodeClass& node_class) {
-  node_classes_.insert_or_assign(node_class.meta.name, node_class);
-  type_caches_.erase(node_class.meta.name);
 }
 
 }  // namespace adze::sim

@@ -1,27 +1,37 @@
-// SimulatedEc2: EC2 as the simulator models it, behind ports::CloudProvider
-// and ports::InterruptionQueue (DESIGN.md "The simulator", spec §3 and §7,
-// data/sim-calibration.md "Spot").
+// SimulatedEc2: EC2 as the simulator models it, behind providers::aws::Ec2Api
+// and ports::InterruptionQueue (DESIGN.md "The simulator", spec §3.4–3.5 and
+// §7, data/sim-calibration.md "Spot" and "EC2 API latency"). Only what EC2
+// itself does lives here; Karpenter's logic (types under an EC2NodeClass,
+// launch filters, overrides, the unavailable-offering cache, drift) is in
+// providers/aws/AwsCloudProvider, which the simulator runs over this.
 //
-// - Instance types come from the catalog, resolved once per EC2NodeClass and
-//   cached; each GetInstanceTypes call only patches offering availability
-//   (the insufficient-capacity cache, empty pools, reservation counts).
-// - Create is an instant CreateFleet with one instance of target capacity:
-//   the claim's types × zones become overrides, the capacity type is the
-//   first of reserved, spot, on-demand the claim allows with an available
-//   offering, and the allocation strategy picks the override (spot:
-//   price-capacity-optimized, on-demand and reserved: lowest-price).
+// - CreateFleet (instant, target capacity 1) answers `create_fleet_latency`
+//   (Ec2Options) after the call, through the EventQueue; the instance is
+//   launched then. The allocation strategy orders the overrides (spot:
+//   price-capacity-optimized, on-demand: lowest-price) and the first with
+//   capacity launches; each override tried before it fails with
+//   InsufficientInstanceCapacity (a full pool) or ReservationCapacityExceeded
+//   (a used-up reservation).
 // - Capacity pools are finite, one per instance type × zone × capacity type
-//   (Ec2Options). A full pool fails its override with
-//   InsufficientInstanceCapacity, which puts the offering in the 3-minute
-//   unavailable-offering cache (spec §3.5) and lets the fleet try the next.
-// - Capacity reservations (Ec2Options::reservations) yield `reserved`
-//   offerings priced at on-demand / 10,000,000 (spec §3.1) that launch at most
-//   `count` instances at once.
+//   (Ec2Options). A pool of size 0 does not exist: a size-0 on-demand pool
+//   drops the (type, zone) from DescribeInstanceTypeOfferings, a size-0 spot
+//   pool from DescribeSpotPriceHistory. A merely full pool is only learnt from
+//   CreateFleet's errors.
+// - Capacity reservations (Ec2Options::reservations) launch at most `count`
+//   instances at once, at on-demand / 10,000,000 (spec §3.1).
 // - Billing is per second with a 60-second minimum per instance.
 // - Spot instances draw an interruption time from the Spot Advisor band of
 //   their type; EC2 then posts a rebalance recommendation, the two-minute
 //   warning and the termination to the interruption queue and terminates the
 //   instance.
+// - The interruption queue behaves like SQS: a received message is invisible
+//   for the visibility timeout (30 s, SQS's default) and comes back unless
+//   deleted with its receipt handle. Receive never waits (the simulation polls).
+// - Describe* answer from the catalog: DescribeInstanceTypes returns the
+//   catalog rows; prices are the catalog's (spot = on-demand × (1 − savings));
+//   subnets are one per zone of the region (narrowed to `base.zones`), and
+//   subnet, security-group and image ids are derived from the selector terms,
+//   so changing the terms changes them (drift).
 //
 // ASSUMPTIONS (no published figure; each is also noted where it is used):
 // - Spot hazard: a type's monthly interruption band <5, 5–10, 10–15, 15–20,
@@ -40,24 +50,15 @@
 //   run 10 s has accrued 60 s of cost. Billed time is rounded up to whole
 //   seconds. Instance-hours and GPU-hours are the real running time.
 //   Reservations cost nothing while unused (their upfront cost is not billed).
-// - A pool of size 0 is known to be empty: its offering is unavailable in
-//   GetInstanceTypes. A pool that is merely full stays available there
-//   (Karpenter learns of it from the InsufficientInstanceCapacity error)
-//   unless SetRevealFullPools(true).
-// - Reservations are offered to every EC2NodeClass without
-//   capacityReservationSelectorTerms; a class with terms gets those whose id a
-//   term names, and every reservation when a term has no id (scenario
-//   reservations carry no tags to match).
-// - Offering zones are the base CapacityOptions zones; subnet selector terms
-//   are not resolved to zones.
-// - Image ids are derived from the amiSelectorTerms (a term's id when given,
-//   otherwise a hash), so changing the terms changes the image (AMIDrift).
+// - DescribeInstances by tag lists instances that are not terminated (AWS
+//   keeps terminated ones visible for about an hour); by id, every instance.
 // - Only EC2-initiated terminations (spot interruptions) post
 //   kInstanceTerminated; terminations the controllers ask for do not.
 // Thread-safety: none; a simulation runs on one thread.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -65,13 +66,12 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog.h"
 #include "catalog/capacity.h"
-#include "catalog/instance_type.h"
-#include "model/ec2nodeclass.h"
+#include "catalog/catalog.h"
 #include "ports/cloud_provider.h"
 #include "ports/interruption_queue.h"
 #include "ports/random_stream.h"
+#include "providers/aws/ec2_api.h"
 #include "sim/event_queue.h"
 #include "sim/scenario.h"
 
@@ -88,11 +88,11 @@ struct Ec2Bill {
 };
 
 struct Ec2Counters {
+  // CreateFleet calls, and those that launched nothing.
   uint64_t create_calls = 0;
+  uint64_t insufficient_capacity_failures = 0;
   uint64_t launches = 0;
   std::map<std::string, uint64_t> launches_by_capacity_type;
-  // Create calls that returned kInsufficientCapacity.
-  uint64_t insufficient_capacity_failures = 0;
   // InsufficientInstanceCapacity errors per override, and their total.
   std::map<ports::OfferingKey, uint64_t> insufficient_capacity_errors;
   uint64_t insufficient_capacity_errors_total = 0;
@@ -103,73 +103,66 @@ struct Ec2Counters {
   uint64_t spot_interruption_warnings = 0;
   // Spot instances EC2 terminated.
   uint64_t spot_interruptions = 0;
-  // Times a node class's instance types were resolved from the catalog (once
-  // per class, again after UpdateNodeClass).
-  uint64_t type_resolutions = 0;
 };
 
-class SimulatedEc2 : public ports::CloudProvider, public ports::InterruptionQueue {
+class SimulatedEc2 : public providers::aws::Ec2Api, public ports::InterruptionQueue {
  public:
-  // The ICE cache TTL (spec §3.5) and the spot warning's notice (EC2 docs).
-  static constexpr Duration kUnavailableTtl = 3 * kMinute;
+  // The spot warning's notice (EC2 docs).
   static constexpr Duration kSpotNotice = 2 * kMinute;
   // Upper bound of the rebalance recommendation's lead over the warning (assumption).
   static constexpr Duration kRebalanceLeadMax = 5 * kMinute;
   static constexpr Duration kMinimumBilled = 60 * kSecond;
-  // Karpenter's cap on the types in one CreateFleet call (spec §3.2 step 5).
-  static constexpr size_t kMaxFleetTypes = 60;
+  // SQS's default visibility timeout.
+  static constexpr Duration kVisibilityTimeout = 30 * kSecond;
 
-  // base supplies region, zones and prefix delegation for every node class.
+  // base supplies the region and its zones (the subnets).
   // REQUIRES: catalog and events outlive this object. Events this object
   // scheduled on `events` become no-ops once it is destroyed.
-  SimulatedEc2(const catalog::Catalog& catalog, const Ec2Options& options,
-               std::vector<model::EC2NodeClass> node_classes, catalog::CapacityOptions base,
+  SimulatedEc2(const catalog::Catalog& catalog, const Ec2Options& options, catalog::CapacityOptions base,
                EventQueue& events, uint64_t seed);
   ~SimulatedEc2() override = default;
   SimulatedEc2(const SimulatedEc2&) = delete;
   SimulatedEc2& operator=(const SimulatedEc2&) = delete;
 
-  // ports::CloudProvider.
-  // kNotFound when the claim's node class is unknown; kInvalidArgument when
-  // the claim names no type the node class can launch; kInsufficientCapacity
-  // when no override had capacity (or none was available), naming the
-  // offerings tried.
-  Result<ports::Instance> Create(const model::NodeClaim& claim) override;
-  // Terminates the instance, frees its pool (or reservation) slot and stops
-  // its billing. kNotFound when unknown or already terminated.
-  Status Delete(const std::string& provider_id) override;
-  // Terminated instances too (terminated = true).
-  std::optional<ports::Instance> Get(const std::string& provider_id) const override;
-  std::vector<ports::Instance> List() const override;
-  // The node class's types that the pool's requirements and template labels
-  // allow (ignoring zone, zone-id and capacity type, which depend on the
-  // offerings), sorted by name, every offering listed. Karpenter filters the
-  // same way when it builds the pool's claim template; filtering here keeps
-  // the copy small. kNotFound when the pool's node class is unknown.
-  Result<std::vector<catalog::InstanceType>> GetInstanceTypes(const model::NodePool& pool) override;
-  void MarkUnavailable(const ports::OfferingKey& key) override;
-  // AMIDrift, SubnetDrift, SecurityGroupDrift or NodeClassDrift (the static
-  // hash: the spec minus selector terms), comparing what the instance was
-  // launched with against the node class now. nullopt for unknown claims.
-  std::optional<std::string> IsDrifted(const model::NodeClaim& claim) const override;
+  // providers::aws::Ec2Api.
+  providers::aws::Outcome<providers::aws::CreateLaunchTemplateResponse> CreateLaunchTemplate(
+      const providers::aws::CreateLaunchTemplateRequest& request) override;
+  void CreateFleet(const providers::aws::CreateFleetRequest& request, providers::aws::CreateFleetDone done) override;
+  providers::aws::Outcome<providers::aws::DescribeInstancesResponse> DescribeInstances(
+      const providers::aws::DescribeInstancesRequest& request) const override;
+  // Frees the pool (or reservation) slot and stops billing. Unknown ids:
+  // InvalidInstanceID.NotFound; terminated ones succeed again, as on AWS.
+  providers::aws::Outcome<providers::aws::TerminateInstancesResponse> TerminateInstances(
+      const providers::aws::TerminateInstancesRequest& request) override;
+  providers::aws::Outcome<std::monostate> CreateTags(const providers::aws::CreateTagsRequest& request) override;
+  providers::aws::Outcome<providers::aws::DescribeInstanceTypesResponse> DescribeInstanceTypes() const override;
+  providers::aws::Outcome<providers::aws::DescribeInstanceTypeOfferingsResponse> DescribeInstanceTypeOfferings()
+      const override;
+  providers::aws::Outcome<providers::aws::DescribeSpotPriceHistoryResponse> DescribeSpotPriceHistory() const override;
+  providers::aws::Outcome<providers::aws::GetOnDemandPricesResponse> GetOnDemandPrices() const override;
+  providers::aws::Outcome<providers::aws::DescribeCapacityReservationsResponse> DescribeCapacityReservations()
+      const override;
+  providers::aws::Outcome<providers::aws::DescribeSubnetsResponse> DescribeSubnets(
+      const providers::aws::SelectorTerms& terms) const override;
+  providers::aws::Outcome<providers::aws::DescribeSecurityGroupsResponse> DescribeSecurityGroups(
+      const providers::aws::SelectorTerms& terms) const override;
+  providers::aws::Outcome<providers::aws::DescribeImagesResponse> DescribeImages(
+      const providers::aws::DescribeImagesRequest& request) const override;
+  providers::aws::Outcome<providers::aws::GetParameterResponse> GetParameter(const std::string& name) const override;
 
-  // ports::InterruptionQueue: every message since the last call, oldest first.
-  std::vector<ports::InterruptionMessage> Receive() override;
+  // ports::InterruptionQueue (SQS): up to max_messages visible messages,
+  // oldest first, each then invisible for kVisibilityTimeout. Never waits.
+  Result<std::vector<ports::InterruptionMessage>> Receive(int max_messages, Duration max_wait) override;
+  // kNotFound for an unknown (or outdated) receipt handle.
+  Status Delete(const std::string& receipt_handle) override;
 
-  // Replaces (or adds) the node class of that name. Later launches use it and
-  // earlier instances may now be drifted. Drops its resolved types.
-  void UpdateNodeClass(const model::EC2NodeClass& node_class);
-
-  // True while the offering is in the unavailable-offering cache.
-  bool IsUnavailable(const ports::OfferingKey& key) const;
   // Instances running in the pool, and its size.
   int32_t PoolUsed(const ports::OfferingKey& key) const;
   int32_t PoolSize(const ports::OfferingKey& key) const;
   // How many more instances the reservation can launch; nullopt when unknown.
   std::optional<int32_t> ReservationRemaining(const std::string& reservation_id) const;
-  // When true, GetInstanceTypes also marks offerings of full pools unavailable.
-  // Default false.
-  void SetRevealFullPools(bool reveal) { reveal_full_pools_ = reveal; }
+  // Messages in the queue, visible or not.
+  size_t queued_messages() const { return messages_.size(); }
 
   Ec2Bill Bill() const;
   const Ec2Counters& counters() const { return counters_; }
@@ -178,86 +171,61 @@ class SimulatedEc2 : public ports::CloudProvider, public ports::InterruptionQueu
   struct PoolState {
     int32_t size = 0;
     int32_t used = 0;
-    Duration unavailable_until = 0;  // in the ICE cache while > now
   };
   struct ReservationState {
     CapacityReservation spec;
     int32_t used = 0;
   };
-  // What an offering's availability depends on.
-  struct OfferingSource {
-    bool base_available = false;  // priced, in an allowed zone
-    PoolState* pool = nullptr;    // spot and on-demand
-    ReservationState* reservation = nullptr;
-  };
-  struct TypeCache {
-    uint64_t resolution = 0;  // counters_.type_resolutions when built
-    std::vector<catalog::InstanceType> types;       // sorted by name
-    std::vector<std::vector<OfferingSource>> sources;  // parallel to types[i].offerings
-  };
-  // The types a pool's requirements allow, by index into its TypeCache.
-  struct PoolFilter {
-    std::string node_class;
-    uint64_t resolution = 0;
-    std::vector<model::Requirement> requirements;
-    model::Labels template_labels;
-    std::vector<size_t> types;
-  };
-  struct DriftHashes {
-    std::string image_id;
-    uint64_t subnets = 0;
-    uint64_t security_groups = 0;
-    uint64_t spec = 0;
-  };
   struct InstanceRecord {
     uint64_t seq = 0;
-    ports::Instance instance;
-    std::string node_class;
-    DriftHashes hashes;
+    providers::aws::Ec2Instance instance;
+    std::string capacity_type;  // on-demand | spot | reserved
+    double price_per_hour = 0;
     int32_t gpus = 0;
     Duration terminated_at = 0;
   };
+  struct QueuedMessage {
+    ports::InterruptionMessage message;  // receipt_handle set on each receive
+    Duration visible_at = 0;
+  };
 
-  const model::EC2NodeClass* FindNodeClass(const std::string& name) const;
-  // The resolved types of the node class with availability patched to now;
-  // nullptr when the class is unknown.
-  TypeCache* Types(const std::string& node_class);
-  void Patch(TypeCache& cache);
   PoolState& Pool(const ports::OfferingKey& key);
   int32_t ConfiguredPoolSize(const ports::OfferingKey& key) const;
-  bool InIceCache(const PoolState& pool) const;
-  ports::Instance Launch(const model::NodeClaim& claim, const catalog::InstanceType& type,
-                         const catalog::Offering& offering, const model::EC2NodeClass& node_class);
+  // The price EC2 charges for the offering; nullopt when it has none.
+  std::optional<double> Price(const std::string& instance_type, const std::string& capacity_type) const;
+  providers::aws::CreateFleetResponse Fulfil(const providers::aws::CreateFleetRequest& request);
+  std::string Launch(const providers::aws::CreateFleetRequest& request, const providers::aws::FleetOverride& ov,
+                     const std::string& capacity_type);
   void Terminate(InstanceRecord& record);
-  void ScheduleSpotInterruption(uint64_t seq, const catalog::InstanceType& type);
+  void ScheduleSpotInterruption(uint64_t seq);
   void Post(ports::InterruptionMessage::Kind kind, const std::string& instance_id);
   InstanceRecord* FindRunning(uint64_t seq);
+  std::vector<catalog::Zone> RegionZones() const;
 
   const catalog::Catalog& catalog_;
   Ec2Options options_;
-  std::map<std::string, model::EC2NodeClass> node_classes_;
   catalog::CapacityOptions base_;
   EventQueue& events_;
   uint64_t seed_;
-  bool reveal_full_pools_ = false;
   // Scheduled events hold a weak_ptr to it and do nothing once it expires.
   std::shared_ptr<bool> alive_;
 
-  std::map<std::string, TypeCache> type_caches_;  // by node class name
-  std::map<std::string, PoolFilter> pool_filters_;  // by NodePool name
-  std::map<ports::OfferingKey, PoolState> pools_;  // stable addresses
+  std::map<ports::OfferingKey, PoolState> pools_;
   std::map<std::string, ReservationState> reservations_;  // by id
+  std::map<std::string, providers::aws::CreateLaunchTemplateRequest> launch_templates_;  // by name
   std::map<std::string, ports::RandomStream> spot_streams_;  // "ec2/spot/<type>/<zone>"
 
   uint64_t next_instance_ = 1;
+  uint64_t next_fleet_ = 1;
   std::map<uint64_t, InstanceRecord> instances_;  // by sequence number (id order)
-  std::map<std::string, uint64_t, std::less<>> by_provider_id_;
+  std::map<std::string, uint64_t, std::less<>> by_id_;
   std::set<uint64_t> running_;
 
   // Billing of terminated instances, closed when they terminate.
   Ec2Bill closed_;
   Ec2Counters counters_;
-  std::vector<ports::InterruptionMessage> messages_;
+  std::deque<QueuedMessage> messages_;  // oldest first
+  uint64_t next_receipt_ = 1;
 };
 
 }  // namespace adze::sim

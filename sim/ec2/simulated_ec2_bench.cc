@@ -1,9 +1,10 @@
-// Benchmarks for simulated EC2: GetInstanceTypes (called every provisioning
-// batch: a copy of the cached types with availability patched) for an
-// unrestricted pool and a GPU pool, and a Create/Delete round trip.
+// Benchmarks for the AWS provider over simulated EC2: GetInstanceTypes (called
+// every provisioning batch: a copy of the cached types with availability
+// patched) for an unrestricted pool and a GPU pool, and a Create/Delete round trip.
 #include <benchmark/benchmark.h>
 
 #include "model/labels.h"
+#include "providers/aws/aws_cloud_provider.h"
 #include "sim/ec2/simulated_ec2.h"
 
 namespace adze::sim {
@@ -30,11 +31,13 @@ model::NodePool Pool(bool gpu) {
 
 void BM_GetInstanceTypes(benchmark::State& state) {
   EventQueue events;
-  SimulatedEc2 ec2(catalog::Catalog::Embedded(), Ec2Options{}, {NodeClass()}, catalog::CapacityOptions{}, events, 1);
+  SimulatedEc2 ec2(catalog::Catalog::Embedded(), Ec2Options{}, catalog::CapacityOptions{}, events, 1);
+  providers::aws::AwsCloudProvider cloud(ec2, events, [&events](auto f) { events.After(0, std::move(f)); },
+                                         {NodeClass()}, catalog::CapacityOptions{});
   const model::NodePool pool = Pool(state.range(0) != 0);
-  ec2.MarkUnavailable({"spot", "g5.xlarge", "us-east-1a"});
+  cloud.MarkUnavailable({"spot", "g5.xlarge", "us-east-1a"});
   for (auto _ : state) {
-    auto types = ec2.GetInstanceTypes(pool);
+    auto types = cloud.GetInstanceTypes(pool);
     benchmark::DoNotOptimize(types);
   }
 }
@@ -44,7 +47,9 @@ void BM_CreateDelete(benchmark::State& state) {
   EventQueue events;
   Ec2Options options;
   options.spot_interruptions = false;
-  SimulatedEc2 ec2(catalog::Catalog::Embedded(), options, {NodeClass()}, catalog::CapacityOptions{}, events, 1);
+  SimulatedEc2 ec2(catalog::Catalog::Embedded(), options, catalog::CapacityOptions{}, events, 1);
+  providers::aws::AwsCloudProvider cloud(ec2, events, [&events](auto f) { events.After(0, std::move(f)); },
+                                         {NodeClass()}, catalog::CapacityOptions{});
   model::NodeClaim claim;
   claim.meta.name = "nc";
   claim.node_class_ref.name = "default";
@@ -53,9 +58,12 @@ void BM_CreateDelete(benchmark::State& state) {
   claim.requirements.Add(model::Requirement::In(std::string(label::kCapacityType), {"spot", "on-demand"}));
   claim.requests.Set("cpu", model::Quantity::FromUnits(1));
   for (auto _ : state) {
-    Result<ports::Instance> inst = ec2.Create(claim);
+    std::optional<Result<ports::Instance>> inst;
+    cloud.Create(claim, events.Now() + model::kMinute, [&inst](Result<ports::Instance> r) { inst = std::move(r); });
+    while (!inst && events.RunNext()) {
+    }
     benchmark::DoNotOptimize(inst);
-    if (inst.ok()) (void)ec2.Delete(inst->provider_id);
+    if (inst && inst->ok()) (void)cloud.Delete((*inst)->provider_id);
   }
 }
 BENCHMARK(BM_CreateDelete)->Unit(benchmark::kMicrosecond);

@@ -1,4 +1,5 @@
 #include "sim/ec2/simulated_ec2.h"
+#include "sim/sim_clock.h"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "model/labels.h"
+#include "providers/aws/aws_cloud_provider.h"
 
 namespace adze::sim {
 namespace {
@@ -81,23 +83,71 @@ const catalog::Offering* FindOffering(const catalog::InstanceType& t, const std:
   return nullptr;
 }
 
+// Every message the queue holds now, each deleted once received (what the
+// interruption controller does).
+std::vector<InterruptionMessage> ReceiveAll(SimulatedEc2& ec2) {
+  std::vector<InterruptionMessage> out;
+  for (;;) {
+    auto batch = ec2.Receive(10, 0);
+    EXPECT_TRUE(batch.ok());
+    for (const InterruptionMessage& m : *batch) {
+      EXPECT_TRUE(ec2.Delete(m.receipt_handle).ok());
+      out.push_back(m);
+    }
+    if (batch->size() < 10) return out;
+  }
+}
+
+// SimulatedEc2 with the AWS provider over it, as the simulator runs them.
+struct World {
+  World(const Ec2Options& options, catalog::CapacityOptions base, uint64_t seed, EventQueue& events)
+      : clock(events, 0),
+        ec2(Cat(), options, base, events, seed),
+        cloud(ec2, clock, [&events](std::function<void()> f) { events.After(0, std::move(f)); },
+              {NodeClass()}, base) {}
+  SimClock clock;  // starting at 0: the provider's times read as the queue's
+  SimulatedEc2 ec2;
+  providers::aws::AwsCloudProvider cloud;
+};
+
+// Launches through the provider and runs the events until the answer arrives.
+Result<ports::Instance> CreateNow(providers::aws::AwsCloudProvider& cloud, EventQueue& events,
+                                  const model::NodeClaim& claim) {
+  std::optional<Result<ports::Instance>> result;
+  cloud.Create(claim, events.Now() + kMinute, [&result](Result<ports::Instance> r) { result = std::move(r); });
+  EXPECT_FALSE(result.has_value()) << "done ran inside Create";
+  while (!result && events.RunNext()) {
+  }
+  return result ? *result : Result<ports::Instance>(Error::Internal("no answer"));
+}
+
 class SimulatedEc2Test : public ::testing::Test {
  protected:
   void Make(uint64_t seed = 42, std::vector<std::string> zones = {"us-east-1a", "us-east-1b"}) {
     catalog::CapacityOptions base;
     base.zones = std::move(zones);
-    ec2_ = std::make_unique<SimulatedEc2>(Cat(), options_, std::vector<model::EC2NodeClass>{NodeClass()}, base,
-                                          events_, seed);
+    world_.reset();
+    world_ = std::make_unique<World>(options_, base, seed, events_);
+    ec2_ = &world_->ec2;
+    cloud_ = &world_->cloud;
   }
+  Result<ports::Instance> Create(const model::NodeClaim& claim) { return CreateNow(*cloud_, events_, claim); }
   ports::Instance MustCreate(const model::NodeClaim& claim) {
-    Result<ports::Instance> r = ec2_->Create(claim);
+    Result<ports::Instance> r = Create(claim);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : ports::Instance{};
   }
 
   EventQueue events_;
-  Ec2Options options_;
-  std::unique_ptr<SimulatedEc2> ec2_;
+  // These tests time launches to the second: EC2 answers at once unless a test says otherwise.
+  Ec2Options options_ = [] {
+    Ec2Options o;
+    o.create_fleet_latency = 0;
+    return o;
+  }();
+  std::unique_ptr<World> world_;
+  SimulatedEc2* ec2_ = nullptr;
+  providers::aws::AwsCloudProvider* cloud_ = nullptr;
 };
 
 TEST_F(SimulatedEc2Test, OnDemandPicksTheCheapestFittingType) {
@@ -123,24 +173,24 @@ TEST_F(SimulatedEc2Test, OnDemandPicksTheCheapestFittingType) {
   ports::Instance c = MustCreate(Claim("nc-c", {"c5.large"}, {"on-demand"}, {"us-east-1b"}));
   EXPECT_EQ(c.zone, "us-east-1b");
 
-  ASSERT_EQ(ec2_->List().size(), 3u);
-  EXPECT_EQ(ec2_->List()[0].id, a.id);
+  ASSERT_EQ(cloud_->List().size(), 3u);
+  EXPECT_EQ(cloud_->List()[0].id, a.id);
   EXPECT_EQ(ec2_->counters().launches, 3u);
-  EXPECT_EQ(ec2_->Get(a.provider_id)->node_claim, "nc-a");
+  EXPECT_EQ(cloud_->Get(a.provider_id)->node_claim, "nc-a");
 }
 
 TEST_F(SimulatedEc2Test, ClaimWithNothingLaunchableIsInvalid) {
   Make();
-  Result<ports::Instance> r = ec2_->Create(Claim("nc", {"no-such.type"}, {"on-demand"}));
+  Result<ports::Instance> r = Create(Claim("nc", {"no-such.type"}, {"on-demand"}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   // Too big for every option.
-  r = ec2_->Create(Claim("nc", {"c5.large"}, {"on-demand"}, {}, "64"));
+  r = Create(Claim("nc", {"c5.large"}, {"on-demand"}, {}, "64"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   model::NodeClaim unknown_class = Claim("nc", {"c5.large"}, {"on-demand"});
   unknown_class.node_class_ref.name = "missing";
-  r = ec2_->Create(unknown_class);
+  r = Create(unknown_class);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
 }
@@ -218,10 +268,10 @@ TEST_F(SimulatedEc2Test, FullPoolGivesIceMarksTheOfferingAndFallsToAnotherZone) 
   ports::Instance second = MustCreate(Claim("nc-2", {"m5.large"}, {"on-demand"}));
   EXPECT_EQ(second.zone, "us-east-1b");
   EXPECT_EQ(ec2_->counters().insufficient_capacity_errors.at(a_key), 1u);
-  EXPECT_TRUE(ec2_->IsUnavailable(a_key));
+  EXPECT_TRUE(cloud_->IsUnavailable(a_key));
 
   // The offering is listed, unavailable, for three minutes.
-  auto types = ec2_->GetInstanceTypes(Pool());
+  auto types = cloud_->GetInstanceTypes(Pool());
   ASSERT_TRUE(types.ok());
   const catalog::InstanceType* m5 = FindType(*types, "m5.large");
   ASSERT_NE(m5, nullptr);
@@ -230,25 +280,25 @@ TEST_F(SimulatedEc2Test, FullPoolGivesIceMarksTheOfferingAndFallsToAnotherZone) 
   EXPECT_TRUE(m5->requirements.Get(label::kZone).Has("us-east-1a"));  // spot is still there
 
   // Both zones full now: the next launch fails naming the override it tried.
-  Result<ports::Instance> third = ec2_->Create(Claim("nc-3", {"m5.large"}, {"on-demand"}));
+  Result<ports::Instance> third = Create(Claim("nc-3", {"m5.large"}, {"on-demand"}));
   ASSERT_FALSE(third.ok());
   EXPECT_EQ(third.error().code, ErrorCode::kInsufficientCapacity);
   EXPECT_NE(third.error().message.find("InsufficientInstanceCapacity on-demand:m5.large:us-east-1b"),
             std::string::npos)
       << third.error().message;
-  EXPECT_TRUE(ec2_->IsUnavailable(b_key));
-  EXPECT_EQ(ec2_->counters().insufficient_capacity_failures, 1u);
+  EXPECT_TRUE(cloud_->IsUnavailable(b_key));
+  EXPECT_EQ(cloud_->counters().insufficient_capacity_failures, 1u);
   EXPECT_EQ(ec2_->counters().insufficient_capacity_errors_total, 2u);
 
   // Another type takes over.
   EXPECT_EQ(MustCreate(Claim("nc-4", {"m5.large", "m6i.large"}, {"on-demand"})).instance_type, "m6i.large");
 
   // Available again after the TTL.
-  events_.RunUntil(SimulatedEc2::kUnavailableTtl - 1);
-  EXPECT_TRUE(ec2_->IsUnavailable(a_key));
-  events_.RunUntil(SimulatedEc2::kUnavailableTtl);
-  EXPECT_FALSE(ec2_->IsUnavailable(a_key));
-  types = ec2_->GetInstanceTypes(Pool());
+  events_.RunUntil(3 * kMinute - 1);
+  EXPECT_TRUE(cloud_->IsUnavailable(a_key));
+  events_.RunUntil(3 * kMinute);
+  EXPECT_FALSE(cloud_->IsUnavailable(a_key));
+  types = cloud_->GetInstanceTypes(Pool());
   m5 = FindType(*types, "m5.large");
   EXPECT_TRUE(FindOffering(*m5, "us-east-1a", "on-demand")->available);
 }
@@ -256,45 +306,36 @@ TEST_F(SimulatedEc2Test, FullPoolGivesIceMarksTheOfferingAndFallsToAnotherZone) 
 TEST_F(SimulatedEc2Test, RemarkingExtendsTheUnavailableTtl) {
   Make();
   const OfferingKey key{"spot", "g5.xlarge", "us-east-1a"};
-  ec2_->MarkUnavailable(key);
+  cloud_->MarkUnavailable(key);
   events_.RunUntil(2 * kMinute);
-  ec2_->MarkUnavailable(key);
+  cloud_->MarkUnavailable(key);
   events_.RunUntil(4 * kMinute);
-  EXPECT_TRUE(ec2_->IsUnavailable(key));
-  auto types = ec2_->GetInstanceTypes(Pool());
+  EXPECT_TRUE(cloud_->IsUnavailable(key));
+  auto types = cloud_->GetInstanceTypes(Pool());
   EXPECT_FALSE(FindOffering(*FindType(*types, "g5.xlarge"), "us-east-1a", "spot")->available);
   events_.RunUntil(5 * kMinute);
-  EXPECT_FALSE(ec2_->IsUnavailable(key));
-  types = ec2_->GetInstanceTypes(Pool());
+  EXPECT_FALSE(cloud_->IsUnavailable(key));
+  types = cloud_->GetInstanceTypes(Pool());
   EXPECT_TRUE(FindOffering(*FindType(*types, "g5.xlarge"), "us-east-1a", "spot")->available);
 }
 
 TEST_F(SimulatedEc2Test, AllOfferingsUnavailableIsInsufficientCapacity) {
   options_.pools.push_back(CapacityPool{"c5.large", "", "on-demand", 0});
   Make();
-  auto types = ec2_->GetInstanceTypes(Pool());
+  auto types = cloud_->GetInstanceTypes(Pool());
   const catalog::InstanceType* c5 = FindType(*types, "c5.large");
   EXPECT_FALSE(c5->HasAvailableOffering("on-demand"));
   EXPECT_FALSE(c5->requirements.Get(label::kCapacityType).Has("on-demand"));
-  Result<ports::Instance> r = ec2_->Create(Claim("nc", {"c5.large"}, {"on-demand"}));
+  Result<ports::Instance> r = Create(Claim("nc", {"c5.large"}, {"on-demand"}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kInsufficientCapacity);
-}
-
-TEST_F(SimulatedEc2Test, RevealFullPoolsMarksThemUnavailable) {
-  options_.pools.push_back(CapacityPool{"c5.large", "us-east-1a", "on-demand", 1});
-  Make();
-  ec2_->SetRevealFullPools(true);
-  MustCreate(Claim("nc", {"c5.large"}, {"on-demand"}, {"us-east-1a"}));
-  auto types = ec2_->GetInstanceTypes(Pool());
-  EXPECT_FALSE(FindOffering(*FindType(*types, "c5.large"), "us-east-1a", "on-demand")->available);
 }
 
 TEST_F(SimulatedEc2Test, ReservationsLaunchAtTheReservedPriceAndNeverExceedTheCount) {
   options_.spot_interruptions = false;
   options_.reservations.push_back(CapacityReservation{"cr-0123", "m5.large", "us-east-1b", 2});
   Make();
-  auto types = ec2_->GetInstanceTypes(Pool());
+  auto types = cloud_->GetInstanceTypes(Pool());
   const catalog::InstanceType* m5 = FindType(*types, "m5.large");
   const catalog::Offering* reserved = FindOffering(*m5, "us-east-1b", "reserved");
   ASSERT_NE(reserved, nullptr);
@@ -321,7 +362,7 @@ TEST_F(SimulatedEc2Test, ReservationsLaunchAtTheReservedPriceAndNeverExceedTheCo
     EXPECT_DOUBLE_EQ(i.price_per_hour, OdPrice("m5.large") / 10'000'000);
   }
   EXPECT_EQ(ec2_->ReservationRemaining("cr-0123"), 0);
-  types = ec2_->GetInstanceTypes(Pool());
+  types = cloud_->GetInstanceTypes(Pool());
   reserved = FindOffering(*FindType(*types, "m5.large"), "us-east-1b", "reserved");
   EXPECT_FALSE(reserved->available);
   EXPECT_EQ(reserved->reservation_count, 0);
@@ -331,12 +372,12 @@ TEST_F(SimulatedEc2Test, ReservationsLaunchAtTheReservedPriceAndNeverExceedTheCo
   ports::Instance c = MustCreate(Claim("nc-c", {"m5.large", "c5.large"}, all));
   EXPECT_EQ(c.capacity_type, "spot");
   // Reserved only: insufficient capacity.
-  Result<ports::Instance> d = ec2_->Create(Claim("nc-d", {"m5.large"}, {"reserved"}));
+  Result<ports::Instance> d = Create(Claim("nc-d", {"m5.large"}, {"reserved"}));
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.error().code, ErrorCode::kInsufficientCapacity);
 
   // Terminating one frees its slot.
-  ASSERT_TRUE(ec2_->Delete(a.provider_id).ok());
+  ASSERT_TRUE(cloud_->Delete(a.provider_id).ok());
   EXPECT_EQ(ec2_->ReservationRemaining("cr-0123"), 1);
   EXPECT_EQ(MustCreate(Claim("nc-e", {"m5.large"}, {"reserved"})).capacity_type, "reserved");
   EXPECT_EQ(ec2_->ReservationRemaining("cr-0123"), 0);
@@ -348,8 +389,8 @@ TEST_F(SimulatedEc2Test, ReservationsFollowTheSelectorTermsWhenGiven) {
   Make();
   model::EC2NodeClass nc = NodeClass();
   nc.capacity_reservation_selector_terms.push_back(Term("cr-2"));
-  ec2_->UpdateNodeClass(nc);
-  auto types = ec2_->GetInstanceTypes(Pool());
+  cloud_->UpdateNodeClass(nc);
+  auto types = cloud_->GetInstanceTypes(Pool());
   const catalog::InstanceType* m5 = FindType(*types, "m5.large");
   EXPECT_EQ(FindOffering(*m5, "us-east-1a", "reserved"), nullptr);
   ASSERT_NE(FindOffering(*m5, "us-east-1b", "reserved"), nullptr);
@@ -366,7 +407,7 @@ TEST_F(SimulatedEc2Test, BillingIsPerSecondWithASixtySecondMinimum) {
   EXPECT_NEAR(ec2_->Bill().total_usd, price * 90 / 3600, 1e-12);
   events_.RunUntil(90 * kSecond + 1);  // a started second is billed whole
   EXPECT_NEAR(ec2_->Bill().total_usd, price * 91 / 3600, 1e-12);
-  ASSERT_TRUE(ec2_->Delete(a.provider_id).ok());
+  ASSERT_TRUE(cloud_->Delete(a.provider_id).ok());
   events_.RunUntil(1 * kHour);
   Ec2Bill bill = ec2_->Bill();
   EXPECT_NEAR(bill.total_usd, price * 91 / 3600, 1e-12);  // billing stopped
@@ -376,7 +417,7 @@ TEST_F(SimulatedEc2Test, BillingIsPerSecondWithASixtySecondMinimum) {
   // A 30-second spot instance costs its minute; a GPU instance adds GPU-hours.
   ports::Instance b = MustCreate(Claim("nc-b", {"c5.large"}, {"spot"}));
   events_.RunUntil(1 * kHour + 30 * kSecond);
-  ASSERT_TRUE(ec2_->Delete(b.provider_id).ok());
+  ASSERT_TRUE(cloud_->Delete(b.provider_id).ok());
   ports::Instance g = MustCreate(Claim("nc-g", {"g5.xlarge"}, {"on-demand"}));
   events_.RunUntil(3 * kHour + 30 * kSecond);
   bill = ec2_->Bill();
@@ -387,6 +428,19 @@ TEST_F(SimulatedEc2Test, BillingIsPerSecondWithASixtySecondMinimum) {
               price * 91 / 3600 + b.price_per_hour * 60 / 3600 + g.price_per_hour * 2, 1e-9);
 }
 
+TEST_F(SimulatedEc2Test, CreateFleetAnswersAfterTheLatencyAndBillsFromThen) {
+  options_.spot_interruptions = false;
+  options_.create_fleet_latency = 2 * kSecond;
+  Make();
+  const Duration start = events_.Now();
+  ports::Instance a = MustCreate(Claim("nc-a", {"c5.large"}, {"on-demand"}));
+  EXPECT_EQ(events_.Now(), start + 2 * kSecond);
+  EXPECT_EQ(a.launched_at, start + 2 * kSecond);
+  EXPECT_EQ(ec2_->counters().create_calls, 1u);
+  events_.RunUntil(start + 2 * kSecond + 90 * kSecond);
+  EXPECT_NEAR(ec2_->Bill().total_usd, OdPrice("c5.large") * 90 / 3600, 1e-12);
+}
+
 TEST_F(SimulatedEc2Test, DeleteFreesCapacity) {
   options_.spot_interruptions = false;
   options_.pools.push_back(CapacityPool{"c5.large", "", "", 1});
@@ -394,14 +448,14 @@ TEST_F(SimulatedEc2Test, DeleteFreesCapacity) {
   const OfferingKey key{"on-demand", "c5.large", "us-east-1a"};
   ports::Instance a = MustCreate(Claim("nc-a", {"c5.large"}, {"on-demand"}));
   EXPECT_EQ(ec2_->PoolUsed(key), 1);
-  EXPECT_FALSE(ec2_->Create(Claim("nc-b", {"c5.large"}, {"on-demand"})).ok());
-  ASSERT_TRUE(ec2_->Delete(a.provider_id).ok());
+  EXPECT_FALSE(Create(Claim("nc-b", {"c5.large"}, {"on-demand"})).ok());
+  ASSERT_TRUE(cloud_->Delete(a.provider_id).ok());
   EXPECT_EQ(ec2_->PoolUsed(key), 0);
-  EXPECT_TRUE(ec2_->List().empty());
-  EXPECT_TRUE(ec2_->Get(a.provider_id)->terminated);
-  EXPECT_EQ(ec2_->Delete(a.provider_id).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(ec2_->Delete("aws:///us-east-1a/i-nope").error().code, ErrorCode::kNotFound);
-  events_.RunUntil(SimulatedEc2::kUnavailableTtl);  // the failed launch left an ICE mark
+  EXPECT_TRUE(cloud_->List().empty());
+  EXPECT_TRUE(cloud_->Get(a.provider_id)->terminated);
+  EXPECT_EQ(cloud_->Delete(a.provider_id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(cloud_->Delete("aws:///us-east-1a/i-nope").error().code, ErrorCode::kNotFound);
+  events_.RunUntil(3 * kMinute);  // the failed launch left an ICE mark
   EXPECT_EQ(MustCreate(Claim("nc-c", {"c5.large"}, {"on-demand"})).instance_type, "c5.large");
   EXPECT_EQ(ec2_->counters().terminations, 1u);
 }
@@ -416,9 +470,9 @@ TEST_F(SimulatedEc2Test, SpotInterruptionSequence) {
 
   std::vector<InterruptionMessage> messages;
   while (events_.RunNext()) {
-    for (InterruptionMessage& m : ec2_->Receive()) messages.push_back(m);
+    for (InterruptionMessage& m : ReceiveAll(*ec2_)) messages.push_back(m);
   }
-  EXPECT_TRUE(ec2_->Receive().empty());
+  EXPECT_TRUE(ReceiveAll(*ec2_).empty());
   for (const ports::Instance& inst : spot) {
     std::vector<InterruptionMessage> mine;
     for (const InterruptionMessage& m : messages) {
@@ -432,11 +486,11 @@ TEST_F(SimulatedEc2Test, SpotInterruptionSequence) {
     EXPECT_GE(mine[1].time - mine[0].time, 0);
     EXPECT_LE(mine[1].time - mine[0].time, SimulatedEc2::kRebalanceLeadMax);
     EXPECT_EQ(mine[2].time, mine[1].time + 2 * kMinute);
-    EXPECT_TRUE(ec2_->Get(inst.provider_id)->terminated);
+    EXPECT_TRUE(cloud_->Get(inst.provider_id)->terminated);
   }
   // On-demand is never interrupted.
-  EXPECT_FALSE(ec2_->Get(od.provider_id)->terminated);
-  ASSERT_EQ(ec2_->List().size(), 1u);
+  EXPECT_FALSE(cloud_->Get(od.provider_id)->terminated);
+  ASSERT_EQ(cloud_->List().size(), 1u);
   EXPECT_EQ(ec2_->PoolUsed({"spot", "m5.large", "us-east-1a"}), 0);
   EXPECT_EQ(ec2_->counters().spot_interruption_warnings, 20u);
   EXPECT_EQ(ec2_->counters().spot_interruptions, 20u);
@@ -447,10 +501,10 @@ TEST_F(SimulatedEc2Test, DeletedSpotInstancesGetNoInterruption) {
   options_.spot_interruption_multiplier = 10000;
   Make();
   ports::Instance a = MustCreate(Claim("nc", {"m5.large"}, {"spot"}));
-  ASSERT_TRUE(ec2_->Delete(a.provider_id).ok());
+  ASSERT_TRUE(cloud_->Delete(a.provider_id).ok());
   while (events_.RunNext()) {
   }
-  EXPECT_TRUE(ec2_->Receive().empty());
+  EXPECT_TRUE(ReceiveAll(*ec2_).empty());
   EXPECT_EQ(ec2_->counters().terminations, 1u);
 }
 
@@ -469,13 +523,13 @@ std::vector<Duration> WarningTimes(uint64_t seed, int n) {
   options.spot_interruption_multiplier = 1000;
   catalog::CapacityOptions base;
   base.zones = {"us-east-1a"};
-  SimulatedEc2 ec2(Cat(), options, {NodeClass()}, base, events, seed);
+  World world(options, base, seed, events);
   for (int i = 0; i < n; ++i) {
-    EXPECT_TRUE(ec2.Create(Claim("nc-" + std::to_string(i), {"m5.large"}, {"spot"})).ok());
+    EXPECT_TRUE(CreateNow(world.cloud, events, Claim("nc-" + std::to_string(i), {"m5.large"}, {"spot"})).ok());
   }
   std::vector<Duration> times;
   while (events.RunNext()) {
-    for (const InterruptionMessage& m : ec2.Receive()) {
+    for (const InterruptionMessage& m : ReceiveAll(world.ec2)) {
       if (m.kind == InterruptionMessage::Kind::kSpotInterrupted) times.push_back(m.time);
     }
   }
@@ -497,53 +551,53 @@ TEST_F(SimulatedEc2Test, DriftFollowsTheNodeClass) {
   model::NodeClaim claim = Claim("nc", {"m5.large"}, {"on-demand"});
   ports::Instance a = MustCreate(claim);
   claim.provider_id = a.provider_id;
-  EXPECT_EQ(ec2_->IsDrifted(claim), std::nullopt);
+  EXPECT_EQ(cloud_->IsDrifted(claim), std::nullopt);
 
   model::EC2NodeClass nc = NodeClass();
   nc.ami_selector_terms = {Term("ami-0abc")};
-  ec2_->UpdateNodeClass(nc);
-  EXPECT_EQ(ec2_->IsDrifted(claim), "AMIDrift");
+  cloud_->UpdateNodeClass(nc);
+  EXPECT_EQ(cloud_->IsDrifted(claim), "AMIDrift");
   EXPECT_EQ(MustCreate(Claim("nc-2", {"m5.large"}, {"on-demand"})).image_id, "ami-0abc");
 
   nc = NodeClass();
   nc.subnet_selector_terms = {Term("subnet-1")};
-  ec2_->UpdateNodeClass(nc);
-  EXPECT_EQ(ec2_->IsDrifted(claim), "SubnetDrift");
+  cloud_->UpdateNodeClass(nc);
+  EXPECT_EQ(cloud_->IsDrifted(claim), "SubnetDrift");
 
   nc = NodeClass();
   nc.security_group_selector_terms = {Term("sg-1")};
-  ec2_->UpdateNodeClass(nc);
-  EXPECT_EQ(ec2_->IsDrifted(claim), "SecurityGroupDrift");
+  cloud_->UpdateNodeClass(nc);
+  EXPECT_EQ(cloud_->IsDrifted(claim), "SecurityGroupDrift");
 
   nc = NodeClass();
   nc.user_data = "echo hello";
-  ec2_->UpdateNodeClass(nc);
-  EXPECT_EQ(ec2_->IsDrifted(claim), "NodeClassDrift");
+  cloud_->UpdateNodeClass(nc);
+  EXPECT_EQ(cloud_->IsDrifted(claim), "NodeClassDrift");
 
-  ec2_->UpdateNodeClass(NodeClass());
-  EXPECT_EQ(ec2_->IsDrifted(claim), std::nullopt);
+  cloud_->UpdateNodeClass(NodeClass());
+  EXPECT_EQ(cloud_->IsDrifted(claim), std::nullopt);
 }
 
 TEST_F(SimulatedEc2Test, GetInstanceTypesResolvesOnceAndOnlyPatchesAvailability) {
   Make();
-  auto first = ec2_->GetInstanceTypes(Pool());
+  auto first = cloud_->GetInstanceTypes(Pool());
   ASSERT_TRUE(first.ok());
   EXPECT_GT(first->size(), 300u);
-  for (int i = 0; i < 50; ++i) ASSERT_TRUE(ec2_->GetInstanceTypes(Pool()).ok());
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(cloud_->GetInstanceTypes(Pool()).ok());
   MustCreate(Claim("nc", {"m5.large"}, {"on-demand"}));
-  EXPECT_EQ(ec2_->counters().type_resolutions, 1u);
-  auto again = ec2_->GetInstanceTypes(Pool());
+  EXPECT_EQ(cloud_->counters().type_resolutions, 1u);
+  auto again = cloud_->GetInstanceTypes(Pool());
   ASSERT_EQ(again->size(), first->size());
   for (size_t i = 0; i < first->size(); ++i) {
     EXPECT_EQ((*again)[i].name, (*first)[i].name);
     EXPECT_EQ((*again)[i].offerings, (*first)[i].offerings);
     EXPECT_EQ((*again)[i].requirements, (*first)[i].requirements);
   }
-  ec2_->UpdateNodeClass(NodeClass());
-  ASSERT_TRUE(ec2_->GetInstanceTypes(Pool()).ok());
-  EXPECT_EQ(ec2_->counters().type_resolutions, 2u);
+  cloud_->UpdateNodeClass(NodeClass());
+  ASSERT_TRUE(cloud_->GetInstanceTypes(Pool()).ok());
+  EXPECT_EQ(cloud_->counters().type_resolutions, 2u);
   model::NodePool missing = Pool("missing");
-  EXPECT_EQ(ec2_->GetInstanceTypes(missing).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(cloud_->GetInstanceTypes(missing).error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(SimulatedEc2Test, GetInstanceTypesKeepsOnlyWhatThePoolAllows) {
@@ -556,7 +610,7 @@ TEST_F(SimulatedEc2Test, GetInstanceTypesKeepsOnlyWhatThePoolAllows) {
   // Offering-level keys do not filter types: g5.xlarge, with no available
   // offering at all, is still listed.
   gpu.requirements.push_back(model::Requirement::In(std::string(label::kCapacityType), {"spot"}));
-  auto types = ec2_->GetInstanceTypes(gpu);
+  auto types = cloud_->GetInstanceTypes(gpu);
   ASSERT_TRUE(types.ok());
   ASSERT_FALSE(types->empty());
   for (const catalog::InstanceType& t : *types) {
@@ -568,10 +622,10 @@ TEST_F(SimulatedEc2Test, GetInstanceTypesKeepsOnlyWhatThePoolAllows) {
   EXPECT_FALSE(g5->HasAvailableOffering());
   // A changed pool is filtered again.
   gpu.requirements.push_back(model::Requirement::In(std::string(label::kInstanceFamily), {"g6"}));
-  types = ec2_->GetInstanceTypes(gpu);
+  types = cloud_->GetInstanceTypes(gpu);
   ASSERT_FALSE(types->empty());
   for (const catalog::InstanceType& t : *types) EXPECT_EQ(t.info->family, "g6") << t.name;
-  EXPECT_EQ(ec2_->counters().type_resolutions, 1u);
+  EXPECT_EQ(cloud_->counters().type_resolutions, 1u);
 }
 
 TEST(SimulatedEc2Lifetime, EventsOutlivingTheProviderDoNothing) {
@@ -579,8 +633,8 @@ TEST(SimulatedEc2Lifetime, EventsOutlivingTheProviderDoNothing) {
   Ec2Options options;
   options.spot_interruption_multiplier = 10000;
   {
-    SimulatedEc2 ec2(Cat(), options, {NodeClass()}, catalog::CapacityOptions{}, events, 1);
-    ASSERT_TRUE(ec2.Create(Claim("nc", {"m5.large"}, {"spot"})).ok());
+    World world(options, catalog::CapacityOptions{}, 1, events);
+    ASSERT_TRUE(CreateNow(world.cloud, events, Claim("nc", {"m5.large"}, {"spot"})).ok());
   }
   EXPECT_FALSE(events.empty());
   while (events.RunNext()) {

@@ -474,8 +474,9 @@ void Decoder::CheckZone(const YamlField& field, const std::string& zone) const {
 
 void Decoder::DecodeEc2(const YamlField& ec2) {
   ec2.CheckFields({"defaultPoolSize", "pools", "capacityReservations", "spotInterruptions",
-                   "spotInterruptionMultiplier"});
+                   "spotInterruptionMultiplier", "createFleetLatency"});
   Ec2Options& o = s_.ec2;
+  o.create_fleet_latency = DurOr(ec2["createFleetLatency"], o.create_fleet_latency, Sign::kNonNegative);
   o.default_pool_size = ec2["defaultPoolSize"].OptInt32(0).value_or(o.default_pool_size);
   for (const YamlField& f : ec2["pools"].Items()) {
     f.RequireMap();

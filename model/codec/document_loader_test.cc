@@ -57,6 +57,45 @@ TEST(DocumentLoaderTest, YamlSyntaxErrorsArePositioned) {
   EXPECT_EQ(SyntaxError("a: b: c\n"), "f.yaml:1:5: invalid YAML: illegal map value");
 }
 
+// Issue 15 class 1: yaml-cpp 0.7 looped (collecting null documents until
+// memory ran out) on these; each must end with a positioned error.
+TEST(DocumentLoaderTest, StreamsThatLoopedYamlCppAreRejected) {
+  EXPECT_EQ(SyntaxError(",\n"), "f.yaml:1:1: invalid YAML: unexpected ',' where a value should start");
+  EXPECT_EQ(SyntaxError("a: 1\n---\n,\n"), "f.yaml:3:1: invalid YAML: unexpected ',' where a value should start");
+  EXPECT_NE(SyntaxError("]\n"), "<no error>");
+  EXPECT_NE(SyntaxError("}\n"), "<no error>");
+}
+
+// Nine levels of ten aliases would make the decoders walk 10^9 nodes.
+TEST(DocumentLoaderTest, ExcessiveAliasingIsRejected) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 1; k < 10; ++k) text += ", " + prev;
+    text += "]\n";
+  }
+  std::string error = SyntaxError(text);
+  EXPECT_NE(error.find("excessive aliasing"), std::string::npos) << error;
+  // Ordinary anchors (a shared block reused a few times) stay legal.
+  EXPECT_EQ(LoadDocuments("base: &b {cpu: 1}\none: *b\ntwo: *b\n", "f.yaml").size(), 1u);
+}
+
+TEST(DocumentLoaderTest, DeepNestingNamesTheLimit) {
+  std::string deep = "a: " + std::string(3000, '[');
+  std::string error = SyntaxError(deep);
+  EXPECT_NE(error.find("nested deeper than"), std::string::npos) << error;
+  EXPECT_EQ(error.find("bad file"), std::string::npos) << error;
+}
+
+// Issue 15 class 2: nlohmann throws out_of_range (not parse_error) for a
+// number beyond a double; it must become a positioned error, not terminate.
+TEST(DocumentLoaderTest, JsonNumberTooLargeForADoubleIsAnError) {
+  EXPECT_EQ(SyntaxError("{\"a\": \"1e999\",\n \"b\": 1e999}", "f.json"),
+            "f.json:2:7: invalid JSON: number overflow parsing '1e999'");
+  EXPECT_NE(SyntaxError("[-1e400]", "f.json"), "<no error>");
+}
+
 TEST(DocumentLoaderTest, SkipsByteOrderMark) {
   std::vector<YAML::Node> docs = LoadDocuments("\xEF\xBB\xBF" "a: 1\n", "f.yaml");
   ASSERT_EQ(docs.size(), 1u);

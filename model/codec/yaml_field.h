@@ -145,6 +145,12 @@ class YamlField {
   std::vector<std::string> StringList() const;
   // A map of resource name to quantity (requests, capacity, limits).
   model::ResourceList ResourceList() const;
+  // A resource list a user asks for or caps (a container's requests and
+  // limits, pod overhead, a NodePool's limits), validated as the API server
+  // does: no quantity is negative, and an extended resource (a qualified
+  // name outside the kubernetes.io/ domain, e.g. nvidia.com/gpu) is a whole
+  // number, since devices are not shared by fractions.
+  model::ResourceList ResourceAmounts() const;
 
   // --- Errors.
   // Throws DecodeError at this field with `message`.

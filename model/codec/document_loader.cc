@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <algorithm>
 #include <map>
 #include <sstream>
@@ -133,12 +134,16 @@ class StreamGuard : public YAML::EventHandler {
  public:
   explicit StreamGuard(std::string_view text) : text_(text) {}
 
+  // Where each document started, in order.
+  const std::vector<YAML::Mark>& starts() const { return starts_; }
+
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (started_ && mark.pos <= last_.pos) {
       throw YAML::ParserException(mark, "unexpected '" + std::string(1, Peek(mark)) + "' where a value should start");
     }
     started_ = true;
     last_ = mark;
+    starts_.push_back(mark);
     anchored_.clear();
     aliased_ = 0;
     open_.clear();
@@ -200,14 +205,30 @@ class StreamGuard : public YAML::EventHandler {
   std::map<YAML::anchor_t, uint64_t> anchored_;
   uint64_t aliased_ = 0;
   std::vector<Open> open_;
+  std::vector<YAML::Mark> starts_;
 };
 
-void CheckYamlStream(const std::string& text) {
+// Returns where each document starts.
+std::vector<YAML::Mark> CheckYamlStream(const std::string& text) {
   std::istringstream in(text);
   YAML::Parser parser(in);
   StreamGuard guard(text);
   while (parser.HandleNextDocument(guard)) {
   }
+  return guard.starts();
+}
+
+// A yaml-cpp syntax error as a DecodeError; line_offset: lines of the file
+// before the text that was parsed.
+[[noreturn]] void ThrowYaml(const YAML::ParserException& e, std::string_view file_name, int line_offset) {
+  const int line = e.mark.is_null() ? 0 : e.mark.line + 1 + line_offset;
+  const int column = e.mark.is_null() ? 0 : e.mark.column + 1;
+  if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&e)) {
+    // yaml-cpp's own message is "bad file"; say what the limit is.
+    ThrowSyntax(file_name, line, column,
+                "invalid YAML: nested deeper than " + std::to_string(deep->depth() - 1) + " levels");
+  }
+  ThrowSyntax(file_name, line, column, "invalid YAML: " + e.msg);
 }
 
 }  // namespace
@@ -228,15 +249,50 @@ std::vector<YAML::Node> LoadDocuments(std::string_view text, std::string_view fi
     for (YAML::Node& doc : YAML::LoadAll(owned)) {
       if (doc.IsDefined() && !doc.IsNull()) docs.push_back(doc);
     }
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's own message is "bad file"; say what the limit is.
-    ThrowSyntax(file_name, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
-                "invalid YAML: nested deeper than " + std::to_string(e.depth() - 1) + " levels");
   } catch (const YAML::ParserException& e) {
-    ThrowSyntax(file_name, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1,
-                "invalid YAML: " + e.msg);
+    ThrowYaml(e, file_name, 0);
   }
   return docs;
+}
+
+void ForEachDocument(std::string_view text, std::string_view file_name,
+                     const std::function<void(const YAML::Node&, int line_offset)>& visit) {
+  text = StripBom(text);
+  if (LooksLikeJson(text)) CheckJson(text, file_name);
+  const std::string owned(text);
+  std::vector<YAML::Mark> starts;
+  try {
+    starts = CheckYamlStream(owned);
+  } catch (const YAML::ParserException& e) {
+    ThrowYaml(e, file_name, 0);
+  }
+  // Each document is loaded from the start of the line it starts on (the
+  // first from the start of the file, for directives and comments) to where
+  // the next begins, so columns are unchanged and lines shift by the lines
+  // before it.
+  std::vector<std::pair<size_t, int>> pieces;  // (byte, line) where each piece begins
+  for (size_t i = 0; i < starts.size(); ++i) {
+    if (i == 0) {
+      pieces.emplace_back(0, 0);
+      continue;
+    }
+    const size_t pos = static_cast<size_t>(std::max(starts[i].pos, 0));
+    const size_t line_start = pos == 0 ? 0 : owned.rfind('\n', pos - 1) + 1;  // npos + 1 == 0
+    if (line_start > pieces.back().first) pieces.emplace_back(line_start, starts[i].line);
+  }
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const size_t begin = pieces[i].first;
+    const size_t end = i + 1 < pieces.size() ? pieces[i + 1].first : owned.size();
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(owned.substr(begin, end - begin));
+    } catch (const YAML::ParserException& e) {
+      ThrowYaml(e, file_name, pieces[i].second);
+    }
+    for (const YAML::Node& doc : docs) {
+      if (doc.IsDefined() && !doc.IsNull()) visit(doc, pieces[i].second);
+    }
+  }
 }
 
 }  // namespace adze::codec

@@ -25,6 +25,30 @@ TEST(DocumentLoaderTest, SplitsDocumentsAndDropsEmptyOnes) {
   EXPECT_EQ(docs[1].Mark().line, 6);  // 0-based in yaml-cpp
 }
 
+// Issue 15 class 8: documents are parsed one at a time; positions must be
+// those of the whole file.
+TEST(DocumentLoaderTest, ForEachDocumentKeepsFilePositions) {
+  const std::string text = "# c\na: 1\n---\n---\nb: 2\n--- {c: [x,\n  y]}\n...\n---\nd: 4\n";
+  std::vector<std::pair<int, int>> seen;  // (line, column) of each root's first value, 1-based
+  std::vector<YAML::Node> all = LoadDocuments(text, "f.yaml");
+  ForEachDocument(text, "f.yaml", [&](const YAML::Node& doc, int offset) {
+    const YAML::Node value = doc.begin()->second;
+    seen.emplace_back(value.Mark().line + 1 + offset, value.Mark().column + 1);
+  });
+  ASSERT_EQ(seen.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    const YAML::Node value = all[i].begin()->second;
+    EXPECT_EQ(seen[i], std::make_pair(value.Mark().line + 1, value.Mark().column + 1)) << i;
+  }
+  std::string error;
+  try {
+    ForEachDocument("a: 1\n---\nb: 2\n---\nc: [1,\n", "f.yaml", [](const YAML::Node&, int) {});
+  } catch (const DecodeError& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(error, SyntaxError("a: 1\n---\nb: 2\n---\nc: [1,\n"));
+}
+
 TEST(DocumentLoaderTest, DetectsJson) {
   EXPECT_TRUE(LooksLikeJson("  \n{\"a\": 1}"));
   EXPECT_TRUE(LooksLikeJson("[1]"));

@@ -143,10 +143,13 @@ Result<Manifests> DecodeManifests(std::string_view text, std::string_view file_n
   DecodeContext ctx{std::string(file_name)};
   return CatchDecodeError<Manifests>(file_name, [&] {
     Manifests out;
-    for (const YAML::Node& doc : LoadDocuments(text, file_name)) {
+    // One document at a time: a file of 100,000 Pods never holds 100,000
+    // YAML trees (issue 15 class 8).
+    ForEachDocument(text, file_name, [&](const YAML::Node& doc, int line_offset) {
+      ctx.set_line_offset(line_offset);
       DecodeObject(YamlField(doc, &ctx), out);
       ++out.documents;
-    }
+    });
     out.warnings = std::move(ctx.warnings());
     // Decoders visit fields in their own order; report in file order.
     std::stable_sort(out.warnings.begin(), out.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {

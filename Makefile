@@ -1,15 +1,18 @@
 # The two commands a new user needs (README.md):
 #   make demo   install missing packages, build the adze binary (Release), run the main job
 #   make test   install missing packages, build, run every test through ctest
-# Also: make asan-test (AddressSanitizer + UBSan build and tests), make bench.
+# Also: make asan-test (AddressSanitizer + UBSan build and tests), make bench,
+# make fuzz FUZZ_SECONDS=N (every libFuzzer target of fuzz/ for N s each).
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 BUILD ?= build/release
 ASAN_BUILD ?= build/asan
 BENCH_BUILD ?= build/bench
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: demo test asan-test bench deps configure build clean
+.PHONY: demo test asan-test bench fuzz deps configure build clean
 
 deps:
 	@scripts/install-deps.sh
@@ -42,6 +45,13 @@ bench: deps
 	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DADZE_BUILD_BENCHMARKS=ON -DADZE_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS)
 	@echo "benchmarks built in $(BENCH_BUILD); see docs/benchmarks.md for the commands"
+
+# clang 14 with libFuzzer, ASan and UBSan; only the fuzz targets are built.
+fuzz: deps
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DADZE_BUILD_FUZZERS=ON -DADZE_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target adze_fuzzers
+	@scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -187,11 +187,18 @@ Result<InstanceTypeInfo> ParseTypeRow(const CsvTable& table, const CsvRecord& re
 Result<Catalog> Catalog::FromCsv(std::string_view types_csv, std::string_view zones_csv,
                                  std::string_view source_name) {
   const std::string prefix = source_name.empty() ? std::string() : std::string(source_name) + "/";
+  return FromCsvFiles(types_csv, zones_csv, prefix + std::string(kTypesFile), prefix + std::string(kZonesFile),
+                      source_name);
+}
+
+Result<Catalog> Catalog::FromCsvFiles(std::string_view types_csv, std::string_view zones_csv,
+                                      const std::string& types_name, const std::string& zones_name,
+                                      std::string_view source_name) {
   Catalog catalog;
   catalog.source_name_ = std::string(source_name);
 
   // Instance types.
-  Result<CsvTable> types = CsvTable::Parse(types_csv, prefix + std::string(kTypesFile));
+  Result<CsvTable> types = CsvTable::Parse(types_csv, types_name);
   if (!types.ok()) return types.error();
   Result<std::vector<size_t>> type_columns = RequireColumns(*types, TypeColumns());
   if (!type_columns.ok()) return type_columns.error();
@@ -210,7 +217,7 @@ Result<Catalog> Catalog::FromCsv(std::string_view types_csv, std::string_view zo
             [](const InstanceTypeInfo& a, const InstanceTypeInfo& b) { return a.instance_type < b.instance_type; });
 
   // Zones.
-  Result<CsvTable> zones = CsvTable::Parse(zones_csv, prefix + std::string(kZonesFile));
+  Result<CsvTable> zones = CsvTable::Parse(zones_csv, zones_name);
   if (!zones.ok()) return zones.error();
   Result<std::vector<size_t>> zone_columns = RequireColumns(*zones, {"instance_type", "zone", "zone_id", "as_of"});
   if (!zone_columns.ok()) return zone_columns.error();

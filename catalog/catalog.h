@@ -25,6 +25,11 @@ class Catalog {
   // errors read "<source_name>/instance-types.csv:LINE: column \"COL\": ...".
   static Result<Catalog> FromCsv(std::string_view types_csv, std::string_view zones_csv,
                                  std::string_view source_name);
+  // As FromCsv, for two files named by the user (`--catalog`, `--zones`):
+  // errors name types_name and zones_name as given, not a folder under them.
+  static Result<Catalog> FromCsvFiles(std::string_view types_csv, std::string_view zones_csv,
+                                      const std::string& types_name, const std::string& zones_name,
+                                      std::string_view source_name);
 
   // The catalog embedded at build time, parsed on first use. The embedded data
   // is checked by the build's tests, so a parse failure here aborts.

@@ -170,18 +170,11 @@ Result<Requirements> ParseRequires(const std::vector<std::string>& expressions, 
 }
 
 Result<catalog::Catalog> LoadCatalog(const CatalogOptions& o) {
-  if (o.catalog_file.empty()) return catalog::Catalog::Embedded();
-  Result<std::string> types = ReadFile(o.catalog_file);
-  if (!types.ok()) return types.error();
-  std::string zones_path = o.zones_file;
-  if (zones_path.empty()) {
-    size_t slash = o.catalog_file.find_last_of('/');
-    zones_path = (slash == std::string::npos ? std::string() : o.catalog_file.substr(0, slash + 1)) +
-                 "zones-us-east-1.csv";
+  if (o.catalog_file.empty() && !o.zones_file.empty()) {
+    return Error::InvalidArgument("--zones: needs --catalog (the built-in catalog has its own zones)");
   }
-  Result<std::string> zones = ReadFile(zones_path);
-  if (!zones.ok()) return Error::NotFound(zones.error().message + " (pass --zones FILE with the zone offerings)");
-  return catalog::Catalog::FromCsv(*types, *zones, o.catalog_file);
+  if (o.catalog_file.empty()) return catalog::Catalog::Embedded();
+  return LoadCatalogOverride(o.catalog_file, o.zones_file);
 }
 
 // The pool (and its node class) the user pointed at, if any.

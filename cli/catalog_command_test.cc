@@ -40,6 +40,15 @@ nlohmann::json Json(const CommandRun& r) {
   return nlohmann::json::parse(r.out);
 }
 
+// Issue 15 class 6: --zones was ignored without --catalog.
+TEST(CatalogCommand, ZonesWithoutCatalogIsAnError) {
+  CatalogOptions o;
+  o.zones_file = "zones.csv";
+  CommandRun r = Catalog(o);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("--zones: needs --catalog"), std::string::npos) << r.err;
+}
+
 TEST(CatalogCommand, H100QueryListsP5WithGpusAndPodDensity) {
   CatalogOptions o;
   o.requires_ = {"karpenter.k8s.aws/instance-gpu-name=h100"};

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,12 +15,30 @@ Result<std::string> ReadFile(const std::string& path) {
     ss << std::cin.rdbuf();
     return ss.str();
   }
+  // A directory opens as a stream on Linux and reads as nothing; say so
+  // rather than plan for an empty input.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error::InvalidArgument(path + " is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::NotFound("cannot open " + path + ": " + std::strerror(errno));
   std::ostringstream ss;
   ss << in.rdbuf();
   if (in.bad()) return Error::Internal("cannot read " + path);
   return ss.str();
+}
+
+Result<catalog::Catalog> LoadCatalogOverride(const std::string& catalog_file, const std::string& zones_file) {
+  Result<std::string> types = ReadFile(catalog_file);
+  if (!types.ok()) return types.error();
+  std::string zones_path = zones_file;
+  if (zones_path.empty()) {
+    size_t slash = catalog_file.find_last_of('/');
+    zones_path = (slash == std::string::npos ? std::string() : catalog_file.substr(0, slash + 1)) +
+                 "zones-us-east-1.csv";
+  }
+  Result<std::string> zones = ReadFile(zones_path);
+  if (!zones.ok()) return Error::NotFound(zones.error().message + " (pass --zones FILE with the zone offerings)");
+  return catalog::Catalog::FromCsvFiles(*types, *zones, catalog_file, zones_path, catalog_file);
 }
 
 Result<codec::Manifests> LoadManifests(const std::vector<std::string>& paths) {
@@ -29,9 +48,16 @@ Result<codec::Manifests> LoadManifests(const std::vector<std::string>& paths) {
     if (!text.ok()) return text.error();
     Result<codec::Manifests> m = codec::DecodeManifests(*text, path == "-" ? "<stdin>" : path);
     if (!m.ok()) return m.error();
+    // An empty file or empty stdin is almost always a mistake (a failed
+    // `kubectl get` piped in, a wrong path); planning it would print "no
+    // pending pods" and exit 0 as if all were well.
+    if (m->documents == 0) {
+      return Error::InvalidArgument((path == "-" ? std::string("<stdin>") : path) +
+                                    ": no objects found (the input is empty or holds only comments)");
+    }
     for (const codec::Diagnostic& w : m->warnings) std::cerr << "warning: " << w.ToString() << "\n";
     m->warnings.clear();
-    all.Append(std::move(m).value());
+    if (Result<bool> appended = all.Append(std::move(m).value()); !appended.ok()) return appended.error();
   }
   return all;
 }

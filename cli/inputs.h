@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog.h"
 #include "model/codec/manifests.h"
 #include "model/result.h"
 
@@ -13,6 +14,10 @@ namespace adze::cli {
 
 // Reads a whole file; "-" reads standard input.
 Result<std::string> ReadFile(const std::string& path);
+
+// The catalog of `--catalog FILE [--zones FILE]` (zones default: the
+// zones-us-east-1.csv beside FILE). Errors name the files as given.
+Result<catalog::Catalog> LoadCatalogOverride(const std::string& catalog_file, const std::string& zones_file);
 
 // Decodes every file (YAML or JSON, multi-document, kind: List) into one set
 // of manifests. Warnings (unknown fields, ...) are printed to stderr.

@@ -62,21 +62,6 @@ std::string ZonesText(const std::vector<std::string>& zones) {
   return prefix + "{" + Join(suffixes, ",") + "}";
 }
 
-// The command's own copy of the catalog loading of `adze catalog`: the
-// embedded catalog, or --catalog with --zones (default: beside it).
-Result<catalog::Catalog> LoadCatalogFiles(const std::string& catalog_file, const std::string& zones_file) {
-  Result<std::string> types = ReadFile(catalog_file);
-  if (!types.ok()) return types.error();
-  std::string zones_path = zones_file;
-  if (zones_path.empty()) {
-    size_t slash = catalog_file.find_last_of('/');
-    zones_path = (slash == std::string::npos ? std::string() : catalog_file.substr(0, slash + 1)) +
-                 "zones-us-east-1.csv";
-  }
-  Result<std::string> zones = ReadFile(zones_path);
-  if (!zones.ok()) return Error::NotFound(zones.error().message + " (pass --zones FILE with the zone offerings)");
-  return catalog::Catalog::FromCsv(*types, *zones, catalog_file);
-}
 
 Result<scheduling::Packer> ParsePacker(std::string_view name) {
   if (name == "adze") return scheduling::Packer::kAdze;
@@ -524,13 +509,21 @@ int RunPlan(const PlanOptions& o, std::ostream& out, std::ostream& err) {
                                        std::to_string(o.max_instance_types)));
   }
 
+  // Contradicting flags (issue 15 class 6): say so rather than ignore one.
+  if (!o.zones_file.empty() && o.catalog_file.empty()) {
+    return fail(Error::InvalidArgument("--zones: needs --catalog (the built-in catalog has its own zones)"));
+  }
+  if (o.thorough && *packer == scheduling::Packer::kKarpenter) {
+    err << "warning: --thorough has no effect with --packer karpenter (it tunes the adze packer)\n";
+  }
+
   // A catalog read from files must outlive the instance types that point into it.
   std::optional<catalog::Catalog> own_catalog;
   const catalog::Catalog* cat = nullptr;
   if (o.catalog_file.empty()) {
     cat = &catalog::Catalog::Embedded();
   } else {
-    Result<catalog::Catalog> loaded = LoadCatalogFiles(o.catalog_file, o.zones_file);
+    Result<catalog::Catalog> loaded = LoadCatalogOverride(o.catalog_file, o.zones_file);
     if (!loaded.ok()) return fail(loaded.error());
     own_catalog.emplace(std::move(loaded).value());
     cat = &*own_catalog;

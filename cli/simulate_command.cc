@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include <fmt/format.h>
@@ -118,14 +120,39 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
     err << "error: " << scenario.error().message << "\n";
     return 1;
   }
-  if (options.seed) scenario->seed = *options.seed;
-  if (!options.duration.empty()) {
-    auto d = sim::ParseScenarioDuration(options.duration);
+  if (options.seed) {
+    // The same range as the scenario's `seed` field.
+    int64_t seed = -1;
+    const std::string& text = *options.seed;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || seed < 0) {
+      err << "error: --seed: found \"" << text << "\", expected an integer from 0 to "
+          << std::numeric_limits<int64_t>::max() << "\n";
+      return 1;
+    }
+    scenario->seed = static_cast<uint64_t>(seed);
+  }
+  if (options.duration) {
+    auto d = sim::ParseScenarioDuration(*options.duration);
     if (!d.ok() || *d <= 0) {
       err << "error: --duration: " << (d.ok() ? "must be positive" : d.error().message) << "\n";
       return 1;
     }
     scenario->duration = *d;
+    for (const auto& change : scenario->changes) {
+      if (change.at >= scenario->duration) {
+        err << "error: --duration: " << *options.duration << " ends the run before the scenario's change at "
+            << model::FormatDuration(change.at) << ", which would never apply\n";
+        return 1;
+      }
+    }
+  }
+
+  // Contradicting flags (issue 15 class 6): headroom is part of adze's
+  // disruption only.
+  if (!options.headroom && options.disruption != "adze") {
+    err << "warning: --no-headroom has no effect with --disruption " << options.disruption
+        << " (only adze disruption keeps headroom)\n";
   }
 
   sim::SimulationOptions sim_options;

@@ -17,8 +17,11 @@ namespace adze::cli {
 
 struct SimulateOptions {
   std::string file;                 // empty: the built-in default scenario
-  std::optional<uint64_t> seed;     // --seed overrides the scenario's
-  std::string duration;             // --duration overrides (Go duration or 7d)
+  // --seed overrides the scenario's: an integer from 0 to 2^63-1, checked
+  // here as the scenario's `seed` field is (a command line that clamped or
+  // wrapped would run another seed than the user typed).
+  std::optional<std::string> seed;
+  std::optional<std::string> duration;  // --duration overrides (Go duration or 7d)
   std::string out_dir;              // --out DIR
   std::string output = "table";     // -o table | json
   std::string packer = "adze";      // --packer adze | karpenter

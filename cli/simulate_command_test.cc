@@ -86,6 +86,36 @@ TEST(SimulateCommandTest, RejectsUnknownOutputFormatAndBadOverrides) {
   EXPECT_NE(r.err.find("--duration"), std::string::npos);
 }
 
+// Issue 15 class 5: the command line clamped or ignored what the scenario
+// file rejects.
+TEST(SimulateCommandTest, SeedAndDurationOverridesAreCheckedLikeTheScenario) {
+  for (const char* seed : {"", "-1", "9223372036854775808", "18446744073709551616", "7x"}) {
+    SimulateOptions o;
+    o.seed = seed;
+    const Output r = Simulate(o);
+    EXPECT_EQ(r.code, 1) << seed;
+    EXPECT_EQ(r.err, std::string("error: --seed: found \"") + seed +
+                         "\", expected an integer from 0 to 9223372036854775807\n");
+  }
+  SimulateOptions o;
+  o.duration = "";
+  const Output r = Simulate(o);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("--duration"), std::string::npos) << r.err;
+}
+
+// Issue 15 class 6: a flag the other flags make meaningless is named.
+TEST(SimulateCommandTest, NoHeadroomWithoutAdzeDisruptionIsWarned) {
+  SimulateOptions o;
+  o.file = Example("prefix-delegation-on.yaml");
+  o.duration = "10m";
+  o.headroom = false;
+  o.disruption = "off";
+  const Output r = Simulate(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --no-headroom has no effect with --disruption off"), std::string::npos) << r.err;
+}
+
 TEST(SimulateCommandTest, PrintsTheBuiltInScenario) {
   SimulateOptions o;
   o.print_scenario = true;

@@ -1,5 +1,6 @@
 #include "model/duration.h"
 
+#include <cmath>
 #include <cstdint>
 
 namespace adze::model {
@@ -62,6 +63,13 @@ Result<Duration> ParseDuration(std::string_view text) {
   }
   Duration us = static_cast<Duration>(total / 1000);
   return negative ? -us : us;
+}
+
+Duration SaturatingSeconds(double seconds) {
+  const double micros = seconds * static_cast<double>(kSecond);
+  if (!(micros < static_cast<double>(kMaxDerivedSpan))) return kMaxDerivedSpan;  // also NaN
+  if (!(micros > 0)) return 0;
+  return static_cast<Duration>(std::llround(micros));
 }
 
 namespace {

@@ -11,6 +11,14 @@
 
 namespace adze::model {
 
+// The most pods one workload may ask for (Deployment replicas, Job
+// parallelism and completions). Kubernetes bounds an indexed Job's
+// completions and parallelism at 100,000 for the same reason: a planner
+// materialises each pod, so a count near 2^31 would need gigabytes before
+// any check could say it is too many. Beyond this a decode fails naming the
+// bound.
+inline constexpr int32_t kMaxWorkloadPods = 100000;
+
 struct Deployment {
   ObjectMeta meta;
   int32_t replicas = 1;

@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build g++ make pkg-config
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -83,9 +83,7 @@ void InvariantMonitor::Check(model::Duration now) {
   for (const auto& [key, count] : disrupting) {
     for (const model::NodePool& pool : cluster_.NodePools()) {
       if (pool.meta.name != key.first) continue;
-      const auto eval = controllers::disruption::EvaluateBudgets(
-          pool, *ReasonOf(key.second), now - controllers::disruption::kSimEpochUnixSeconds * model::kSecond,
-          total[key.first], 0);
+      const auto eval = controllers::disruption::EvaluateBudgets(pool, *ReasonOf(key.second), now, total[key.first], 0);
       if (count > eval.limit) {
         Violation(now, "pool " + key.first + " has " + std::to_string(count) + " nodes in " + key.second +
                            " disruption, budget " + std::to_string(eval.limit));

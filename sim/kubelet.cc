@@ -11,9 +11,8 @@ namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-model::Duration SecondsToDuration(double seconds) {
-  return static_cast<model::Duration>(std::llround(seconds * static_cast<double>(model::kSecond)));
-}
+// Saturating: a huge image over a slow link must not wrap into the past.
+model::Duration SecondsToDuration(double seconds) { return model::SaturatingSeconds(seconds); }
 
 // The volume images and weights are read from: the root volume, else the first.
 const model::BlockDeviceMapping* DataVolume(const model::EC2NodeClass* node_class) {

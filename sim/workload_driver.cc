@@ -15,9 +15,8 @@ int64_t GpusOf(const model::Pod& pod) {
   return pod.EffectiveRequests().Get(model::resource::kNvidiaGpu).Value();
 }
 
-model::Duration Seconds(double s) {
-  return static_cast<model::Duration>(std::llround(s * static_cast<double>(model::kSecond)));
-}
+// Saturating: a tiny rate or compression factor must not wrap into the past.
+model::Duration Seconds(double s) { return model::SaturatingSeconds(s); }
 
 }  // namespace
 

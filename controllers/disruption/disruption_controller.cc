@@ -29,9 +29,6 @@ model::Taint Disrupted() {
   return t;
 }
 
-// Budgets still read time from the simulator's calendar anchor (budget.h).
-model::Duration BudgetTime(ports::Time now) { return now - kSimEpochUnixSeconds * model::kSecond; }
-
 bool UsesConsolidation(const Candidate& c) {
   return c.consolidatable && !c.held &&
          c.pool->consolidation_policy == model::ConsolidationPolicy::kWhenEmptyOrUnderutilized;
@@ -66,7 +63,7 @@ std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionRe
   std::map<std::string, int32_t> allowed;
   for (const model::NodePool& pool : cluster.NodePools()) {
     allowed[pool.meta.name] =
-        AllowedDisruptions(pool, reason, BudgetTime(clock_.Now()), total[pool.meta.name], disrupting[pool.meta.name]);
+        AllowedDisruptions(pool, reason, clock_.Now(), total[pool.meta.name], disrupting[pool.meta.name]);
   }
   return allowed;
 }

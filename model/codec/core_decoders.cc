@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/labels.h"
+#include "model/object_names.h"
 #include "model/timestamp.h"
 
 namespace adze::codec {
@@ -19,10 +20,11 @@ model::OwnerReference DecodeOwnerReference(const YamlField& ref) {
   };
 }
 
-// Label keys must be non-empty; the rest of Kubernetes' qualified-name syntax
-// is not checked here.
+// Label keys follow Kubernetes' qualified-name syntax (model/object_names.h).
 void CheckLabelKey(const YamlField& where, std::string_view key) {
   if (key.empty()) where.Fail("label key must not be empty");
+  std::string error = model::QualifiedNameError(key);
+  if (!error.empty()) where.Fail("invalid label key \"" + std::string(key) + "\": " + error);
 }
 
 }  // namespace
@@ -39,11 +41,17 @@ model::ObjectMeta DecodeObjectMeta(const YamlField& metadata, MetaScope scope) {
   } else if (metadata["name"].present() || !metadata["generateName"].present()) {
     meta.name = metadata["name"].String();
     if (meta.name.empty()) metadata["name"].Fail("name must not be empty");
+    std::string error = model::DnsSubdomainError(meta.name);
+    if (!error.empty()) metadata["name"].Fail("invalid name \"" + meta.name + "\": " + error);
   } else {
     // A generateName-only manifest (`kubectl create`) names itself by prefix.
     meta.name = metadata["generateName"].String();
   }
-  if (scope == MetaScope::kNamespaced) meta.namespace_ = metadata["namespace"].StringOr("default");
+  if (scope == MetaScope::kNamespaced) {
+    meta.namespace_ = metadata["namespace"].StringOr("default");
+    std::string error = model::DnsLabelError(meta.namespace_);
+    if (!error.empty()) metadata["namespace"].Fail("invalid namespace \"" + meta.namespace_ + "\": " + error);
+  }
   if (scope == MetaScope::kTemplate) meta.namespace_ = metadata["namespace"].StringOr("");
   meta.uid = metadata["uid"].StringOr("");
   for (const auto& [key, value] : metadata["labels"].Entries()) {

@@ -25,6 +25,30 @@ TEST(DocumentLoaderTest, SplitsDocumentsAndDropsEmptyOnes) {
   EXPECT_EQ(docs[1].Mark().line, 6);  // 0-based in yaml-cpp
 }
 
+// Issue 15 class 8: documents are parsed one at a time; positions must be
+// those of the whole file.
+TEST(DocumentLoaderTest, ForEachDocumentKeepsFilePositions) {
+  const std::string text = "# c\na: 1\n---\n---\nb: 2\n--- {c: [x,\n  y]}\n...\n---\nd: 4\n";
+  std::vector<std::pair<int, int>> seen;  // (line, column) of each root's first value, 1-based
+  std::vector<YAML::Node> all = LoadDocuments(text, "f.yaml");
+  ForEachDocument(text, "f.yaml", [&](const YAML::Node& doc, int offset) {
+    const YAML::Node value = doc.begin()->second;
+    seen.emplace_back(value.Mark().line + 1 + offset, value.Mark().column + 1);
+  });
+  ASSERT_EQ(seen.size(), all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    const YAML::Node value = all[i].begin()->second;
+    EXPECT_EQ(seen[i], std::make_pair(value.Mark().line + 1, value.Mark().column + 1)) << i;
+  }
+  std::string error;
+  try {
+    ForEachDocument("a: 1\n---\nb: 2\n---\nc: [1,\n", "f.yaml", [](const YAML::Node&, int) {});
+  } catch (const DecodeError& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(error, SyntaxError("a: 1\n---\nb: 2\n---\nc: [1,\n"));
+}
+
 TEST(DocumentLoaderTest, DetectsJson) {
   EXPECT_TRUE(LooksLikeJson("  \n{\"a\": 1}"));
   EXPECT_TRUE(LooksLikeJson("[1]"));
@@ -55,6 +79,45 @@ TEST(DocumentLoaderTest, YamlSyntaxErrorsArePositioned) {
   EXPECT_EQ(SyntaxError("a: 1\n  b: 2\n"), "f.yaml:2:4: invalid YAML: illegal map value");
   EXPECT_EQ(SyntaxError("a:\n  - 1\n  - [2, 3\n"), "f.yaml:4:1: invalid YAML: end of sequence flow not found");
   EXPECT_EQ(SyntaxError("a: b: c\n"), "f.yaml:1:5: invalid YAML: illegal map value");
+}
+
+// Issue 15 class 1: yaml-cpp 0.7 looped (collecting null documents until
+// memory ran out) on these; each must end with a positioned error.
+TEST(DocumentLoaderTest, StreamsThatLoopedYamlCppAreRejected) {
+  EXPECT_EQ(SyntaxError(",\n"), "f.yaml:1:1: invalid YAML: unexpected ',' where a value should start");
+  EXPECT_EQ(SyntaxError("a: 1\n---\n,\n"), "f.yaml:3:1: invalid YAML: unexpected ',' where a value should start");
+  EXPECT_NE(SyntaxError("]\n"), "<no error>");
+  EXPECT_NE(SyntaxError("}\n"), "<no error>");
+}
+
+// Nine levels of ten aliases would make the decoders walk 10^9 nodes.
+TEST(DocumentLoaderTest, ExcessiveAliasingIsRejected) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 9; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 1; k < 10; ++k) text += ", " + prev;
+    text += "]\n";
+  }
+  std::string error = SyntaxError(text);
+  EXPECT_NE(error.find("excessive aliasing"), std::string::npos) << error;
+  // Ordinary anchors (a shared block reused a few times) stay legal.
+  EXPECT_EQ(LoadDocuments("base: &b {cpu: 1}\none: *b\ntwo: *b\n", "f.yaml").size(), 1u);
+}
+
+TEST(DocumentLoaderTest, DeepNestingNamesTheLimit) {
+  std::string deep = "a: " + std::string(3000, '[');
+  std::string error = SyntaxError(deep);
+  EXPECT_NE(error.find("nested deeper than"), std::string::npos) << error;
+  EXPECT_EQ(error.find("bad file"), std::string::npos) << error;
+}
+
+// Issue 15 class 2: nlohmann throws out_of_range (not parse_error) for a
+// number beyond a double; it must become a positioned error, not terminate.
+TEST(DocumentLoaderTest, JsonNumberTooLargeForADoubleIsAnError) {
+  EXPECT_EQ(SyntaxError("{\"a\": \"1e999\",\n \"b\": 1e999}", "f.json"),
+            "f.json:2:7: invalid JSON: number overflow parsing '1e999'");
+  EXPECT_NE(SyntaxError("[-1e400]", "f.json"), "<no error>");
 }
 
 TEST(DocumentLoaderTest, SkipsByteOrderMark) {

@@ -140,7 +140,10 @@ model::EvictionThreshold DecodeEvictionThreshold(const YamlField& value) {
     } catch (const std::exception&) {
       used = 0;
     }
-    if (number.empty() || used != number.size() || pct < 0 || pct > 100) {
+    // stod also reads "nan", "inf", hex floats and leading blanks; the
+    // kubelet takes a plain decimal. !(0 <= pct <= 100) also catches NaN.
+    bool decimal = number.find_first_not_of("0123456789.") == std::string::npos;
+    if (number.empty() || !decimal || used != number.size() || !(pct >= 0 && pct <= 100)) {
       value.FailExpected("a percentage from 0% to 100% or a quantity such as 100Mi");
     }
     out.percent = pct;

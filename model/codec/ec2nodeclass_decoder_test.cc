@@ -243,6 +243,14 @@ TEST(EC2NodeClassDecoderTest, KubeletRules) {
                               "      memory.available: 120%\n")),
             "test.yaml:15:25: spec.kubelet.evictionHard[memory.available]: found \"120%\", expected a percentage "
             "from 0% to 100% or a quantity such as 100Mi");
+  // Issue 15 class 5: stod read these as NaN, infinity or hex.
+  for (const char* bad : {"nan%", "inf%", "0x10%", " 5%"}) {
+    EXPECT_NE(ErrorOf(ClassWith(std::string("  kubelet:\n"
+                                            "    evictionHard:\n"
+                                            "      memory.available: \"") + bad + "\"\n")),
+              "<no error>")
+        << bad;
+  }
   EXPECT_EQ(ErrorOf(ClassWith("  kubelet:\n"
                               "    kubeReserved:\n"
                               "      gpu: 1\n")),

@@ -53,7 +53,12 @@ void MoveAppend(std::vector<T>& to, std::vector<T>& from) {
 
 }  // namespace
 
-void Manifests::Append(Manifests&& other) {
+Result<bool> Manifests::Append(Manifests&& other) {
+  for (auto& [key, where] : other.origins) {
+    auto [it, inserted] = origins.emplace(key, where);
+    if (!inserted) return Error::InvalidArgument(where + ": duplicate " + key + " (first at " + it->second + ")");
+  }
+  documents += other.documents;
   MoveAppend(node_pools, other.node_pools);
   MoveAppend(node_classes, other.node_classes);
   MoveAppend(pods, other.pods);
@@ -66,7 +71,25 @@ void Manifests::Append(Manifests&& other) {
   MoveAppend(volumes, other.volumes);
   MoveAppend(storage_classes, other.storage_classes);
   MoveAppend(warnings, other.warnings);
+  return true;
 }
+
+namespace {
+
+// Records where object (already decoded as meta) was read; a second object
+// with the same kind and name fails at its name.
+void RecordOrigin(const YamlField& object, std::string_view kind, const model::ObjectMeta& meta, bool namespaced,
+                  Manifests& out) {
+  YamlField name = object["metadata"]["name"];
+  if (!name.present()) return;  // generateName: the server makes it unique
+  std::string key = std::string(kind) + " " + (namespaced ? meta.namespace_ + "/" : "") + meta.name;
+  std::string where = name.context()->file_name() + ":" + std::to_string(name.line()) + ":" +
+                      std::to_string(name.column());
+  auto [it, inserted] = out.origins.emplace(key, where);
+  if (!inserted) name.Fail("duplicate " + key + " (first at " + it->second + ")");
+}
+
+}  // namespace
 
 void DecodeObject(const YamlField& object, Manifests& out) {
   if (!object.IsMap()) object.FailExpected("a Kubernetes object (a map with apiVersion and kind)");
@@ -88,14 +111,19 @@ void DecodeObject(const YamlField& object, Manifests& out) {
     for (const YamlField& item : object["items"].Items()) DecodeObject(item, out);
   } else if (kind == "NodePool") {
     out.node_pools.push_back(DecodeNodePool(object));
+    RecordOrigin(object, kind, out.node_pools.back().meta, false, out);
   } else if (kind == "EC2NodeClass") {
     out.node_classes.push_back(DecodeEC2NodeClass(object));
+    RecordOrigin(object, kind, out.node_classes.back().meta, false, out);
   } else if (kind == "Pod") {
     out.pods.push_back(DecodePod(object));
+    RecordOrigin(object, kind, out.pods.back().meta, true, out);
   } else if (kind == "Node") {
     out.nodes.push_back(DecodeNode(object));
+    RecordOrigin(object, kind, out.nodes.back().meta, false, out);
   } else if (kind == "Deployment") {
     out.deployments.push_back(DecodeDeployment(object));
+    RecordOrigin(object, kind, out.deployments.back().meta, true, out);
   } else if (kind == "DaemonSet") {
     out.daemon_sets.push_back(DecodeDaemonSet(object));
   } else if (kind == "Job") {
@@ -115,7 +143,13 @@ Result<Manifests> DecodeManifests(std::string_view text, std::string_view file_n
   DecodeContext ctx{std::string(file_name)};
   return CatchDecodeError<Manifests>(file_name, [&] {
     Manifests out;
-    for (const YAML::Node& doc : LoadDocuments(text, file_name)) DecodeObject(YamlField(doc, &ctx), out);
+    // One document at a time: a file of 100,000 Pods never holds 100,000
+    // YAML trees (issue 15 class 8).
+    ForEachDocument(text, file_name, [&](const YAML::Node& doc, int line_offset) {
+      ctx.set_line_offset(line_offset);
+      DecodeObject(YamlField(doc, &ctx), out);
+      ++out.documents;
+    });
     out.warnings = std::move(ctx.warnings());
     // Decoders visit fields in their own order; report in file order.
     std::stable_sort(out.warnings.begin(), out.warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {

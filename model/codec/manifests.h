@@ -9,6 +9,8 @@
 // Thread-safety: pure functions; Manifests is a value type.
 #pragma once
 
+#include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,9 +40,17 @@ struct Manifests {
   std::vector<model::StorageClass> storage_classes;
   // Non-fatal findings: unknown fields, fields adze does not model.
   std::vector<Diagnostic> warnings;
+  // Non-empty YAML documents (or JSON texts) read, of any kind: 0 means the
+  // input held nothing at all (an empty file, only comments).
+  size_t documents = 0;
+  // Where each named object was read, "file:line:col", keyed by
+  // "Kind namespace/name" (cluster-scoped: "Kind name"): the API server
+  // keeps one object per key, so a second one is an error naming both places.
+  std::map<std::string, std::string, std::less<>> origins;
 
-  // Moves every object and warning of other to the end of this.
-  void Append(Manifests&& other);
+  // Moves every object and warning of other to the end of this. Fails,
+  // naming both places, when other holds an object this already has.
+  Result<bool> Append(Manifests&& other);
 };
 
 // Decodes every document of a YAML stream (multi-document '---') or a JSON

@@ -296,10 +296,37 @@ TEST(ManifestsTest, AppendMovesEverything) {
   Manifests a = DecodeOk(kJsonPod, "pod.json");
   Manifests b = DecodeOk("apiVersion: v1\nkind: Node\nmetadata: {name: n, labelz: {}}\n");
   ASSERT_EQ(b.warnings.size(), 1u);
-  a.Append(std::move(b));
+  ASSERT_TRUE(a.Append(std::move(b)).ok());
   EXPECT_EQ(a.pods.size(), 1u);
   EXPECT_EQ(a.nodes.size(), 1u);
   EXPECT_EQ(a.warnings.size(), 1u);
+}
+
+// Issue 15 classes 5 and 7: a second object of the same kind and name was
+// kept (two pods planned under one name), or reported without a position.
+TEST(ManifestsTest, DuplicateObjectsNameBothPlaces) {
+  const std::string pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n";
+  EXPECT_EQ(ErrorOf(pod + "---\n" + pod),
+            "test.yaml:8:18: metadata.name: duplicate Pod default/p (first at test.yaml:3:18)");
+  // Another namespace is another object.
+  EXPECT_EQ(ErrorOf(pod + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\n"
+                          "spec: {containers: [{name: c}]}\n"),
+            "<no error>");
+  Manifests a = DecodeOk(pod, "a.yaml");
+  Manifests b = DecodeOk(pod, "b.yaml");
+  Result<bool> appended = a.Append(std::move(b));
+  ASSERT_FALSE(appended.ok());
+  EXPECT_EQ(appended.error().message, "b.yaml:3:18: duplicate Pod default/p (first at a.yaml:3:18)");
+}
+
+// Issue 15 class 5: Kubernetes' own rules for names and label keys.
+TEST(ManifestsTest, InvalidNamesAndLabelKeysAreRejected) {
+  EXPECT_EQ(ErrorOf("apiVersion: v1\nkind: Node\nmetadata: {name: My Node}\n"),
+            "test.yaml:3:18: metadata.name: invalid name \"My Node\": must consist of lower case alphanumeric "
+            "characters, '-' or '.' (RFC 1123 subdomain)");
+  EXPECT_EQ(ErrorOf("apiVersion: v1\nkind: Node\nmetadata: {name: n, labels: {a/b/c: x}}\n"),
+            "test.yaml:3:37: metadata.labels[a/b/c]: invalid label key \"a/b/c\": name part must consist of "
+            "alphanumeric characters, '-', '_' or '.' (one '/' may separate a DNS-subdomain prefix)");
 }
 
 TEST(ManifestsTest, DiagnosticToString) {

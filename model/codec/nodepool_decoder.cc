@@ -2,11 +2,11 @@
 
 #include <cctype>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "model/codec/core_decoders.h"
+#include "model/cron_schedule.h"
 #include "model/labels.h"
 
 namespace adze::codec {
@@ -42,17 +42,6 @@ bool IsHourMinuteDuration(std::string_view s) {
   return true;
 }
 
-// A 5-field cron expression or one of the @ macros Karpenter allows.
-bool IsCronSchedule(const std::string& s) {
-  for (std::string_view macro : {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}) {
-    if (s == macro) return true;
-  }
-  std::istringstream in(s);
-  std::vector<std::string> fields;
-  for (std::string f; in >> f;) fields.push_back(f);
-  return fields.size() == 5;
-}
-
 model::Budget DecodeBudget(const YamlField& budget) {
   budget.CheckFields({"nodes", "schedule", "duration", "reasons"});
   model::Budget out;
@@ -65,9 +54,10 @@ model::Budget DecodeBudget(const YamlField& budget) {
   YamlField duration = budget["duration"];
   if (schedule.present()) {
     out.schedule = schedule.String();
-    if (!IsCronSchedule(out.schedule)) {
-      schedule.FailExpected("a 5-field cron expression (minute hour day month weekday) or @daily, @hourly, ...");
-    }
+    // Parsed in full here (field ranges, names, steps), not only counted:
+    // a schedule that fails later would make the budget allow 0 silently.
+    Result<model::CronSchedule> cron = model::CronSchedule::Parse(out.schedule);
+    if (!cron.ok()) schedule.Fail(cron.error().message);
     if (!duration.present()) duration.Fail("required when schedule is set");
   }
   if (duration.present()) {
@@ -112,8 +102,10 @@ model::NodeClassRef DecodeNodeClassRef(const YamlField& ref) {
   ref.RequireMap();
   ref.CheckFields({"group", "kind", "name"});
   model::NodeClassRef out;
-  out.group = ref["group"].String();
-  out.kind = ref["kind"].String();
+  // adze launches through EC2 only; Karpenter's AWS provider admits no other
+  // class, so any other group or kind is a mistake, not an extension point.
+  out.group = ref["group"].Keyword({"karpenter.k8s.aws"});
+  out.kind = ref["kind"].Keyword({"EC2NodeClass"});
   out.name = ref["name"].String();
   if (out.name.empty()) ref["name"].Fail("name must not be empty");
   return out;
@@ -164,7 +156,7 @@ model::NodePool DecodeNodePool(const YamlField& object) {
   spec.CheckFields({"template", "disruption", "limits", "weight"}, {"replicas"});
   DecodeTemplate(spec["template"], pool);
   DecodeDisruption(spec["disruption"], pool);
-  pool.limits = spec["limits"].ResourceList();
+  pool.limits = spec["limits"].ResourceAmounts();
   pool.weight = spec["weight"].OptInt32(1, 100).value_or(0);
   return pool;
 }

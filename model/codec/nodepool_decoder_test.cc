@@ -367,8 +367,22 @@ TEST(NodePoolDecoderTest, BudgetDurationAndScheduleSyntax) {
                                  "    budgets:\n"
                                  "      - schedule: \"0 9 * *\"\n"
                                  "        duration: 1h\n")),
-            "test.yaml:11:19: spec.disruption.budgets[0].schedule: found \"0 9 * *\", expected a 5-field cron "
-            "expression (minute hour day month weekday) or @daily, @hourly, ...");
+            "test.yaml:11:19: spec.disruption.budgets[0].schedule: cron \"0 9 * *\": want 5 fields (minute hour "
+            "day-of-month month day-of-week), found 4");
+  // Issue 15 class 5: only the field count was checked; these then made the
+  // budget allow nothing at run time.
+  EXPECT_EQ(ErrorOf(PoolWithSpec("  disruption:\n"
+                                 "    budgets:\n"
+                                 "      - schedule: \"0 25 * * *\"\n"
+                                 "        duration: 1h\n")),
+            "test.yaml:11:19: spec.disruption.budgets[0].schedule: cron \"0 25 * * *\": hour: value \"25\" in \"25\" "
+            "is out of range 0-23");
+  EXPECT_EQ(ErrorOf(PoolWithSpec("  disruption:\n"
+                                 "    budgets:\n"
+                                 "      - schedule: \"a b c d e\"\n"
+                                 "        duration: 1h\n")),
+            "test.yaml:11:19: spec.disruption.budgets[0].schedule: cron \"a b c d e\": minute: bad value \"a\" in "
+            "\"a\": want a number 0-59");
   EXPECT_EQ(ErrorOf(PoolWithSpec("  disruption:\n"
                                  "    budgets:\n"
                                  "      - reasons: [Underutilized, Expired]\n")),
@@ -400,6 +414,25 @@ TEST(NodePoolDecoderTest, BadLimitQuantity) {
                                  "    memory: 12Gx\n")),
             "test.yaml:11:13: spec.limits[memory]: invalid quantity \"12Gx\": unknown suffix \"Gx\" (expected a "
             "number with an optional suffix, e.g. 500m, 2, 1.5Gi, 4k, 1e3)");
+}
+
+// Issue 15 class 5.
+TEST(NodePoolDecoderTest, NegativeLimitIsRejected) {
+  EXPECT_EQ(ErrorOf(PoolWithSpec("  limits:\n"
+                                 "    cpu: -8\n")),
+            "test.yaml:10:10: spec.limits[cpu]: must be greater than or equal to 0, found -8");
+}
+
+TEST(NodePoolDecoderTest, NodeClassRefMustNameAnEC2NodeClass) {
+  std::string yaml = PoolWithSpec("");
+  std::string other = yaml;
+  other.replace(other.find("kind: EC2NodeClass"), 18, "kind: AKSNodeClass");
+  EXPECT_EQ(ErrorOf(other), "test.yaml:8:54: spec.template.spec.nodeClassRef.kind: found \"AKSNodeClass\", expected "
+                            "one of EC2NodeClass");
+  other = yaml;
+  other.replace(other.find("group: karpenter.k8s.aws"), 24, "group: example.com");
+  EXPECT_EQ(ErrorOf(other), "test.yaml:8:29: spec.template.spec.nodeClassRef.group: found \"example.com\", "
+                            "expected one of karpenter.k8s.aws");
 }
 
 TEST(NodePoolDecoderTest, MissingNodeClassRef) {

@@ -35,8 +35,8 @@ model::Container DecodeContainer(const YamlField& container, bool init, bool hos
   out.image = container["image"].StringOr("");
   YamlField resources = container["resources"];
   resources.CheckFields({"requests", "limits"}, {"claims"});
-  out.requests = resources["requests"].ResourceList();
-  out.limits = resources["limits"].ResourceList();
+  out.requests = resources["requests"].ResourceAmounts();
+  out.limits = resources["limits"].ResourceAmounts();
   // As the API server does: a resource with a limit but no request is
   // requested at its limit.
   for (const auto& [name, limit] : out.limits) {
@@ -160,7 +160,7 @@ void DecodePodSpec(const YamlField& spec, model::Pod& pod) {
   for (const YamlField& c : spec["initContainers"].Items()) {
     pod.init_containers.push_back(DecodeContainer(c, true, host_network));
   }
-  pod.overhead = spec["overhead"].ResourceList();
+  pod.overhead = spec["overhead"].ResourceAmounts();
   for (const auto& [key, value] : spec["nodeSelector"].Entries()) {
     pod.node_selector[std::string(model::NormalizeLabelKey(key))] = value.StringOr("");
   }

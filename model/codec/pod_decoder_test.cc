@@ -291,6 +291,24 @@ TEST(PodDecoderTest, BadQuantity) {
             "suffix \" GiB\" (expected a number with an optional suffix, e.g. 500m, 2, 1.5Gi, 4k, 1e3)");
 }
 
+// Issue 15 class 5: the API server rejects both; adze accepted them.
+TEST(PodDecoderTest, NegativeAndFractionalDeviceRequestsAreRejected) {
+  EXPECT_EQ(ErrorOf(PodWith("      resources:\n"
+                            "        requests:\n"
+                            "          cpu: -1\n")),
+            "test.yaml:11:16: spec.containers[0].resources.requests[cpu]: must be greater than or equal to 0, "
+            "found -1");
+  EXPECT_EQ(ErrorOf(PodWith("      resources:\n"
+                            "        limits:\n"
+                            "          nvidia.com/gpu: 0.5\n")),
+            "test.yaml:11:27: spec.containers[0].resources.limits[nvidia.com/gpu]: must be a whole number for the "
+            "extended resource nvidia.com/gpu, found 500m");
+  // Fractions of core resources stay legal.
+  EXPECT_EQ(ErrorOf(PodWith("      resources:\n"
+                            "        requests: {cpu: 500m, nvidia.com/gpu: 1}\n")),
+            "<no error>");
+}
+
 TEST(PodDecoderTest, TolerationAndSpreadRules) {
   EXPECT_EQ(ErrorOf(PodWith("  tolerations:\n"
                             "    - {key: a, operator: Exists, value: b}\n")),
@@ -446,7 +464,12 @@ TEST(WorkloadDecoderTest, DecodesWorkloads) {
 
 TEST(WorkloadDecoderTest, Errors) {
   EXPECT_EQ(ErrorOf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: -1\n"),
-            "test.yaml:5:13: spec.replicas: found -1, expected a non-negative integer");
+            "test.yaml:5:13: spec.replicas: found -1, expected an integer from 0 to 100000");
+  // Issue 15 class 4: a count near 2^31 made plan allocate gigabytes.
+  EXPECT_EQ(ErrorOf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 2147483647\n"),
+            "test.yaml:5:13: spec.replicas: found 2147483647, expected an integer from 0 to 100000");
+  EXPECT_EQ(ErrorOf("apiVersion: batch/v1\nkind: Job\nmetadata: {name: j}\nspec:\n  parallelism: 100001\n"),
+            "test.yaml:5:16: spec.parallelism: found 100001, expected an integer from 0 to 100000");
   EXPECT_EQ(ErrorOf("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n"
                     "  selector: {matchLabels: {a: b}}\n"),
             "test.yaml:5:3: spec.template: required field is missing (expected a map)");

@@ -23,7 +23,7 @@ model::Deployment DecodeDeployment(const YamlField& object) {
   YamlField spec = object["spec"].RequireMap();
   spec.CheckFields({"replicas", "selector", "template"},
                    {"strategy", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds", "paused"});
-  out.replicas = spec["replicas"].OptInt32(0).value_or(1);
+  out.replicas = spec["replicas"].OptInt32(0, model::kMaxWorkloadPods).value_or(1);
   out.selector = RequiredSelector(spec);
   out.pod_template = DecodePodTemplate(spec["template"], out.meta, "Deployment");
   return out;
@@ -38,8 +38,8 @@ model::Job DecodeJob(const YamlField& object) {
                    {"backoffLimit", "backoffLimitPerIndex", "maxFailedIndexes", "activeDeadlineSeconds",
                     "ttlSecondsAfterFinished", "completionMode", "suspend", "selector", "manualSelector",
                     "podFailurePolicy", "podReplacementPolicy", "successPolicy", "managedBy"});
-  std::optional<int32_t> parallelism = spec["parallelism"].OptInt32(0);
-  out.completions = spec["completions"].OptInt32(0);
+  std::optional<int32_t> parallelism = spec["parallelism"].OptInt32(0, model::kMaxWorkloadPods);
+  out.completions = spec["completions"].OptInt32(0, model::kMaxWorkloadPods);
   if (!parallelism && !out.completions) out.completions = 1;
   out.parallelism = parallelism.value_or(1);
   out.pod_template = DecodePodTemplate(spec["template"], out.meta, "Job");

@@ -231,6 +231,33 @@ model::ResourceList YamlField::ResourceList() const {
   return out;
 }
 
+namespace {
+
+// Kubernetes' IsExtendedResourceName: a name with a domain prefix outside
+// kubernetes.io (and not requests.*, which only quota uses).
+bool IsExtendedResource(std::string_view name) {
+  size_t slash = name.find('/');
+  if (slash == std::string_view::npos) return false;
+  std::string_view domain = name.substr(0, slash);
+  if (domain == "kubernetes.io" || domain.ends_with(".kubernetes.io")) return false;
+  return !name.starts_with("requests.");
+}
+
+}  // namespace
+
+model::ResourceList YamlField::ResourceAmounts() const {
+  model::ResourceList out;
+  for (const auto& [name, value] : Entries()) {
+    model::Quantity q = value.Quantity();
+    if (q.milli() < 0) value.Fail("must be greater than or equal to 0, found " + q.ToString());
+    if (IsExtendedResource(name) && q.milli() % 1000 != 0) {
+      value.Fail("must be a whole number for the extended resource " + name + ", found " + q.ToString());
+    }
+    out.Set(name, q);
+  }
+  return out;
+}
+
 void YamlField::Fail(std::string_view message) const {
   throw DecodeError(Diagnostic{.file = ctx_->file_name(),
                                .line = mark_.is_null() ? 0 : line(),

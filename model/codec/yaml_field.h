@@ -62,11 +62,16 @@ class DecodeContext {
   explicit DecodeContext(std::string file_name) : file_name_(std::move(file_name)) {}
 
   const std::string& file_name() const { return file_name_; }
+  // Lines of the file before the text the current document was parsed from
+  // (ForEachDocument); every position reported is shifted by it.
+  int line_offset() const { return line_offset_; }
+  void set_line_offset(int lines) { line_offset_ = lines; }
   void Warn(Diagnostic d) { warnings_.push_back(std::move(d)); }
   std::vector<Diagnostic>& warnings() { return warnings_; }
 
  private:
   std::string file_name_;
+  int line_offset_ = 0;
   std::vector<Diagnostic> warnings_;
 };
 
@@ -77,7 +82,7 @@ class YamlField {
   YamlField(YAML::Node node, DecodeContext* ctx, std::string path = "");
 
   const std::string& path() const { return path_; }
-  int line() const { return mark_.line + 1; }
+  int line() const { return mark_.line + 1 + ctx_->line_offset(); }
   int column() const { return mark_.column + 1; }
   DecodeContext* context() const { return ctx_; }
 
@@ -145,6 +150,12 @@ class YamlField {
   std::vector<std::string> StringList() const;
   // A map of resource name to quantity (requests, capacity, limits).
   model::ResourceList ResourceList() const;
+  // A resource list a user asks for or caps (a container's requests and
+  // limits, pod overhead, a NodePool's limits), validated as the API server
+  // does: no quantity is negative, and an extended resource (a qualified
+  // name outside the kubernetes.io/ domain, e.g. nvidia.com/gpu) is a whole
+  // number, since devices are not shared by fractions.
+  model::ResourceList ResourceAmounts() const;
 
   // --- Errors.
   // Throws DecodeError at this field with `message`.

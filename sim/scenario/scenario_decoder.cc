@@ -14,6 +14,7 @@
 #include <sstream>
 #include <utility>
 
+#include "catalog/catalog.h"
 #include "model/codec/core_decoders.h"
 #include "model/codec/document_loader.h"
 #include "model/codec/manifests.h"
@@ -59,6 +60,19 @@ std::string NumberText(double min, bool min_exclusive, double max) {
   }
   return out.str();
 }
+
+// Lower bounds of the rates and factors that simulated times are divided by
+// (issue 15): below them a derived time (an image pull, a gap between
+// arrivals, a replayed trace time) would be ~1e300 s and overflow SimTime
+// into the past. Each is far below any real value: one batch job per
+// million hours, 1 KiB/s, a trace slowed down a thousandfold. Run-time
+// conversions also saturate (model::SaturatingSeconds) as a backstop.
+constexpr double kMinArrivalsPerHour = 1e-6;
+// Above this the gaps between arrivals round to 0 us and a run would add
+// pods at one instant without end.
+constexpr double kMaxArrivalsPerHour = 1e6;
+constexpr double kMinThroughput = 1e-3;
+constexpr double kMinTimeCompression = 1e-3;
 
 // A real number in [min, max] (or (min, max] when min_exclusive).
 double Number(const YamlField& f, double min, bool min_exclusive, double max = kInf) {
@@ -183,8 +197,9 @@ Result<std::vector<std::pair<Duration, int32_t>>> ParseLoadCurve(std::string_vie
       return fail("column minute: found \"" + minute_text + "\", expected a non-negative whole number of minutes");
     }
     std::optional<int64_t> replicas = ParseNonNegative(replicas_text);
-    if (!replicas || *replicas > std::numeric_limits<int32_t>::max()) {
-      return fail("column replicas: found \"" + replicas_text + "\", expected a non-negative integer");
+    if (!replicas || *replicas > model::kMaxWorkloadPods) {
+      return fail("column replicas: found \"" + replicas_text + "\", expected an integer from 0 to " +
+                  std::to_string(model::kMaxWorkloadPods));
     }
     Duration at = *minute * kMinute;
     if (out.empty() && at != 0) return fail("the first row must be minute 0, found minute " + minute_text);
@@ -325,6 +340,12 @@ void Decoder::DecodeChange(const YamlField& item) {
   change.at = DurOr(item["at"], -1, Sign::kNonNegative);
   if (change.at < 0) item["at"].FailExpected("the time of the change, such as 2h");
   if (!s_.changes.empty() && change.at < s_.changes.back().at) item["at"].Fail("changes must be in time order");
+  // A change that never applies is a mistake in the file (a wrong unit, a
+  // shortened run), not a no-op to pass over silently.
+  if (change.at >= s_.duration) {
+    item["at"].Fail("at " + model::FormatDuration(change.at) + ", at or after the end of the run (" +
+                    model::FormatDuration(s_.duration) + "): the change would never apply");
+  }
   for (const YamlField& object : item["manifests"].Items()) {
     std::string kind = object["kind"].String();
     if (kind != "NodePool" && kind != "EC2NodeClass") object["kind"].FailExpected("NodePool or EC2NodeClass");
@@ -460,6 +481,20 @@ void Decoder::DecodeImagesAndSnapshots(const YamlField& root) {
   }
 }
 
+// A pool or reservation of a type the simulated EC2 does not sell would
+// silently never be used; a prefix must match at least one type.
+void CheckInstanceType(const YamlField& field, const std::string& pattern) {
+  const catalog::Catalog& cat = catalog::Catalog::Embedded();
+  if (pattern.ends_with('*')) {
+    const std::string_view prefix(pattern.data(), pattern.size() - 1);
+    for (const catalog::InstanceTypeInfo& t : cat.types()) {
+      if (t.instance_type.starts_with(prefix)) return;
+    }
+    field.Fail("no instance type of the catalog matches \"" + pattern + "\"");
+  }
+  if (cat.Find(pattern) == nullptr) field.Fail("unknown instance type \"" + pattern + "\" (not in the catalog)");
+}
+
 void Decoder::CheckZone(const YamlField& field, const std::string& zone) const {
   if (s_.zones.empty()) {
     if (zone.size() <= s_.region.size() || zone.compare(0, s_.region.size(), s_.region) != 0) {
@@ -488,6 +523,7 @@ void Decoder::DecodeEc2(const YamlField& ec2) {
     if (star != std::string::npos && star != pool.instance_type.size() - 1) {
       f["instanceType"].FailExpected("an instance type, a prefix ending in *, or * (* only at the end)");
     }
+    CheckInstanceType(f["instanceType"], pool.instance_type);
     pool.zone = f["zone"].StringOr("");
     if (!pool.zone.empty()) CheckZone(f["zone"], pool.zone);
     pool.capacity_type = f["capacityType"].OptKeyword({"spot", "on-demand"}).value_or("");
@@ -507,6 +543,7 @@ void Decoder::DecodeEc2(const YamlField& ec2) {
     if (r.instance_type.empty() || r.instance_type.find('*') != std::string::npos) {
       f["instanceType"].FailExpected("an instance type such as p5.48xlarge");
     }
+    CheckInstanceType(f["instanceType"], r.instance_type);
     r.zone = f["zone"].String();
     CheckZone(f["zone"], r.zone);
     r.count = f["count"].Int32(1);
@@ -553,16 +590,18 @@ void Decoder::DecodeTimings(const YamlField& timings) {
   YamlField images = timings["images"];
   images.CheckFields({"registryMiBPerSecond", "snapshotLazyMiBPerSecond", "containerStart"});
   ImageTimings& i = s_.image_timings;
-  i.registry_mib_per_s = NumberOr(images["registryMiBPerSecond"], i.registry_mib_per_s, 0, true);
-  i.snapshot_lazy_mib_per_s = NumberOr(images["snapshotLazyMiBPerSecond"], i.snapshot_lazy_mib_per_s, 0, true);
+  i.registry_mib_per_s = NumberOr(images["registryMiBPerSecond"], i.registry_mib_per_s, kMinThroughput, false);
+  i.snapshot_lazy_mib_per_s =
+      NumberOr(images["snapshotLazyMiBPerSecond"], i.snapshot_lazy_mib_per_s, kMinThroughput, false);
   i.container_start = DurOr(images["containerStart"], i.container_start, Sign::kNonNegative);
 
   YamlField weights = timings["weights"];
   weights.CheckFields({"ebsDefaultMiBPerSecond", "localNvmeMiBPerSecond", "hostToDeviceGBPerSecond", "cudaContext"});
   WeightsTimings& w = s_.weights_timings;
-  w.ebs_default_mib_per_s = NumberOr(weights["ebsDefaultMiBPerSecond"], w.ebs_default_mib_per_s, 0, true);
-  w.local_nvme_mib_per_s = NumberOr(weights["localNvmeMiBPerSecond"], w.local_nvme_mib_per_s, 0, true);
-  w.host_to_device_gb_per_s = NumberOr(weights["hostToDeviceGBPerSecond"], w.host_to_device_gb_per_s, 0, true);
+  w.ebs_default_mib_per_s = NumberOr(weights["ebsDefaultMiBPerSecond"], w.ebs_default_mib_per_s, kMinThroughput, false);
+  w.local_nvme_mib_per_s = NumberOr(weights["localNvmeMiBPerSecond"], w.local_nvme_mib_per_s, kMinThroughput, false);
+  w.host_to_device_gb_per_s =
+      NumberOr(weights["hostToDeviceGBPerSecond"], w.host_to_device_gb_per_s, kMinThroughput, false);
   w.cuda_context = DurOr(weights["cudaContext"], w.cuda_context, Sign::kNonNegative);
 }
 
@@ -618,7 +657,7 @@ TrainingJob Decoder::DecodeTrainingJob(const YamlField& item) {
                     "doNotDisrupt", "modelWeightsSize"});
   TrainingJob job;
   job.name = WorkloadName(item);
-  job.workers = item["workers"].OptInt32(1).value_or(job.workers);
+  job.workers = item["workers"].OptInt32(1, model::kMaxWorkloadPods).value_or(job.workers);
   job.pod_template = codec::DecodePodTemplate(item["template"], OwnerMeta(item, job.name), "Job");
   job.start = DurOr(item["start"], job.start, Sign::kNonNegative);
   CheckStart(item["start"], job.start);
@@ -656,8 +695,9 @@ InferenceService Decoder::DecodeInferenceService(const YamlField& item) {
     svc.max_replicas = hi->second;
   } else {
     diurnal.CheckFields({"min", "max", "peakHour"});
-    svc.min_replicas = diurnal["min"].OptInt32(0).value_or(svc.min_replicas);
-    svc.max_replicas = diurnal["max"].OptInt32(0).value_or(std::max(svc.max_replicas, svc.min_replicas));
+    svc.min_replicas = diurnal["min"].OptInt32(0, model::kMaxWorkloadPods).value_or(svc.min_replicas);
+    svc.max_replicas =
+        diurnal["max"].OptInt32(0, model::kMaxWorkloadPods).value_or(std::max(svc.max_replicas, svc.min_replicas));
     if (svc.max_replicas < svc.min_replicas) {
       diurnal["max"].FailExpected("an integer >= min (" + std::to_string(svc.min_replicas) + ")");
     }
@@ -674,7 +714,7 @@ BatchJobs Decoder::DecodeBatchJobs(const YamlField& item) {
   BatchJobs jobs;
   jobs.name = WorkloadName(item);
   jobs.pod_template = codec::DecodePodTemplate(item["template"], OwnerMeta(item, jobs.name), "Job");
-  jobs.arrivals_per_hour = Number(item["arrivalsPerHour"], 0, true);
+  jobs.arrivals_per_hour = Number(item["arrivalsPerHour"], kMinArrivalsPerHour, false, kMaxArrivalsPerHour);
   jobs.median_duration = DurOr(item["medianDuration"], jobs.median_duration, Sign::kPositive);
   jobs.duration_sigma = NumberOr(item["durationSigma"], jobs.duration_sigma, 0, false);
   jobs.start = DurOr(item["start"], jobs.start, Sign::kNonNegative);
@@ -696,7 +736,7 @@ TraceReplay Decoder::DecodeTrace(const YamlField& item) {
     if (!tasks.ok()) item["path"].Fail(tasks.error().message);
     trace.path = resolved;
   }
-  trace.time_compression = NumberOr(item["timeCompression"], trace.time_compression, 0, true);
+  trace.time_compression = NumberOr(item["timeCompression"], trace.time_compression, kMinTimeCompression, false);
   trace.limit = item["limit"].OptInt(1);
   for (const YamlField& t : item["tolerations"].Items()) trace.tolerations.push_back(codec::DecodeToleration(t));
   trace.default_duration = DurOr(item["defaultDuration"], trace.default_duration, Sign::kPositive);

@@ -468,8 +468,8 @@ TEST(ScenarioDecoderErrorTest, ErrorsInsideReferencedFiles) {
   EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: InferenceService\n    name: i\n    loadCurve: {csv: l.csv}\n" +
                         kTemplate,
                     MapReader({{"dir/l.csv", "minute,replicas\n0,1\n10,x\n"}})),
-            "dir/s.yaml:6:22: workloads[0].loadCurve.csv: dir/l.csv:3: column replicas: found \"x\", expected a "
-            "non-negative integer");
+            "dir/s.yaml:6:22: workloads[0].loadCurve.csv: dir/l.csv:3: column replicas: found \"x\", expected an "
+            "integer from 0 to 100000");
   EXPECT_TRUE(Contains(ErrorOf(kHead + "workloads:\n  - kind: Trace\n    path: t.csv\n",
                       MapReader({{"dir/t.csv", "name,cpu_milli\n"}})),
               "dir/s.yaml:5:11: workloads[0].path: dir/t.csv"));
@@ -488,10 +488,24 @@ TEST(ScenarioDecoderErrorTest, CrossReferences) {
   EXPECT_TRUE(Contains(ErrorOf(kHead + "manifests:\n  - {apiVersion: v1, kind: Pod, metadata: {name: p}}\n"),
               "dir/s.yaml:4:28: manifests[0].kind: found \"Pod\", expected one of NodePool"));
   EXPECT_TRUE(Contains(ErrorOf(kHead + "zones: [us-east-1a]\nec2:\n" +
-                               "  pools: [{instanceType: a, zone: us-east-1b, size: 1}]\n"),
+                               "  pools: [{instanceType: g5.xlarge, zone: us-east-1b, size: 1}]\n"),
               "ec2.pools[0].zone: found \"us-east-1b\", expected one of the scenario's zones: us-east-1a"));
   EXPECT_TRUE(Contains(ErrorOf(kHead + "workloads:\n  - kind: Trace\n  - kind: Trace\n"),
               "dir/s.yaml:5:11: workloads[1].kind: duplicate workload name \"trace\""));
+}
+
+// Issue 15 class 5: a pool or reservation of a type EC2 does not sell was
+// accepted and silently never used.
+TEST(ScenarioDecoderErrorTest, UnknownInstanceTypesInPoolsAndReservations) {
+  EXPECT_TRUE(Contains(ErrorOf(kHead + "ec2:\n  pools: [{instanceType: p9.huge, size: 1}]\n"),
+                       "ec2.pools[0].instanceType: unknown instance type \"p9.huge\" (not in the catalog)"));
+  EXPECT_TRUE(Contains(ErrorOf(kHead + "ec2:\n  pools: [{instanceType: zz*, size: 1}]\n"),
+                       "ec2.pools[0].instanceType: no instance type of the catalog matches \"zz*\""));
+  EXPECT_TRUE(Contains(ErrorOf(kHead + "ec2:\n  capacityReservations:\n"
+                                       "    - {id: cr-1, instanceType: p9.huge, zone: us-east-1a, count: 1}\n"),
+                       "ec2.capacityReservations[0].instanceType: unknown instance type \"p9.huge\""));
+  EXPECT_EQ(ErrorOf(kHead + "ec2:\n  pools: [{instanceType: g5*, size: 1}, {instanceType: p5.48xlarge, size: 1}]\n"),
+            "<no error>");
 }
 
 TEST(ScenarioDecoderErrorTest, ReplicaAndCountBounds) {
@@ -500,9 +514,39 @@ TEST(ScenarioDecoderErrorTest, ReplicaAndCountBounds) {
             "dir/s.yaml:6:40: workloads[0].loadCurve.diurnal.max: found 2, expected an integer >= min (5)");
   EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: TrainingJob\n    name: t\n    workers: 0\n    duration: 1h\n" +
                     kTemplate),
-            "dir/s.yaml:6:14: workloads[0].workers: found 0, expected an integer >= 1");
+            "dir/s.yaml:6:14: workloads[0].workers: found 0, expected an integer from 1 to 100000");
   EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: BatchJobs\n    name: b\n    arrivalsPerHour: 0\n" + kTemplate),
-            "dir/s.yaml:6:22: workloads[0].arrivalsPerHour: found 0, expected a number > 0");
+            "dir/s.yaml:6:22: workloads[0].arrivalsPerHour: found 0, expected a number from 1e-06 to 1e+06");
+  // Issue 15 class 4: counts near 2^31 made simulate allocate gigabytes.
+  EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: InferenceService\n    name: i\n"
+                            "    loadCurve: {diurnal: {min: 0, max: 2147483647}}\n" + kTemplate),
+            "dir/s.yaml:6:40: workloads[0].loadCurve.diurnal.max: found 2147483647, expected an integer from 0 to "
+            "100000");
+  EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: TrainingJob\n    name: t\n    workers: 100001\n"
+                            "    duration: 1h\n" + kTemplate),
+            "dir/s.yaml:6:14: workloads[0].workers: found 100001, expected an integer from 1 to 100000");
+  EXPECT_TRUE(Contains(ErrorOf(kHead + "workloads:\n  - kind: InferenceService\n    name: i\n"
+                                       "    loadCurve: {csv: c.csv}\n" + kTemplate,
+                               MapReader({{"dir/c.csv", "minute,replicas\n0,2147483647\n"}})),
+                       "column replicas: found \"2147483647\", expected an integer from 0 to 100000"));
+}
+
+// Issue 15 class 3: these rates turned into times beyond SimTime, which
+// wrapped into the past (hangs, negative report durations).
+TEST(ScenarioDecoderErrorTest, RatesThatMakeTimesUnrepresentableAreRejected) {
+  EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: BatchJobs\n    name: b\n    arrivalsPerHour: 1e-300\n" +
+                    kTemplate),
+            "dir/s.yaml:6:22: workloads[0].arrivalsPerHour: found \"1e-300\", expected a number from 1e-06 to 1e+06");
+  EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: Trace\n    timeCompression: 1e-9\n"),
+            "dir/s.yaml:5:22: workloads[0].timeCompression: found \"1e-9\", expected a number >= 0.001");
+  EXPECT_EQ(ErrorOf(kHead + "timings:\n  images:\n    registryMiBPerSecond: 1e-12\n"),
+            "dir/s.yaml:5:27: timings.images.registryMiBPerSecond: found \"1e-12\", expected a number >= 0.001");
+}
+
+TEST(ScenarioDecoderErrorTest, ChangeAfterTheEndOfTheRun) {
+  EXPECT_EQ(ErrorOf(kHead + "duration: 1h\n" + kPools + "changes:\n  - at: 2h\n    manifests: []\n"),
+            "dir/s.yaml:23:9: changes[0].at: at 2h, at or after the end of the run (1h): the change would never "
+            "apply");
 }
 
 // --- The example files.

@@ -23,6 +23,8 @@ struct InterruptionResult {
   size_t rebalance_recommendations = 0;
   size_t receive_errors = 0;
   size_t delete_errors = 0;
+  // Deletion requests the cluster refused; their messages stay in the queue.
+  size_t request_errors = 0;
   std::vector<std::pair<std::string, std::string>> deletion_requested;  // claim, reason
 };
 

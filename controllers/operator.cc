@@ -49,9 +49,9 @@ void Operator::Tick() {
                        static_cast<double>(interrupted.rebalance_recommendations), {{"kind", "rebalance"}});
   }
   for (const auto& [claim, reason] : interrupted.deletion_requested) RequestedDeletion(claim, reason);
-  if (interrupted.receive_errors + interrupted.delete_errors > 0) {
-    ports_.metrics.Add("adze_controller_errors_total",
-                       static_cast<double>(interrupted.receive_errors + interrupted.delete_errors),
+  if (const size_t errors = interrupted.receive_errors + interrupted.delete_errors + interrupted.request_errors;
+      errors > 0) {
+    ports_.metrics.Add("adze_controller_errors_total", static_cast<double>(errors),
                        {{"controller", "interruption"}, {"code", "queue"}});
   }
 

@@ -20,8 +20,10 @@ const T* Find(const ObjectTable<T>& table, const std::string& name) {
 }  // namespace
 
 ClusterSnapshot::ClusterSnapshot(Tables tables) : t_(std::move(tables)) {
-  t_.pods = OrEmpty(std::move(t_.pods));
-  t_.pending = OrEmpty(std::move(t_.pending));
+  if (!t_.build_pods) {
+    t_.pods = OrEmpty(std::move(t_.pods));
+    t_.pending = OrEmpty(std::move(t_.pending));
+  }
   t_.nodes = OrEmpty(std::move(t_.nodes));
   t_.claims = OrEmpty(std::move(t_.claims));
   t_.pools = OrEmpty(std::move(t_.pools));
@@ -36,7 +38,20 @@ ClusterSnapshot::ClusterSnapshot(Tables tables) : t_(std::move(tables)) {
   }
 }
 
-const PodInfo* ClusterSnapshot::GetPod(const std::string& name) const { return Find(*t_.pods, name); }
+const ClusterSnapshot::Tables& ClusterSnapshot::MaterializePods() const {
+  if (t_.build_pods) {
+    auto build = std::move(t_.build_pods);
+    t_.build_pods = nullptr;
+    build(t_);
+    t_.pods = OrEmpty(std::move(t_.pods));
+    t_.pending = OrEmpty(std::move(t_.pending));
+  }
+  return t_;
+}
+
+const PodInfo* ClusterSnapshot::GetPod(const std::string& name) const {
+  return Find(*MaterializePods().pods, name);
+}
 const NodeInfo* ClusterSnapshot::GetNode(const std::string& name) const { return Find(*t_.nodes, name); }
 const NodeClaimInfo* ClusterSnapshot::GetNodeClaim(const std::string& name) const { return Find(*t_.claims, name); }
 

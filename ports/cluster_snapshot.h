@@ -4,11 +4,14 @@
 // shared immutable tables, so taking one is cheap and the next snapshot can
 // reuse every table that did not change. Pointers it hands out stay valid as
 // long as the snapshot lives.
-// Thread-safety: immutable; safe to read from any thread.
+// Thread-safety: immutable; safe to read from any thread — except a snapshot
+// with a lazily built pod table (Tables::build_pods, the simulator's), which
+// is read from the thread that made it.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +38,11 @@ class ClusterSnapshot {
     std::shared_ptr<const std::vector<model::NodePool>> pools;
     std::shared_ptr<const std::vector<model::DaemonSet>> daemon_sets;
     std::shared_ptr<const std::vector<model::PodDisruptionBudget>> pdbs;
+    // When set, pods and pending are built by this on first read instead
+    // (the simulator's pod table is large and most passes never read it).
+    // Whoever sets it keeps the state it reads unchanged until then, or
+    // calls MaterializePods() first.
+    std::function<void(Tables&)> build_pods;
   };
 
   // Missing tables read as empty. REQUIRES: object tables sorted by name.
@@ -42,8 +50,8 @@ class ClusterSnapshot {
 
   uint64_t generation() const { return t_.generation; }
 
-  std::vector<const PodInfo*> PendingPods() const { return View(*t_.pending); }
-  std::vector<const PodInfo*> Pods() const { return View(*t_.pods); }
+  std::vector<const PodInfo*> PendingPods() const { return View(*MaterializePods().pending); }
+  std::vector<const PodInfo*> Pods() const { return View(*MaterializePods().pods); }
   const PodInfo* GetPod(const std::string& name) const;
   std::vector<const NodeInfo*> Nodes() const { return View(*t_.nodes); }
   const NodeInfo* GetNode(const std::string& name) const;
@@ -60,6 +68,9 @@ class ClusterSnapshot {
   size_t claims_deleting() const { return claims_deleting_; }
 
   const Tables& tables() const { return t_; }
+  // Builds a lazy pod table now; returns the tables.
+  const Tables& MaterializePods() const;
+  bool pods_built() const { return !t_.build_pods; }
 
   // A table of copies of the objects, sorted by name (for fakes and tests).
   template <typename T, typename Name>
@@ -74,7 +85,7 @@ class ClusterSnapshot {
     return out;
   }
 
-  Tables t_;
+  mutable Tables t_;  // mutable only to build a lazy pod table once
   size_t claims_in_flight_ = 0;
   size_t claims_deleting_ = 0;
 };

@@ -46,12 +46,12 @@ std::shared_ptr<const ports::ClusterSnapshot> SimulatedCluster::Snapshot() const
   auto& self = const_cast<SimulatedCluster&>(*this);
   ports::ClusterSnapshot::Tables t = snapshot_ ? snapshot_->tables() : ports::ClusterSnapshot::Tables{};
   t.generation = generation_;
-  if (!snapshot_ || pods_changed_) t.pods = TableOf(self.pods_);
-  if (!snapshot_ || pending_changed_) {
-    auto pending = std::make_shared<ports::ObjectTable<PodInfo>>();
-    pending->reserve(pending_.size());
-    for (const auto& name : pending_) pending->push_back(Publish(self.pods_.at(name)));
-    t.pending = std::move(pending);
+  // The pod tables are the big ones and most passes never read them: they
+  // are built on first read, and before any pod changes (MaterializePods).
+  const bool lazy = !snapshot_ || pods_changed_ || pending_changed_ || !snapshot_->pods_built();
+  if (lazy) {
+    t.pods = t.pending = nullptr;
+    t.build_pods = [&self](ports::ClusterSnapshot::Tables& out) { self.BuildPodTables(out); };
   }
   if (!snapshot_ || nodes_changed_) t.nodes = TableOf(self.nodes_);
   if (!snapshot_ || claims_changed_) t.claims = TableOf(self.claims_);
@@ -59,11 +59,35 @@ std::shared_ptr<const ports::ClusterSnapshot> SimulatedCluster::Snapshot() const
   t.daemon_sets = daemon_sets_;
   t.pdbs = pdbs_;
   snapshot_ = std::make_shared<const ports::ClusterSnapshot>(std::move(t));
+  if (lazy) lazy_pod_snapshots_.push_back(snapshot_);
   pods_changed_ = pending_changed_ = nodes_changed_ = claims_changed_ = pools_changed_ = false;
   return snapshot_;
 }
 
+void SimulatedCluster::BuildPodTables(ports::ClusterSnapshot::Tables& out) {
+  out.pods = TableOf(pods_);
+  auto pending = std::make_shared<ports::ObjectTable<PodInfo>>();
+  pending->reserve(pending_.size());
+  for (const auto& name : pending_) pending->push_back(Publish(pods_.at(name)));
+  out.pending = std::move(pending);
+}
+
+void SimulatedCluster::MaterializePods() {
+  if (lazy_pod_snapshots_.empty()) return;
+  for (const auto& weak : lazy_pod_snapshots_) {
+    auto snapshot = weak.lock();
+    // Only snapshots someone still reads need their tables; the cached one
+    // nobody else holds is replaced by the next Snapshot() (pods changed).
+    const long ours = snapshot == snapshot_ ? 2 : 1;
+    if (snapshot && snapshot.use_count() > ours) snapshot->MaterializePods();
+  }
+  lazy_pod_snapshots_.clear();
+}
+
+SimulatedCluster::~SimulatedCluster() { MaterializePods(); }
+
 PodInfo& SimulatedCluster::MutablePod(Store<PodInfo>::iterator it) {
+  MaterializePods();
   pods_changed_ = true;
   if (pending_.contains(it->first)) pending_changed_ = true;
   it->second.dirty = true;
@@ -260,6 +284,7 @@ void SimulatedCluster::UpdateNodePool(const model::NodePool& pool) {
 }
 
 void SimulatedCluster::AddPod(model::Pod pod) {
+  MaterializePods();
   Entry<PodInfo> entry;
   entry.live.created_at = clock_.Now();
   pod.meta.creation_time = clock_.Now();
@@ -299,6 +324,7 @@ void SimulatedCluster::SetPodRunning(const std::string& pod) {
 void SimulatedCluster::EndPod(const std::string& pod_name, PodEndReason reason) {
   auto it = pods_.find(pod_name);
   if (it == pods_.end()) return;
+  MaterializePods();
   PodInfo info = std::move(it->second.live);
   pods_.erase(it);
   pods_changed_ = true;

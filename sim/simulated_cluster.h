@@ -28,6 +28,11 @@ class SimulatedCluster : public ports::Cluster {
   SimulatedCluster(const ports::Clock& clock, std::vector<model::NodePool> pools,
                    std::vector<model::DaemonSet> daemon_sets, std::vector<model::PodDisruptionBudget> pdbs);
 
+  // Builds the pod tables of snapshots still alive (they read this object).
+  ~SimulatedCluster() override;
+  SimulatedCluster(const SimulatedCluster&) = delete;
+  SimulatedCluster& operator=(const SimulatedCluster&) = delete;
+
   void SetPodEndListener(PodEndListener listener) { on_pod_end_ = std::move(listener); }
 
   // --- ports::Cluster
@@ -106,6 +111,11 @@ class SimulatedCluster : public ports::Cluster {
   ports::NodeInfo& MutableNode(Store<ports::NodeInfo>::iterator it);
   ports::NodeClaimInfo& MutableClaim(Store<ports::NodeClaimInfo>::iterator it);
   ports::PodInfo& MustPod(const std::string& name);
+  // Fills a lazy snapshot's pod tables from the state now.
+  void BuildPodTables(ports::ClusterSnapshot::Tables& out);
+  // Builds the pod tables of every lazy snapshot still alive: called before
+  // any pod or the pending set changes, so they show the state they were taken at.
+  void MaterializePods();
   bool PdbAllowsEviction(const ports::PodInfo& pod) const;
 
   const ports::Clock& clock_;
@@ -120,6 +130,7 @@ class SimulatedCluster : public ports::Cluster {
 
   // The last snapshot and which of its tables are out of date.
   mutable std::shared_ptr<const ports::ClusterSnapshot> snapshot_;
+  mutable std::vector<std::weak_ptr<const ports::ClusterSnapshot>> lazy_pod_snapshots_;
   mutable bool pods_changed_ = true, pending_changed_ = true, nodes_changed_ = true, claims_changed_ = true,
                pools_changed_ = true;
   PodEndListener on_pod_end_;

@@ -24,7 +24,7 @@ ClusterSnapshot::ClusterSnapshot(Tables tables) : t_(std::move(tables)) {
     t_.pods = OrEmpty(std::move(t_.pods));
     t_.pending = OrEmpty(std::move(t_.pending));
   }
-  t_.nodes = OrEmpty(std::move(t_.nodes));
+  if (!t_.build_nodes) t_.nodes = OrEmpty(std::move(t_.nodes));
   t_.claims = OrEmpty(std::move(t_.claims));
   t_.pools = OrEmpty(std::move(t_.pools));
   t_.daemon_sets = OrEmpty(std::move(t_.daemon_sets));
@@ -49,10 +49,22 @@ const ClusterSnapshot::Tables& ClusterSnapshot::MaterializePods() const {
   return t_;
 }
 
+const ClusterSnapshot::Tables& ClusterSnapshot::MaterializeNodes() const {
+  if (t_.build_nodes) {
+    auto build = std::move(t_.build_nodes);
+    t_.build_nodes = nullptr;
+    build(t_);
+    t_.nodes = OrEmpty(std::move(t_.nodes));
+  }
+  return t_;
+}
+
 const PodInfo* ClusterSnapshot::GetPod(const std::string& name) const {
   return Find(*MaterializePods().pods, name);
 }
-const NodeInfo* ClusterSnapshot::GetNode(const std::string& name) const { return Find(*t_.nodes, name); }
+const NodeInfo* ClusterSnapshot::GetNode(const std::string& name) const {
+  return Find(*MaterializeNodes().nodes, name);
+}
 const NodeClaimInfo* ClusterSnapshot::GetNodeClaim(const std::string& name) const { return Find(*t_.claims, name); }
 
 const model::NodePool* ClusterSnapshot::GetNodePool(const std::string& name) const {

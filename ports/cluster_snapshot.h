@@ -5,7 +5,8 @@
 // reuse every table that did not change. Pointers it hands out stay valid as
 // long as the snapshot lives.
 // Thread-safety: immutable; safe to read from any thread — except a snapshot
-// with a lazily built pod table (Tables::build_pods, the simulator's), which
+// with a lazily built pod or node table (Tables::build_pods, build_nodes: the
+// simulator's), which
 // is read from the thread that made it.
 #pragma once
 
@@ -43,6 +44,8 @@ class ClusterSnapshot {
     // Whoever sets it keeps the state it reads unchanged until then, or
     // calls MaterializePods() first.
     std::function<void(Tables&)> build_pods;
+    // The same for the node table.
+    std::function<void(Tables&)> build_nodes;
   };
 
   // Missing tables read as empty. REQUIRES: object tables sorted by name.
@@ -53,7 +56,7 @@ class ClusterSnapshot {
   std::vector<const PodInfo*> PendingPods() const { return View(*MaterializePods().pending); }
   std::vector<const PodInfo*> Pods() const { return View(*MaterializePods().pods); }
   const PodInfo* GetPod(const std::string& name) const;
-  std::vector<const NodeInfo*> Nodes() const { return View(*t_.nodes); }
+  std::vector<const NodeInfo*> Nodes() const { return View(*MaterializeNodes().nodes); }
   const NodeInfo* GetNode(const std::string& name) const;
   std::vector<const NodeClaimInfo*> NodeClaims() const { return View(*t_.claims); }
   const NodeClaimInfo* GetNodeClaim(const std::string& name) const;
@@ -71,6 +74,8 @@ class ClusterSnapshot {
   // Builds a lazy pod table now; returns the tables.
   const Tables& MaterializePods() const;
   bool pods_built() const { return !t_.build_pods; }
+  const Tables& MaterializeNodes() const;
+  bool nodes_built() const { return !t_.build_nodes; }
 
   // A table of copies of the objects, sorted by name (for fakes and tests).
   template <typename T, typename Name>

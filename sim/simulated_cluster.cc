@@ -53,13 +53,18 @@ std::shared_ptr<const ports::ClusterSnapshot> SimulatedCluster::Snapshot() const
     t.pods = t.pending = nullptr;
     t.build_pods = [&self](ports::ClusterSnapshot::Tables& out) { self.BuildPodTables(out); };
   }
-  if (!snapshot_ || nodes_changed_) t.nodes = TableOf(self.nodes_);
+  const bool lazy_nodes = !snapshot_ || nodes_changed_ || !snapshot_->nodes_built();
+  if (lazy_nodes) {
+    t.nodes = nullptr;
+    t.build_nodes = [&self](ports::ClusterSnapshot::Tables& out) { out.nodes = TableOf(self.nodes_); };
+  }
   if (!snapshot_ || claims_changed_) t.claims = TableOf(self.claims_);
   if (!snapshot_ || pools_changed_) t.pools = std::make_shared<const std::vector<model::NodePool>>(*pools_);
   t.daemon_sets = daemon_sets_;
   t.pdbs = pdbs_;
   snapshot_ = std::make_shared<const ports::ClusterSnapshot>(std::move(t));
   if (lazy) lazy_pod_snapshots_.push_back(snapshot_);
+  if (lazy_nodes) lazy_node_snapshots_.push_back(snapshot_);
   pods_changed_ = pending_changed_ = nodes_changed_ = claims_changed_ = pools_changed_ = false;
   return snapshot_;
 }
@@ -72,19 +77,33 @@ void SimulatedCluster::BuildPodTables(ports::ClusterSnapshot::Tables& out) {
   out.pending = std::move(pending);
 }
 
-void SimulatedCluster::MaterializePods() {
-  if (lazy_pod_snapshots_.empty()) return;
-  for (const auto& weak : lazy_pod_snapshots_) {
+// Only snapshots someone still reads need their tables; the cached one
+// nobody else holds is replaced by the next Snapshot() (its table changed).
+template <typename Materialize>
+void SimulatedCluster::MaterializeHeld(std::vector<std::weak_ptr<const ports::ClusterSnapshot>>& lazy,
+                                       Materialize materialize) const {
+  for (const auto& weak : lazy) {
     auto snapshot = weak.lock();
-    // Only snapshots someone still reads need their tables; the cached one
-    // nobody else holds is replaced by the next Snapshot() (pods changed).
     const long ours = snapshot == snapshot_ ? 2 : 1;
-    if (snapshot && snapshot.use_count() > ours) snapshot->MaterializePods();
+    if (snapshot && snapshot.use_count() > ours) materialize(*snapshot);
   }
-  lazy_pod_snapshots_.clear();
+  lazy.clear();
 }
 
-SimulatedCluster::~SimulatedCluster() { MaterializePods(); }
+void SimulatedCluster::MaterializePods() {
+  if (lazy_pod_snapshots_.empty()) return;
+  MaterializeHeld(lazy_pod_snapshots_, [](const ports::ClusterSnapshot& s) { s.MaterializePods(); });
+}
+
+void SimulatedCluster::MaterializeNodes() {
+  if (lazy_node_snapshots_.empty()) return;
+  MaterializeHeld(lazy_node_snapshots_, [](const ports::ClusterSnapshot& s) { s.MaterializeNodes(); });
+}
+
+SimulatedCluster::~SimulatedCluster() {
+  MaterializePods();
+  MaterializeNodes();
+}
 
 PodInfo& SimulatedCluster::MutablePod(Store<PodInfo>::iterator it) {
   MaterializePods();
@@ -95,6 +114,7 @@ PodInfo& SimulatedCluster::MutablePod(Store<PodInfo>::iterator it) {
 }
 
 NodeInfo& SimulatedCluster::MutableNode(Store<NodeInfo>::iterator it) {
+  MaterializeNodes();
   nodes_changed_ = true;
   it->second.dirty = true;
   return it->second.live;
@@ -200,6 +220,7 @@ Status SimulatedCluster::RemoveNodeClaim(const std::string& claim) {
     // Whatever still runs there dies with the instance.
     const std::vector<std::string> remaining = node->second.live.pods;
     for (const auto& pod : remaining) EndPod(pod, PodEndReason::kNodeLost);
+    MaterializeNodes();
     nodes_.erase(node_name);
     nodes_changed_ = true;
   }
@@ -359,6 +380,7 @@ void SimulatedCluster::RegisterNode(const std::string& claim_name, model::Node n
   claim.registered_at = clock_.Now();
   claim.resource_version = next_resource_version_++;
   std::string name = info.node.meta.name;
+  MaterializeNodes();
   nodes_.emplace(name, std::move(entry));
   nodes_changed_ = true;
   ++generation_;

@@ -116,6 +116,9 @@ class SimulatedCluster : public ports::Cluster {
   // Builds the pod tables of every lazy snapshot still alive: called before
   // any pod or the pending set changes, so they show the state they were taken at.
   void MaterializePods();
+  void MaterializeNodes();
+  template <typename Materialize>
+  void MaterializeHeld(std::vector<std::weak_ptr<const ports::ClusterSnapshot>>& lazy, Materialize materialize) const;
   bool PdbAllowsEviction(const ports::PodInfo& pod) const;
 
   const ports::Clock& clock_;
@@ -131,6 +134,7 @@ class SimulatedCluster : public ports::Cluster {
   // The last snapshot and which of its tables are out of date.
   mutable std::shared_ptr<const ports::ClusterSnapshot> snapshot_;
   mutable std::vector<std::weak_ptr<const ports::ClusterSnapshot>> lazy_pod_snapshots_;
+  mutable std::vector<std::weak_ptr<const ports::ClusterSnapshot>> lazy_node_snapshots_;
   mutable bool pods_changed_ = true, pending_changed_ = true, nodes_changed_ = true, claims_changed_ = true,
                pools_changed_ = true;
   PodEndListener on_pod_end_;

@@ -22,9 +22,7 @@ void ReplacementBound::LoadPools() {
   pools_ = supplier_ ? supplier_() : std::vector<PoolTypes>{};
   pool_requirements_.clear();
   for (const PoolTypes& p : pools_) {
-    model::Requirements reqs;
-    for (const model::Requirement& r : p.pool->requirements) reqs.Add(r);
-    for (const auto& [k, v] : p.pool->template_labels) reqs.Add(model::Requirement::In(k, {v}));
+    model::Requirements reqs = p.pool->NodeRequirements();
     reqs.Add(model::Requirement::In(std::string(model::label::kNodePool), {p.pool->meta.name}));
     pool_requirements_.push_back(std::move(reqs));
   }

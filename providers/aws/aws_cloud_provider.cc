@@ -322,11 +322,8 @@ Result<std::vector<InstanceType>> AwsCloudProvider::GetInstanceTypes(const model
       return key != label::kZone && key != label::kZoneId && key != label::kCapacityType;
     };
     model::Requirements reqs;
-    for (const Requirement& r : pool.requirements) {
+    for (const Requirement& r : pool.NodeRequirements().All()) {
       if (type_level(r.key())) reqs.Add(r);
-    }
-    for (const auto& [key, value] : pool.template_labels) {
-      if (type_level(key)) reqs.Add(Requirement::In(key, {value}));
     }
     for (size_t i = 0; i < cache->types.size(); ++i) {
       if (!reqs.Intersects(cache->types[i].requirements).has_value()) f.types.push_back(i);

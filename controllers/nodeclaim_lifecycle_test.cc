@@ -31,7 +31,8 @@ TEST_F(LifecycleTest, LaunchesAndRecordsTheInstanceOnTheClaim) {
   w.clock.Advance(0);
   const LifecycleResult r = lifecycle.Reconcile();
   ASSERT_EQ(r.launched, std::vector<std::string>{"a"});
-  const ports::NodeClaimInfo* claim = w.cluster.Snapshot()->GetNodeClaim("a");
+  const auto snapshot = w.cluster.Snapshot();  // keeps the claim it hands out alive
+  const ports::NodeClaimInfo* claim = snapshot->GetNodeClaim("a");
   ASSERT_TRUE(claim->launched_at);
   EXPECT_EQ(claim->instance_type, "m6i.large");
   EXPECT_FALSE(claim->claim.provider_id.empty());

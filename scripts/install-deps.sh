@@ -8,6 +8,8 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
+  libcurl4-openssl-dev libssl-dev libpugixml-dev libcpp-httplib-dev prometheus-cpp-dev
+  python3-kubernetes prometheus chromium
 )
 
 missing=()

@@ -442,6 +442,7 @@ Result<SolverInput> BuildSolverInput(codec::Manifests m, const catalog::Catalog&
     if (j.completions) n = std::min<int64_t>(n, *j.completions);
     ExpandTemplate(j.pod_template, j.meta.name, n, pods);
   }
+  in.pods.reserve(pods.size());  // 100,000-pod inputs: one allocation, no moves
   for (model::Pod& pod : pods) {
     if (!pod.node_name.empty()) {
       auto it = node_index.find(pod.node_name);

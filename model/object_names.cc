@@ -68,4 +68,16 @@ std::string QualifiedNameError(std::string_view text) {
   return "";
 }
 
+std::string LabelValueError(std::string_view text) {
+  if (text.empty()) return "";
+  if (text.size() > kMaxDnsLabelLength) return TooLong(kMaxDnsLabelLength);
+  for (char c : text) {
+    if (!Alnum(c) && c != '-' && c != '_' && c != '.') {
+      return "must consist of alphanumeric characters, '-', '_' or '.'";
+    }
+  }
+  if (!Alnum(text.front()) || !Alnum(text.back())) return "must start and end with an alphanumeric character";
+  return "";
+}
+
 }  // namespace adze::model

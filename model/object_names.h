@@ -1,4 +1,4 @@
-// Kubernetes' rules for object names and label keys
+// Kubernetes' rules for object names, label keys and label values
 // (k8s.io/apimachinery/pkg/util/validation): the API server refuses objects
 // that break them, so a manifest that does is a mistake adze reports rather
 // than plans around (a name with a space or a label key with two slashes
@@ -28,5 +28,8 @@ std::string DnsLabelError(std::string_view text);
 // then a name of at most 63 alphanumerics, '-', '_' and '.', starting and
 // ending with an alphanumeric.
 std::string QualifiedNameError(std::string_view text);
+// A label value: empty, or at most 63 alphanumerics, '-', '_' and '.',
+// starting and ending with an alphanumeric.
+std::string LabelValueError(std::string_view text);
 
 }  // namespace adze::model

@@ -40,5 +40,17 @@ TEST(ObjectNamesTest, QualifiedName) {
   EXPECT_NE(QualifiedNameError(std::string(64, 'a')), "");
 }
 
+TEST(ObjectNamesTest, LabelValue) {
+  EXPECT_EQ(LabelValueError(""), "");
+  EXPECT_EQ(LabelValueError("NVIDIA-H100-80GB-HBM3"), "");
+  EXPECT_EQ(LabelValueError("v1.2_x"), "");
+  EXPECT_EQ(LabelValueError(std::string(63, 'a')), "");
+  EXPECT_NE(LabelValueError(std::string(64, 'a')), "");
+  EXPECT_NE(LabelValueError("has space"), "");
+  EXPECT_NE(LabelValueError("a/b"), "");
+  EXPECT_NE(LabelValueError("-a"), "");
+  EXPECT_NE(LabelValueError("a."), "");
+}
+
 }  // namespace
 }  // namespace adze::model

@@ -27,6 +27,15 @@ void CheckLabelKey(const YamlField& where, std::string_view key) {
   if (!error.empty()) where.Fail("invalid label key \"" + std::string(key) + "\": " + error);
 }
 
+// Label values too (model/object_names.h); the API server refuses a Pod whose
+// label or nodeSelector value has a space or a slash.
+std::string CheckedLabelValue(const YamlField& value) {
+  std::string text = value.StringOr("");
+  std::string error = model::LabelValueError(text);
+  if (!error.empty()) value.Fail("invalid label value \"" + text + "\": " + error);
+  return text;
+}
+
 }  // namespace
 
 model::ObjectMeta DecodeObjectMeta(const YamlField& metadata, MetaScope scope) {
@@ -56,7 +65,7 @@ model::ObjectMeta DecodeObjectMeta(const YamlField& metadata, MetaScope scope) {
   meta.uid = metadata["uid"].StringOr("");
   for (const auto& [key, value] : metadata["labels"].Entries()) {
     CheckLabelKey(value, key);
-    meta.labels[key] = value.StringOr("");
+    meta.labels[key] = CheckedLabelValue(value);
   }
   meta.annotations = metadata["annotations"].StringMap();
   std::optional<model::OwnerReference> first;
@@ -80,7 +89,10 @@ model::ObjectMeta DecodeObjectMeta(const YamlField& metadata, MetaScope scope) {
 model::LabelSelector DecodeLabelSelector(const YamlField& selector) {
   selector.CheckFields({"matchLabels", "matchExpressions"});
   model::LabelSelector out;
-  out.match_labels = selector["matchLabels"].StringMap();
+  for (const auto& [key, value] : selector["matchLabels"].Entries()) {
+    CheckLabelKey(value, key);
+    out.match_labels[key] = CheckedLabelValue(value);
+  }
   for (const YamlField& expr : selector["matchExpressions"].Items()) {
     expr.CheckFields({"key", "operator", "values"});
     model::LabelSelectorRequirement req;

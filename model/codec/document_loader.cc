@@ -1,6 +1,8 @@
 #include "model/codec/document_loader.h"
 
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <cstdlib>
 #include <functional>
 #include <algorithm>
@@ -10,9 +12,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 #include "model/codec/yaml_field.h"
 
@@ -97,7 +97,7 @@ std::string JsonReason(const std::string& what) {
 
 void CheckJson(std::string_view text, std::string_view file_name) {
   try {
-    // Only the syntax check matters; the tree is built by yaml-cpp below.
+    // Only the syntax check matters; the tree is built from libyaml below.
     nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end());
     (void)parsed;
   } catch (const nlohmann::json::parse_error& e) {
@@ -111,124 +111,187 @@ void CheckJson(std::string_view text, std::string_view file_name) {
   }
 }
 
-// A scan of the stream, before yaml-cpp builds any tree, that proves two
-// things the tree builder does not:
-//
-// 1. It ends. yaml-cpp 0.7 can loop for ever on some malformed streams (its
-//    issue 1040, fixed upstream but not in Debian bookworm; a stream holding
-//    just ",\n"): the document parser emits a null for a token it cannot use
-//    without consuming it, and LoadAll asks for the next document at the
-//    same token again, collecting null documents until memory runs out. The
-//    scan requires every document to start strictly after the previous one;
-//    the input is finite, so it stops after at most text.size() + 1
-//    documents, and so does the load after it.
-// 2. Aliases do not multiply the work. yaml-cpp shares an aliased node, but
-//    decoders walk the tree as written out, so ten nested levels of ten
-//    aliases each ("billion laughs") would cost 10^10 visits. The scan counts
-//    the nodes each anchor stands for and fails once aliases add more than
-//    kMaxAliasedNodes in a document (the Go YAML library that kubectl uses
-//    refuses such "excessive aliasing" too).
-// It builds no tree (events are counted, then dropped), so it costs a scan
-// of the text, not a load.
-class StreamGuard : public YAML::EventHandler {
+[[noreturn]] void ThrowAt(std::string_view file_name, const YamlMark& mark, std::string message) {
+  ThrowSyntax(file_name, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1,
+              "invalid YAML: " + std::move(message));
+}
+
+YamlMark MarkOf(const yaml_mark_t& mark) {
+  return YamlMark{.line = static_cast<int>(mark.line), .column = static_cast<int>(mark.column)};
+}
+
+// Owns a libyaml parser over a text (libyaml reads the buffer in place).
+class LibYamlParser {
  public:
-  explicit StreamGuard(std::string_view text) : text_(text) {}
+  explicit LibYamlParser(std::string_view text) {
+    yaml_parser_initialize(&parser_);
+    yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  }
+  ~LibYamlParser() { yaml_parser_delete(&parser_); }
+  LibYamlParser(const LibYamlParser&) = delete;
+  LibYamlParser& operator=(const LibYamlParser&) = delete;
 
-  // Where each document started, in order.
-  const std::vector<YAML::Mark>& starts() const { return starts_; }
-
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (started_ && mark.pos <= last_.pos) {
-      throw YAML::ParserException(mark, "unexpected '" + std::string(1, Peek(mark)) + "' where a value should start");
-    }
-    started_ = true;
-    last_ = mark;
-    starts_.push_back(mark);
-    anchored_.clear();
-    aliased_ = 0;
-    open_.clear();
+  // The next event, or a syntax error thrown at libyaml's position.
+  // REQUIRES: event is empty; the caller deletes it.
+  void Next(yaml_event_t* event, std::string_view file_name) {
+    if (yaml_parser_parse(&parser_, event)) return;
+    std::string problem = parser_.problem ? parser_.problem : "malformed input";
+    if (parser_.context) problem += " (" + std::string(parser_.context) + ")";
+    ThrowAt(file_name, MarkOf(parser_.problem_mark), std::move(problem));
   }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { Leaf(anchor); }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, const std::string&) override {
-    Leaf(anchor);
-  }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto it = anchored_.find(anchor);
-    const uint64_t size = it == anchored_.end() ? 1 : it->second;
-    aliased_ += size;
-    if (aliased_ > kMaxAliasedNodes) {
-      throw YAML::ParserException(mark, "aliases expand to more than " + std::to_string(kMaxAliasedNodes) +
-                                            " nodes (excessive aliasing)");
-    }
-    Add(size);
-  }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open_.push_back({anchor, 1});
-  }
-  void OnSequenceEnd() override { Close(); }
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
-    open_.push_back({anchor, 1});
-  }
-  void OnMapEnd() override { Close(); }
 
  private:
+  yaml_parser_t parser_;
+};
+
+// Deletes a libyaml event when it goes out of scope.
+struct EventGuard {
+  yaml_event_t event{};
+  ~EventGuard() { yaml_event_delete(&event); }
+};
+
+}  // namespace
+
+// Builds one document's tree from libyaml's events, enforcing two limits
+// the tree must hold for decoders to be safe on hostile input:
+// - nesting depth (kMaxDepth), so that nothing walking or freeing the tree
+//   recurses without bound;
+// - aliases do not multiply the work. An aliased node is shared, but
+//   decoders walk the tree as written out, so ten nested levels of ten
+//   aliases each ("billion laughs") would cost 10^10 visits. The builder
+//   counts the nodes each anchor stands for and fails once aliases add more
+//   than kMaxAliasedNodes in a document (the Go YAML library that kubectl
+//   uses refuses such "excessive aliasing" too).
+// libyaml itself consumes its input as it goes, so the event loop ends; this
+// replaced yaml-cpp 0.7, whose LoadAll loops for ever on some malformed
+// streams (its issue 1040: a stream holding just ",\n") and whose scanner
+// made a 100,000-Pod file take seconds (issue 15 classes 1 and 8).
+class YamlTreeBuilder {
+ public:
+  static constexpr size_t kMaxDepth = 500;
   static constexpr uint64_t kMaxAliasedNodes = 1'000'000;
 
+  explicit YamlTreeBuilder(std::string_view file_name) : file_name_(file_name) {}
+
+  // Feeds one event of a document (everything between DOCUMENT-START and
+  // DOCUMENT-END). Returns true when the document's root is complete.
+  bool Add(const yaml_event_t& e) {
+    switch (e.type) {
+      case YAML_SCALAR_EVENT: {
+        auto data = std::make_shared<YamlNode::Data>();
+        data->mark = MarkOf(e.start_mark);
+        const char* tag = reinterpret_cast<const char*>(e.data.scalar.tag);
+        data->plain = e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && tag == nullptr;
+        data->scalar.assign(reinterpret_cast<const char*>(e.data.scalar.value), e.data.scalar.length);
+        const bool null_tag = tag != nullptr && std::string_view(tag) == YAML_NULL_TAG;
+        data->type = null_tag || (data->plain && IsNullText(data->scalar)) ? YamlNode::Type::kNull
+                                                                          : YamlNode::Type::kScalar;
+        return Attach(std::move(data), 1, e.data.scalar.anchor);
+      }
+      case YAML_ALIAS_EVENT: {
+        const std::string name(reinterpret_cast<const char*>(e.data.alias.anchor));
+        auto it = anchors_.find(name);
+        if (it == anchors_.end()) ThrowAt(file_name_, MarkOf(e.start_mark), "unknown anchor \"" + name + "\"");
+        aliased_ += it->second.size;
+        if (aliased_ > kMaxAliasedNodes) {
+          ThrowAt(file_name_, MarkOf(e.start_mark),
+                  "aliases expand to more than " + std::to_string(kMaxAliasedNodes) + " nodes (excessive aliasing)");
+        }
+        return Attach(it->second.node, it->second.size, nullptr);
+      }
+      case YAML_SEQUENCE_START_EVENT:
+      case YAML_MAPPING_START_EVENT: {
+        if (open_.size() >= kMaxDepth) {
+          ThrowAt(file_name_, MarkOf(e.start_mark), "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+        }
+        auto data = std::make_shared<YamlNode::Data>();
+        data->mark = MarkOf(e.start_mark);
+        const bool map = e.type == YAML_MAPPING_START_EVENT;
+        data->type = map ? YamlNode::Type::kMap : YamlNode::Type::kSequence;
+        const yaml_char_t* anchor = map ? e.data.mapping_start.anchor : e.data.sequence_start.anchor;
+        open_.push_back(Open{.node = data, .size = 1, .anchor = anchor ? reinterpret_cast<const char*>(anchor) : "", .pending_key = YamlNode()});
+        return false;
+      }
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: {
+        Open done = std::move(open_.back());
+        open_.pop_back();
+        const yaml_char_t* anchor =
+            done.anchor.empty() ? nullptr : reinterpret_cast<const yaml_char_t*>(done.anchor.c_str());
+        return Attach(std::move(done.node), done.size, anchor);
+      }
+      default:
+        return false;
+    }
+  }
+
+  // The finished root. REQUIRES: Add returned true.
+  YamlNode TakeRoot() {
+    anchors_.clear();
+    aliased_ = 0;
+    return YamlNode(std::move(root_));
+  }
+
+ private:
   struct Open {
-    YAML::anchor_t anchor;
-    uint64_t size;  // nodes under it so far, aliases written out
+    std::shared_ptr<YamlNode::Data> node;
+    uint64_t size;        // nodes under it so far, aliases written out
+    std::string anchor;   // "" when none
+    YamlNode pending_key;  // a map's key waiting for its value
+  };
+  struct Anchored {
+    std::shared_ptr<const YamlNode::Data> node;
+    uint64_t size;
   };
 
-  void Add(uint64_t size) {
-    if (!open_.empty()) open_.back().size = std::min(open_.back().size + size, kSaturated);
+  static bool IsNullText(std::string_view s) {
+    return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
   }
-  void Leaf(YAML::anchor_t anchor) {
-    if (anchor != YAML::NullAnchor) anchored_[anchor] = 1;
-    Add(1);
-  }
-  void Close() {
-    Open done = open_.back();
-    open_.pop_back();
-    if (done.anchor != YAML::NullAnchor) anchored_[done.anchor] = done.size;
-    Add(done.size);
-  }
-  char Peek(const YAML::Mark& mark) const {
-    return mark.pos >= 0 && static_cast<size_t>(mark.pos) < text_.size() ? text_[mark.pos] : '?';
+
+  // Hangs a finished node under the innermost open collection, or makes it
+  // the root. Returns true when it is the root.
+  bool Attach(std::shared_ptr<const YamlNode::Data> node, uint64_t size, const yaml_char_t* anchor) {
+    if (anchor != nullptr) anchors_[reinterpret_cast<const char*>(anchor)] = Anchored{node, size};
+    if (open_.empty()) {
+      root_ = std::move(node);
+      return true;
+    }
+    Open& parent = open_.back();
+    parent.size = std::min(parent.size + size, kSaturated);
+    if (parent.node->type == YamlNode::Type::kSequence) {
+      parent.node->items.push_back(YamlNode(std::move(node)));
+    } else if (!parent.pending_key.IsDefined()) {
+      parent.pending_key = YamlNode(std::move(node));
+    } else {
+      parent.node->entries.emplace_back(std::move(parent.pending_key), YamlNode(std::move(node)));
+      parent.pending_key = YamlNode();
+    }
+    return false;
   }
 
   static constexpr uint64_t kSaturated = uint64_t{1} << 62;
-  std::string_view text_;
-  bool started_ = false;
-  YAML::Mark last_;
-  std::map<YAML::anchor_t, uint64_t> anchored_;
-  uint64_t aliased_ = 0;
+  std::string_view file_name_;
   std::vector<Open> open_;
-  std::vector<YAML::Mark> starts_;
+  std::map<std::string, Anchored, std::less<>> anchors_;
+  uint64_t aliased_ = 0;
+  std::shared_ptr<const YamlNode::Data> root_;
 };
 
-// Returns where each document starts.
-std::vector<YAML::Mark> CheckYamlStream(const std::string& text) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  StreamGuard guard(text);
-  while (parser.HandleNextDocument(guard)) {
-  }
-  return guard.starts();
-}
+namespace {
 
-// A yaml-cpp syntax error as a DecodeError; line_offset: lines of the file
-// before the text that was parsed.
-[[noreturn]] void ThrowYaml(const YAML::ParserException& e, std::string_view file_name, int line_offset) {
-  const int line = e.mark.is_null() ? 0 : e.mark.line + 1 + line_offset;
-  const int column = e.mark.is_null() ? 0 : e.mark.column + 1;
-  if (const auto* deep = dynamic_cast<const YAML::DeepRecursion*>(&e)) {
-    // yaml-cpp's own message is "bad file"; say what the limit is.
-    ThrowSyntax(file_name, line, column,
-                "invalid YAML: nested deeper than " + std::to_string(deep->depth() - 1) + " levels");
+// Parses the stream and hands each non-empty document to visit, in order.
+void ParseStream(std::string_view text, std::string_view file_name, const std::function<void(const YamlNode&)>& visit) {
+  LibYamlParser parser(text);
+  YamlTreeBuilder builder(file_name);
+  for (;;) {
+    EventGuard guard;
+    parser.Next(&guard.event, file_name);
+    if (guard.event.type == YAML_STREAM_END_EVENT) return;
+    if (builder.Add(guard.event)) {
+      YamlNode root = builder.TakeRoot();
+      if (root.IsDefined() && !root.IsNull()) visit(root);
+    }
   }
-  ThrowSyntax(file_name, line, column, "invalid YAML: " + e.msg);
 }
 
 }  // namespace
@@ -239,60 +302,17 @@ bool LooksLikeJson(std::string_view text) {
   return i != std::string_view::npos && (text[i] == '{' || text[i] == '[');
 }
 
-std::vector<YAML::Node> LoadDocuments(std::string_view text, std::string_view file_name) {
-  text = StripBom(text);
-  if (LooksLikeJson(text)) CheckJson(text, file_name);
-  std::vector<YAML::Node> docs;
-  try {
-    std::string owned(text);
-    CheckYamlStream(owned);
-    for (YAML::Node& doc : YAML::LoadAll(owned)) {
-      if (doc.IsDefined() && !doc.IsNull()) docs.push_back(doc);
-    }
-  } catch (const YAML::ParserException& e) {
-    ThrowYaml(e, file_name, 0);
-  }
+std::vector<YamlNode> LoadDocuments(std::string_view text, std::string_view file_name) {
+  std::vector<YamlNode> docs;
+  ForEachDocument(text, file_name, [&](const YamlNode& doc) { docs.push_back(doc); });
   return docs;
 }
 
 void ForEachDocument(std::string_view text, std::string_view file_name,
-                     const std::function<void(const YAML::Node&, int line_offset)>& visit) {
+                     const std::function<void(const YamlNode&)>& visit) {
   text = StripBom(text);
   if (LooksLikeJson(text)) CheckJson(text, file_name);
-  const std::string owned(text);
-  std::vector<YAML::Mark> starts;
-  try {
-    starts = CheckYamlStream(owned);
-  } catch (const YAML::ParserException& e) {
-    ThrowYaml(e, file_name, 0);
-  }
-  // Each document is loaded from the start of the line it starts on (the
-  // first from the start of the file, for directives and comments) to where
-  // the next begins, so columns are unchanged and lines shift by the lines
-  // before it.
-  std::vector<std::pair<size_t, int>> pieces;  // (byte, line) where each piece begins
-  for (size_t i = 0; i < starts.size(); ++i) {
-    if (i == 0) {
-      pieces.emplace_back(0, 0);
-      continue;
-    }
-    const size_t pos = static_cast<size_t>(std::max(starts[i].pos, 0));
-    const size_t line_start = pos == 0 ? 0 : owned.rfind('\n', pos - 1) + 1;  // npos + 1 == 0
-    if (line_start > pieces.back().first) pieces.emplace_back(line_start, starts[i].line);
-  }
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    const size_t begin = pieces[i].first;
-    const size_t end = i + 1 < pieces.size() ? pieces[i + 1].first : owned.size();
-    std::vector<YAML::Node> docs;
-    try {
-      docs = YAML::LoadAll(owned.substr(begin, end - begin));
-    } catch (const YAML::ParserException& e) {
-      ThrowYaml(e, file_name, pieces[i].second);
-    }
-    for (const YAML::Node& doc : docs) {
-      if (doc.IsDefined() && !doc.IsNull()) visit(doc, pieces[i].second);
-    }
-  }
+  ParseStream(text, file_name, visit);
 }
 
 }  // namespace adze::codec

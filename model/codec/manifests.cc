@@ -145,8 +145,7 @@ Result<Manifests> DecodeManifests(std::string_view text, std::string_view file_n
     Manifests out;
     // One document at a time: a file of 100,000 Pods never holds 100,000
     // YAML trees (issue 15 class 8).
-    ForEachDocument(text, file_name, [&](const YAML::Node& doc, int line_offset) {
-      ctx.set_line_offset(line_offset);
+    ForEachDocument(text, file_name, [&](const YamlNode& doc) {
       DecodeObject(YamlField(doc, &ctx), out);
       ++out.documents;
     });

@@ -199,9 +199,9 @@ TEST(ManifestsTest, JsonSyntaxError) {
 
 TEST(ManifestsTest, YamlSyntaxError) {
   EXPECT_EQ(ErrorOf("apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n   labels: {}\n", "pod.yaml"),
-            "pod.yaml:5:10: invalid YAML: illegal map value");
+            "pod.yaml:5:10: invalid YAML: mapping values are not allowed in this context");
   EXPECT_EQ(ErrorOf("apiVersion: v1\nkind: Pod\nmetadata: {name: [a\n", "pod.yaml"),
-            "pod.yaml:4:1: invalid YAML: end of sequence flow not found");
+            "pod.yaml:4:1: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence)");
 }
 
 TEST(ManifestsTest, MultiDocumentMixedKinds) {
@@ -327,6 +327,13 @@ TEST(ManifestsTest, InvalidNamesAndLabelKeysAreRejected) {
   EXPECT_EQ(ErrorOf("apiVersion: v1\nkind: Node\nmetadata: {name: n, labels: {a/b/c: x}}\n"),
             "test.yaml:3:37: metadata.labels[a/b/c]: invalid label key \"a/b/c\": name part must consist of "
             "alphanumeric characters, '-', '_' or '.' (one '/' may separate a DNS-subdomain prefix)");
+  EXPECT_EQ(ErrorOf("apiVersion: v1\nkind: Node\nmetadata: {name: n, labels: {team: ml infra}}\n"),
+            "test.yaml:3:36: metadata.labels[team]: invalid label value \"ml infra\": must consist of "
+            "alphanumeric characters, '-', '_' or '.'");
+  EXPECT_EQ(ErrorOf("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: b}\nspec:\n"
+                    "  maxUnavailable: 1\n  selector: {matchLabels: {app: -web}}\n"),
+            "test.yaml:6:33: spec.selector.matchLabels[app]: invalid label value \"-web\": must start and end with "
+            "an alphanumeric character");
 }
 
 TEST(ManifestsTest, DiagnosticToString) {

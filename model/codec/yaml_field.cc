@@ -32,8 +32,8 @@ std::optional<bool> ParseBool(std::string_view s) {
   return std::nullopt;
 }
 
-YAML::Mark MarkOf(const YAML::Node& node, const YAML::Mark& fallback) {
-  YAML::Mark m = node.Mark();
+YamlMark MarkOf(const YamlNode& node, const YamlMark& fallback) {
+  YamlMark m = node.Mark();
   return m.is_null() ? fallback : m;
 }
 
@@ -50,7 +50,7 @@ std::string OneOf(std::initializer_list<std::string_view> allowed) {
   return out;
 }
 
-YamlField::YamlField(YAML::Node node, DecodeContext* ctx, std::string path)
+YamlField::YamlField(YamlNode node, DecodeContext* ctx, std::string path)
     : node_(std::move(node)), mark_(node_.Mark()), ctx_(ctx), path_(std::move(path)) {}
 
 std::string YamlField::Child(std::string_view key) const {
@@ -59,16 +59,16 @@ std::string YamlField::Child(std::string_view key) const {
 }
 
 YamlField YamlField::operator[](std::string_view key) const {
-  if (!present()) return YamlField(YAML::Node(YAML::NodeType::Undefined), mark_, ctx_, Child(key));
+  if (!present()) return YamlField(YamlNode(), mark_, ctx_, Child(key));
   if (!node_.IsMap()) FailExpected("a map");
-  for (const auto& kv : node_) {
+  for (const auto& kv : node_.Entries()) {
     if (kv.first.IsScalar() && kv.first.Scalar() == key) {
       // A null value has no useful mark of its own; point at its key.
-      YAML::Mark m = kv.second.IsNull() ? MarkOf(kv.first, mark_) : MarkOf(kv.second, mark_);
+      YamlMark m = kv.second.IsNull() ? MarkOf(kv.first, mark_) : MarkOf(kv.second, mark_);
       return YamlField(kv.second, m, ctx_, Child(key));
     }
   }
-  return YamlField(YAML::Node(YAML::NodeType::Undefined), mark_, ctx_, Child(key));
+  return YamlField(YamlNode(), mark_, ctx_, Child(key));
 }
 
 void YamlField::CheckFields(std::initializer_list<std::string_view> known,
@@ -76,7 +76,7 @@ void YamlField::CheckFields(std::initializer_list<std::string_view> known,
   if (!present()) return;
   if (!node_.IsMap()) FailExpected("a map");
   std::set<std::string, std::less<>> seen;
-  for (const auto& kv : node_) {
+  for (const auto& kv : node_.Entries()) {
     YamlField key(kv.first, MarkOf(kv.first, mark_), ctx_, path_);
     if (!kv.first.IsScalar()) key.Fail("field names must be strings, found " + key.Describe());
     const std::string& name = kv.first.Scalar();
@@ -191,7 +191,7 @@ std::vector<YamlField> YamlField::Items() const {
   if (!present()) return out;
   if (!node_.IsSequence()) FailExpected("a list");
   size_t i = 0;
-  for (const auto& item : node_) {
+  for (const auto& item : node_.Items()) {
     out.push_back(YamlField(item, MarkOf(item, mark_), ctx_, path_ + "[" + std::to_string(i++) + "]"));
   }
   return out;
@@ -202,12 +202,12 @@ std::vector<std::pair<std::string, YamlField>> YamlField::Entries() const {
   if (!present()) return out;
   if (!node_.IsMap()) FailExpected("a map");
   std::set<std::string, std::less<>> seen;
-  for (const auto& kv : node_) {
+  for (const auto& kv : node_.Entries()) {
     YamlField key(kv.first, MarkOf(kv.first, mark_), ctx_, path_);
     if (!kv.first.IsScalar()) key.Fail("keys must be strings, found " + key.Describe());
     std::string name = kv.first.Scalar();
     if (!seen.insert(name).second) key.Fail("duplicate key \"" + name + "\"");
-    YAML::Mark m = kv.second.IsNull() ? key.mark_ : MarkOf(kv.second, mark_);
+    YamlMark m = kv.second.IsNull() ? key.mark_ : MarkOf(kv.second, mark_);
     out.emplace_back(name, YamlField(kv.second, m, ctx_, path_ + "[" + name + "]"));
   }
   return out;
@@ -286,7 +286,7 @@ std::string YamlField::Describe() const {
   const std::string& text = node_.Scalar();
   // Plain numbers and booleans read best bare; anything else is quoted so
   // that spaces and empty strings stay visible.
-  bool plain = node_.Tag() == "?";
+  bool plain = node_.IsPlain();
   if (plain && (ParseInt(text) || ParseBool(text))) return text;
   std::string shown = text.size() > 60 ? text.substr(0, 57) + "..." : text;
   std::string out = "\"";

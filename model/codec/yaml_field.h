@@ -32,9 +32,8 @@
 #include <utility>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "model/codec/diagnostic.h"
+#include "model/codec/yaml_node.h"
 #include "model/duration.h"
 #include "model/labels.h"
 #include "model/quantity.h"
@@ -62,16 +61,11 @@ class DecodeContext {
   explicit DecodeContext(std::string file_name) : file_name_(std::move(file_name)) {}
 
   const std::string& file_name() const { return file_name_; }
-  // Lines of the file before the text the current document was parsed from
-  // (ForEachDocument); every position reported is shifted by it.
-  int line_offset() const { return line_offset_; }
-  void set_line_offset(int lines) { line_offset_ = lines; }
   void Warn(Diagnostic d) { warnings_.push_back(std::move(d)); }
   std::vector<Diagnostic>& warnings() { return warnings_; }
 
  private:
   std::string file_name_;
-  int line_offset_ = 0;
   std::vector<Diagnostic> warnings_;
 };
 
@@ -79,10 +73,10 @@ class YamlField {
  public:
   // A document root. REQUIRES: ctx outlives this field and every field
   // derived from it. node should come from a parse so that it has a mark.
-  YamlField(YAML::Node node, DecodeContext* ctx, std::string path = "");
+  YamlField(YamlNode node, DecodeContext* ctx, std::string path = "");
 
   const std::string& path() const { return path_; }
-  int line() const { return mark_.line + 1 + ctx_->line_offset(); }
+  int line() const { return mark_.line + 1; }
   int column() const { return mark_.column + 1; }
   DecodeContext* context() const { return ctx_; }
 
@@ -91,8 +85,8 @@ class YamlField {
   bool IsMap() const { return present() && node_.IsMap(); }
   bool IsList() const { return present() && node_.IsSequence(); }
   bool IsScalar() const { return present() && node_.IsScalar(); }
-  // The raw node, for callers that need yaml-cpp directly.
-  const YAML::Node& node() const { return node_; }
+  // The raw node, for callers that read it directly.
+  const YamlNode& node() const { return node_; }
 
   // The field `key` of this map. Absent (not present()) when this field is
   // absent/null or has no such key; its position is then this field's.
@@ -169,7 +163,7 @@ class YamlField {
   std::string Describe() const;
 
  private:
-  YamlField(YAML::Node node, YAML::Mark mark, DecodeContext* ctx, std::string path)
+  YamlField(YamlNode node, YamlMark mark, DecodeContext* ctx, std::string path)
       : node_(std::move(node)), mark_(mark), ctx_(ctx), path_(std::move(path)) {}
 
   std::string Child(std::string_view key) const;
@@ -177,8 +171,8 @@ class YamlField {
   const std::string& ScalarText(std::string_view expected) const;
   void RequirePresent() const;
 
-  YAML::Node node_;
-  YAML::Mark mark_;
+  YamlNode node_;
+  YamlMark mark_;
   DecodeContext* ctx_;
   std::string path_;
 };
@@ -187,22 +181,13 @@ class YamlField {
 std::string OneOf(std::initializer_list<std::string_view> allowed);
 
 // Runs decode(), returning its value, or the DecodeError it threw as an
-// InvalidArgument Error whose message is the Diagnostic's text. A stray
-// yaml-cpp exception (a bug in a decoder) becomes an error at its mark in
-// file_name rather than escaping.
+// InvalidArgument Error whose message is the Diagnostic's text.
 template <typename T, typename F>
-Result<T> CatchDecodeError(std::string_view file_name, F&& decode) {
+Result<T> CatchDecodeError(std::string_view /*file_name*/, F&& decode) {
   try {
     return decode();
   } catch (const DecodeError& e) {
     return Error::InvalidArgument(e.diagnostic().ToString());
-  } catch (const YAML::Exception& e) {
-    Diagnostic d;
-    d.file = std::string(file_name);
-    d.line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    d.column = e.mark.is_null() ? 0 : e.mark.column + 1;
-    d.message = e.msg;
-    return Error::InvalidArgument(d.ToString());
   }
 }
 

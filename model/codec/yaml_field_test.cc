@@ -13,7 +13,7 @@ namespace {
 class YamlFieldTest : public ::testing::Test {
  protected:
   YamlField Parse(std::string_view text) {
-    std::vector<YAML::Node> docs = LoadDocuments(text, "f.yaml");
+    std::vector<YamlNode> docs = LoadDocuments(text, "f.yaml");
     EXPECT_EQ(docs.size(), 1u);
     return YamlField(docs.at(0), &ctx_);
   }

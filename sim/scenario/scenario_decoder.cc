@@ -258,7 +258,7 @@ class Decoder {
 };
 
 Scenario Decoder::Decode(std::string_view text) {
-  std::vector<YAML::Node> docs = codec::LoadDocuments(text, file_name_);
+  std::vector<codec::YamlNode> docs = codec::LoadDocuments(text, file_name_);
   if (docs.size() != 1) {
     Diagnostic d;
     d.file = file_name_;
@@ -440,7 +440,7 @@ void Decoder::DecodeManifestFile(const YamlField& path_field) {
   auto [resolved, text] = ReadReferenced(path_field);
   DecodeContext& ctx = file_contexts_.emplace_back(resolved);
   try {
-    for (const YAML::Node& doc : codec::LoadDocuments(text, resolved)) DecodeManifestObject(YamlField(doc, &ctx));
+    for (const codec::YamlNode& doc : codec::LoadDocuments(text, resolved)) DecodeManifestObject(YamlField(doc, &ctx));
   } catch (const DecodeError& e) {
     Diagnostic d = e.diagnostic();
     d.message += " (in " + path_field.path() + " at " + Position(path_field) + ")";

@@ -63,13 +63,23 @@ std::string UriEncode(std::string_view s, std::string_view also_safe) {
   return out;
 }
 
+namespace {
+
+std::string FormComponent(std::string_view s) {
+  std::string out = UriEncode(s, " ");
+  std::replace(out.begin(), out.end(), ' ', '+');
+  return out;
+}
+
+}  // namespace
+
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;
   for (const auto& [k, v] : fields) {
     if (!out.empty()) out += '&';
-    out += UriEncode(k);
+    out += FormComponent(k);
     out += '=';
-    out += UriEncode(v);
+    out += FormComponent(v);
   }
   return out;
 }

@@ -40,8 +40,10 @@ struct HttpResponse {
 // RFC 3986 percent-encoding: unreserved characters (A-Z a-z 0-9 - _ . ~) stay,
 // plus those in `also_safe`; every other byte becomes %XX (upper-case hex).
 std::string UriEncode(std::string_view s, std::string_view also_safe = "");
-// application/x-www-form-urlencoded body as AWS query protocols send it
-// (UriEncode of keys and values, joined with & and =, in the given order).
+// application/x-www-form-urlencoded body as the AWS SDKs send it (botocore:
+// urlencode): keys and values UriEncoded except space → "+", joined with &
+// and =, in the given order. AWS decodes either form; fakes that re-encode
+// the parsed form to check the signature (moto) need the SDKs' bytes.
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields);
 
 }  // namespace adze::adapters::aws

@@ -5,6 +5,15 @@
 #include "adapters/aws/xml_reader.h"
 
 namespace adze::adapters::aws {
+namespace {
+
+// A string member, or "" (never throws on a missing or mistyped member).
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+}  // namespace
 
 providers::aws::AwsError ParseAwsError(const HttpResponse& response) {
   providers::aws::AwsError e;
@@ -22,10 +31,10 @@ providers::aws::AwsError ParseAwsError(const HttpResponse& response) {
   } else if (first != std::string::npos && body[first] == '{') {
     const auto j = nlohmann::json::parse(body, nullptr, false);
     if (j.is_object()) {
-      std::string type = j.value("__type", j.value("code", std::string()));
+      std::string type = j.contains("__type") ? Str(j, "__type") : Str(j, "code");
       if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
       e.code = type;
-      e.message = j.value("message", j.value("Message", std::string()));
+      e.message = j.contains("message") ? Str(j, "message") : Str(j, "Message");
     }
   }
   if (const std::string* q = response.FindHeader("x-amzn-query-error"); q && !q->empty()) {

@@ -14,6 +14,12 @@ namespace {
 
 constexpr model::Duration kCredentialCallTimeout = 5 * model::kSecond;
 
+// A string member, or "" (never throws on a missing or mistyped member).
+std::string Str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 Result<std::string> ReadFile(const std::string& path, const std::string& what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::InvalidArgument(what + " " + path + ": cannot open");
@@ -31,11 +37,11 @@ Result<Credentials> FromCredentialJson(const std::string& body, const std::strin
     return Error::Internal(source + ": answer is not a credentials document");
   }
   Credentials c;
-  c.access_key_id = j.value("AccessKeyId", "");
-  c.secret_access_key = j.value("SecretAccessKey", "");
-  c.session_token = j.value("Token", j.value("SessionToken", ""));
+  c.access_key_id = Str(j, "AccessKeyId");
+  c.secret_access_key = Str(j, "SecretAccessKey");
+  c.session_token = j.contains("Token") ? Str(j, "Token") : Str(j, "SessionToken");
   if (j.contains("Expiration")) {
-    c.expiration = ParseIso8601(j.value("Expiration", ""));
+    c.expiration = ParseIso8601(Str(j, "Expiration"));
     if (!c.expiration) return Error::Internal(source + ": Expiration is not an ISO 8601 time");
   }
   c.source = source;

@@ -27,6 +27,19 @@ std::string TodayUtc() {
   return buf;
 }
 
+// Never throws: missing or mistyped fields read as "".
+std::string StringAt(const nlohmann::json& j, const nlohmann::json::json_pointer& p) {
+  if (!j.is_object() || !j.contains(p)) return "";
+  const auto& v = j.at(p);
+  return v.is_string() ? v.get<std::string>() : "";
+}
+
+const nlohmann::json& ObjectAt(const nlohmann::json& j, const nlohmann::json::json_pointer& p) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  if (!j.is_object() || !j.contains(p) || !j.at(p).is_object()) return kEmpty;
+  return j.at(p);
+}
+
 std::string NowIso8601() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -191,15 +204,15 @@ Outcome<GetOnDemandPricesResponse> HttpEc2Api::GetOnDemandPrices() const {
     if (!r.IsSuccess()) return r.GetError();
     const auto j = nlohmann::json::parse(r.GetResult().body, nullptr, false);
     if (!j.is_object()) return AwsError{"MalformedResponse", "GetProducts: not JSON"};
-    for (const auto& item : j.value("PriceList", nlohmann::json::array())) {
+    const auto list = j.contains("PriceList") && j["PriceList"].is_array() ? j["PriceList"] : nlohmann::json::array();
+    for (const auto& item : list) {
       // Each entry is a JSON document in a string.
       const auto p = item.is_string() ? nlohmann::json::parse(item.get<std::string>(), nullptr, false) : item;
       if (!p.is_object()) continue;
-      const std::string type = p.value("/product/attributes/instanceType"_json_pointer, std::string());
-      const auto od = p.value("/terms/OnDemand"_json_pointer, nlohmann::json::object());
-      for (const auto& [term_id, term] : od.items()) {
-        for (const auto& [dim_id, dim] : term.value("priceDimensions", nlohmann::json::object()).items()) {
-          const std::string usd = dim.value("/pricePerUnit/USD"_json_pointer, std::string());
+      const std::string type = StringAt(p, "/product/attributes/instanceType"_json_pointer);
+      for (const auto& [term_id, term] : ObjectAt(p, "/terms/OnDemand"_json_pointer).items()) {
+        for (const auto& [dim_id, dim] : ObjectAt(term, "/priceDimensions"_json_pointer).items()) {
+          const std::string usd = StringAt(dim, "/pricePerUnit/USD"_json_pointer);
           if (!type.empty() && !usd.empty()) {
             const double v = std::strtod(usd.c_str(), nullptr);
             if (v > 0) out.usd_per_hour[type] = v;
@@ -207,7 +220,7 @@ Outcome<GetOnDemandPricesResponse> HttpEc2Api::GetOnDemandPrices() const {
         }
       }
     }
-    token = j.value("NextToken", std::string());
+    token = StringAt(j, "/NextToken"_json_pointer);
     if (token.empty()) return out;
   }
 }
@@ -264,8 +277,7 @@ Outcome<GetParameterResponse> HttpEc2Api::GetParameter(const std::string& name) 
   auto r = ssm_.Json("AmazonSSM", "GetParameter", "1.1", nlohmann::json{{"Name", name}}.dump(), options_.call_timeout);
   if (!r.IsSuccess()) return r.GetError();
   const auto j = nlohmann::json::parse(r.GetResult().body, nullptr, false);
-  const std::string value =
-      j.is_object() ? j.value("/Parameter/Value"_json_pointer, std::string()) : std::string();
+  const std::string value = StringAt(j, "/Parameter/Value"_json_pointer);
   if (value.empty()) return AwsError{"MalformedResponse", "GetParameter " + name + ": no Parameter.Value"};
   return GetParameterResponse{value};
 }

@@ -6,10 +6,12 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "adapters/aws/credential_providers.h"
 #include "adapters/aws/http_ec2_api.h"
 #include "adapters/aws/moto_server_test_util.h"
+#include "adapters/aws/sqs_interruption_queue.h"
 #include "adapters/aws/xml_reader.h"
 #include "providers/aws/errors.h"
 
@@ -258,6 +260,69 @@ TEST_F(MotoTest, StsGetCallerIdentityAndWebIdentity) {
   EXPECT_FALSE(c->access_key_id.empty());
   EXPECT_FALSE(c->session_token.empty());
   EXPECT_TRUE(c->expiration.has_value());
+}
+
+TEST_F(MotoTest, SqsLongPollParseDeleteOfAnInterruptionSentThroughEventBridge) {
+  auto env = MakeRealEnvironment();
+  AwsServiceClient admin_sqs(Endpoint("sqs"), *admin_creds_, http_, retry_, env);
+  AwsServiceClient admin_events(Endpoint("events"), *admin_creds_, http_, retry_, env);
+  auto json = [](const AwsServiceClient& c, const char* prefix, const char* action, const nlohmann::json& body,
+                 const char* version) {
+    auto r = c.Json(prefix, action, version, body.dump(), 10 * model::kSecond);
+    EXPECT_TRUE(r.IsSuccess()) << action << ": " << (r.IsSuccess() ? "" : r.GetError().code + " " + r.GetError().message);
+    return r.IsSuccess() ? nlohmann::json::parse(r.GetResult().body, nullptr, false) : nlohmann::json();
+  };
+  const auto created = json(admin_sqs, "AmazonSQS", "CreateQueue", {{"QueueName", "adze-interruption"}}, "1.0");
+  const std::string url = created.value("QueueUrl", "");
+  ASSERT_FALSE(url.empty());
+  // The rule Karpenter's CloudFormation template installs, pointed at the queue.
+  json(admin_events, "AWSEvents", "PutRule",
+       {{"Name", "adze-spot-interruption"},
+        {"EventPattern", R"({"source":["aws.ec2"],"detail-type":["EC2 Spot Instance Interruption Warning"]})"}},
+       "1.1");
+  json(admin_events, "AWSEvents", "PutTargets",
+       {{"Rule", "adze-spot-interruption"},
+        {"Targets", {{{"Id", "queue"}, {"Arn", "arn:aws:sqs:us-east-1:123456789012:adze-interruption"}}}}},
+       "1.1");
+  json(admin_events, "AWSEvents", "PutEvents",
+       {{"Entries",
+         {{{"Source", "aws.ec2"},
+           {"DetailType", "EC2 Spot Instance Interruption Warning"},
+           {"Resources", {"arn:aws:ec2:us-east-1a:instance/i-0abcdef1234567890"}},
+           {"Detail", R"({"instance-id":"i-0abcdef1234567890","instance-action":"terminate"})"}}}}},
+       "1.1");
+  // And one body that is not an event at all.
+  json(admin_sqs, "AmazonSQS", "SendMessage", {{"QueueUrl", url}, {"MessageBody", "{not json"}}, "1.0");
+
+  AwsServiceClient sqs(Endpoint("sqs"), *adze_creds_, http_, retry_, env);
+  std::vector<std::string> logs;
+  auto queue = SqsInterruptionQueue::Open(sqs, "adze-interruption", [&](std::string_view l) { logs.emplace_back(l); });
+  ASSERT_TRUE(queue.ok()) << queue.error().message;
+  std::vector<ports::InterruptionMessage> got;
+  for (int i = 0; i < 5 && got.empty(); ++i) {
+    auto r = (*queue)->Receive(10, 1 * model::kSecond);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    got = *r;
+  }
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].kind, ports::InterruptionMessage::Kind::kSpotInterrupted);
+  EXPECT_EQ(got[0].instance_id, "i-0abcdef1234567890");
+  EXPECT_GT(got[0].time, 0);
+  ASSERT_TRUE((*queue)->Delete(got[0].receipt_handle).ok());
+  // The malformed one was logged and deleted by Receive; nothing is left,
+  // visible or in flight.
+  ASSERT_FALSE(logs.empty());
+  EXPECT_NE(logs[0].find("malformed"), std::string::npos) << logs[0];
+  const auto attrs = json(admin_sqs, "AmazonSQS", "GetQueueAttributes",
+                          {{"QueueUrl", url},
+                           {"AttributeNames", {"ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"}}},
+                          "1.0");
+  EXPECT_EQ(attrs["Attributes"].value("ApproximateNumberOfMessages", "?"), "0");
+  EXPECT_EQ(attrs["Attributes"].value("ApproximateNumberOfMessagesNotVisible", "?"), "0");
+  EXPECT_TRUE((*queue)->Receive(10, 0)->empty());
+  auto missing = SqsInterruptionQueue::Open(sqs, "no-such-queue", {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.error().Is(ErrorCode::kNotFound)) << missing.error().message;
 }
 
 }  // namespace

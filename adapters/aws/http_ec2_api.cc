@@ -102,11 +102,12 @@ Outcome<CreateFleetResponse> HttpEc2Api::CreateFleetNow(const CreateFleetRequest
 
 void HttpEc2Api::CreateFleet(const CreateFleetRequest& request, CreateFleetDone done) {
   model::Duration timeout = options_.fleet_timeout;
-  if (request.deadline > 0 && options_.controller_now) {
-    timeout = std::max<model::Duration>(request.deadline - options_.controller_now(), model::kMillisecond);
-  }
+  if (request.deadline > 0 && options_.controller_now) timeout = request.deadline - options_.controller_now();
   workers_->Submit([this, request, timeout, done = std::move(done)]() mutable {
-    auto outcome = std::make_shared<Outcome<CreateFleetResponse>>(CreateFleetNow(request, timeout));
+    // Already due: no call at all (EC2 might launch an instance nobody waits for).
+    auto outcome = std::make_shared<Outcome<CreateFleetResponse>>(
+        timeout <= 0 ? Outcome<CreateFleetResponse>(AwsError{"RequestTimeout", "CreateFleet: deadline already passed"})
+                     : CreateFleetNow(request, timeout));
     post_([outcome, done = std::move(done)]() mutable { done(std::move(*outcome)); });
   });
 }

@@ -122,7 +122,9 @@ class HttpEc2ApiTest : public ::testing::Test {
 };
 
 TEST_F(HttpEc2ApiTest, CreateFleetReadsPerOverrideErrorsAsWellAsInstances) {
+  std::unique_lock handler_lock(mu_);  // the server thread reads handler_
   handler_ = [](const httplib::Request&, httplib::Response& res) { res.set_content(kFleetWithErrors, "text/xml"); };
+  handler_lock.unlock();
   CreateFleetRequest r;
   r.launch_template_name = "adze/gpu";
   r.default_target_capacity_type = "on-demand";
@@ -168,6 +170,7 @@ TEST_F(HttpEc2ApiTest, CreateFleetReadsPerOverrideErrorsAsWellAsInstances) {
 
 TEST_F(HttpEc2ApiTest, CreateFleetThrottledThenAnsweredIsRetriedOnTheWorker) {
   std::atomic<int> calls{0};
+  std::unique_lock handler_lock(mu_);  // the server thread reads handler_
   handler_ = [&](const httplib::Request&, httplib::Response& res) {
     if (++calls == 1) {
       res.status = 503;
@@ -178,6 +181,7 @@ TEST_F(HttpEc2ApiTest, CreateFleetThrottledThenAnsweredIsRetriedOnTheWorker) {
     }
     res.set_content(kFleetWithErrors, "text/xml");
   };
+  handler_lock.unlock();
   auto out = Fleet(CreateFleetRequest{});
   ASSERT_TRUE(out.IsSuccess());
   EXPECT_EQ(calls, 2);
@@ -190,15 +194,19 @@ TEST_F(HttpEc2ApiTest, CreateFleetPastItsDeadlineFailsWithoutCallingEc2) {
   auto out = Fleet(r);
   ASSERT_FALSE(out.IsSuccess());
   EXPECT_TRUE(ToError(out.GetError()).Is(ErrorCode::kDeadlineExceeded)) << out.GetError().code;
+  std::lock_guard lock(mu_);
+  EXPECT_TRUE(requests_.empty());
 }
 
 TEST_F(HttpEc2ApiTest, DescribeInstancesFollowsNextTokenToTheLastPage) {
+  std::unique_lock handler_lock(mu_);  // the server thread reads handler_
   handler_ = [](const httplib::Request& req, httplib::Response& res) {
     const std::string token = req.has_param("NextToken") ? req.get_param_value("NextToken") : "";
     if (token.empty()) res.set_content(InstancesPage("i-1", "page2"), "text/xml");
     if (token == "page2") res.set_content(InstancesPage("i-2", "page3"), "text/xml");
     if (token == "page3") res.set_content(InstancesPage("i-3", ""), "text/xml");
   };
+  handler_lock.unlock();
   auto r = api_->DescribeInstances({{}, {"karpenter.sh/nodepool"}});
   ASSERT_TRUE(r.IsSuccess()) << r.GetError().code;
   ASSERT_EQ(r.GetResult().instances.size(), 3u);
@@ -212,7 +220,9 @@ TEST_F(HttpEc2ApiTest, DescribeInstancesFollowsNextTokenToTheLastPage) {
 }
 
 TEST_F(HttpEc2ApiTest, MalformedResponseIsAnErrorNotACrash) {
+  std::unique_lock handler_lock(mu_);  // the server thread reads handler_
   handler_ = [](const httplib::Request&, httplib::Response& res) { res.set_content("<html>oops", "text/html"); };
+  handler_lock.unlock();
   auto r = api_->DescribeInstances({});
   ASSERT_FALSE(r.IsSuccess());
   EXPECT_EQ(r.GetError().code, "MalformedResponse");
@@ -220,6 +230,7 @@ TEST_F(HttpEc2ApiTest, MalformedResponseIsAnErrorNotACrash) {
 
 TEST_F(HttpEc2ApiTest, PricingGetProductsReadsTheOnDemandPricePerType) {
   std::atomic<int> pages{0};
+  std::unique_lock handler_lock(mu_);  // the server thread reads handler_
   handler_ = [&](const httplib::Request& req, httplib::Response& res) {
     EXPECT_EQ(req.get_header_value("X-Amz-Target"), "AWSPriceListService.GetProducts");
     const auto body = nlohmann::json::parse(req.body);
@@ -240,6 +251,7 @@ TEST_F(HttpEc2ApiTest, PricingGetProductsReadsTheOnDemandPricePerType) {
     ++pages;
     res.set_content(page.dump(), "application/x-amz-json-1.1");
   };
+  handler_lock.unlock();
   auto r = api_->GetOnDemandPrices();
   ASSERT_TRUE(r.IsSuccess()) << r.GetError().code;
   EXPECT_EQ(pages, 2);

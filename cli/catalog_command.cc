@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -11,6 +13,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "adapters/aws/aws_session.h"
+#include "adapters/aws/catalog_csv_writer.h"
+#include "adapters/aws/completion_queue.h"
+#include "adapters/aws/http_ec2_api.h"
+#include "adapters/aws/live_catalog.h"
 #include "catalog/catalog.h"
 #include "catalog/instance_type.h"
 #include "cli/inputs.h"
@@ -169,7 +176,69 @@ Result<Requirements> ParseRequires(const std::vector<std::string>& expressions, 
   return out;
 }
 
-Result<catalog::Catalog> LoadCatalog(const CatalogOptions& o) {
+Status WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) return Error::InvalidArgument("--write-catalog: cannot write " + path.string());
+  return OkStatus();
+}
+
+// --from-aws: the catalog from the live APIs, progress and fallbacks on err.
+Result<catalog::Catalog> LoadLiveCatalog(const CatalogOptions& o, std::ostream& err) {
+  namespace aws = adapters::aws;
+  auto session = aws::AwsSession::Create({o.region, o.endpoint_url}, aws::ProcessEnv(),
+                                         [&err](std::string_view line) { err << "  aws: " << line << "\n"; });
+  if (!session.ok()) return Error::InvalidArgument("--from-aws: " + session.error().message);
+  const std::string region = (*session)->config().region();
+  err << "adze catalog --from-aws: region " << region << ", EC2 at " << (*session)->ec2().endpoint().endpoint
+      << "\n";
+  aws::CompletionQueue unused;  // the catalog makes no asynchronous calls
+  aws::HttpEc2ApiOptions api_options;
+  api_options.pricing_region = region;
+  api_options.fleet_workers = 1;
+  aws::HttpEc2Api api((*session)->ec2(), (*session)->ssm(), (*session)->pricing(), unused.Poster(), api_options);
+  aws::LiveCatalogOptions live_options;
+  live_options.all_types = o.all_types;
+  live_options.progress = [&err](const std::string& line) { err << "  " << line << "\n"; };
+  auto live = aws::BuildLiveCatalog(api, catalog::Catalog::Embedded(), live_options);
+  if (!live.ok()) return Error{live.error().code, "--from-aws: " + live.error().message};
+  if (live->fallbacks.empty()) {
+    err << "every figure came from the live APIs\n";
+  } else {
+    err << "figures taken from the embedded catalog:\n";
+    for (const std::string& f : live->fallbacks) err << "  " << f << "\n";
+  }
+  if (live->skipped > 0) err << live->skipped << " types skipped (no amd64/arm64 architecture)\n";
+  const std::string types_csv = aws::InstanceTypesCsv(live->types);
+  const std::string zones_csv = aws::ZonesCsv(live->types);
+  auto cat = catalog::Catalog::FromCsv(types_csv, zones_csv, "aws:" + region);
+  if (!cat.ok()) return Error::Internal("--from-aws: the fetched catalog does not load: " + cat.error().message);
+  if (!o.write_catalog_dir.empty()) {
+    const std::filesystem::path dir(o.write_catalog_dir);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Error::InvalidArgument("--write-catalog: cannot create " + dir.string() + ": " + ec.message());
+    const auto types_path = dir / "instance-types.csv";
+    const auto zones_path = dir / ("zones-" + region + ".csv");
+    if (Status s = WriteFile(types_path, types_csv); !s.ok()) return s.error();
+    if (Status s = WriteFile(zones_path, zones_csv); !s.ok()) return s.error();
+    err << "wrote " << types_path.string() << " (" << live->types.size() << " types) and " << zones_path.string()
+        << "; use them with --catalog " << types_path.string() << " --zones " << zones_path.string() << "\n";
+  }
+  return cat;
+}
+
+Result<catalog::Catalog> LoadCatalog(const CatalogOptions& o, std::ostream& err) {
+  if (!o.from_aws && (!o.write_catalog_dir.empty() || !o.region.empty() || !o.endpoint_url.empty() || o.all_types)) {
+    return Error::InvalidArgument("--write-catalog, --region, --endpoint-url and --all-types need --from-aws");
+  }
+  if (o.from_aws) {
+    if (!o.catalog_file.empty() || !o.zones_file.empty()) {
+      return Error::InvalidArgument("--from-aws: cannot be combined with --catalog/--zones");
+    }
+    return LoadLiveCatalog(o, err);
+  }
   if (o.catalog_file.empty() && !o.zones_file.empty()) {
     return Error::InvalidArgument("--zones: needs --catalog (the built-in catalog has its own zones)");
   }
@@ -311,7 +380,7 @@ int RunCatalog(const CatalogOptions& o, std::ostream& out, std::ostream& err) {
   };
   Result<OutputFormat> format = ParseOutputFormat(o.output);
   if (!format.ok()) return fail(format.error());
-  Result<catalog::Catalog> cat = LoadCatalog(o);
+  Result<catalog::Catalog> cat = LoadCatalog(o, err);
   if (!cat.ok()) return fail(cat.error());
   Result<PoolSelection> sel = SelectPool(o);
   if (!sel.ok()) return fail(sel.error());
@@ -441,7 +510,8 @@ void RegisterCatalogCommand(CLI::App& app, int& exit_code) {
       "Examples:\n"
       "  adze catalog --require 'karpenter.k8s.aws/instance-gpu-name in (h100,a100)'\n"
       "  adze catalog --require 'karpenter.k8s.aws/instance-gpu-count>=4' --sort gpu-hour\n"
-      "  adze catalog --nodepool examples/gpu-nodepool.yaml --fits examples/inference-4gpu-pod.yaml -o json");
+      "  adze catalog --nodepool examples/gpu-nodepool.yaml --fits examples/inference-4gpu-pod.yaml -o json\n"
+      "  adze catalog --from-aws --region eu-west-1 --write-catalog my-catalog/");
   cmd->add_option("-r,--require", options->requires_,
                   "Requirement expression, repeatable: 'key in (a,b)', 'key notin (a)', key=v, key!=v, "
                   "key>n, key>=n, key<n, key<=n, key, !key");
@@ -466,6 +536,16 @@ void RegisterCatalogCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--desc", options->descending, "Sort descending");
   cmd->add_option("-o,--output", options->output, "Output format: table, json, yaml, csv")->capture_default_str();
   cmd->add_option("--limit", options->limit, "Show at most N rows (0: all)");
+  cmd->add_flag("--from-aws", options->from_aws,
+                "Build the catalog from the live AWS APIs (credentials and region as the AWS CLI finds them; "
+                "docs/aws.md)");
+  cmd->add_option("--region", options->region, "AWS region for --from-aws (default: AWS_REGION, the profile's)");
+  cmd->add_option("--endpoint-url", options->endpoint_url,
+                  "Send every AWS call to this URL (a local fake such as moto_server), for --from-aws");
+  cmd->add_option("--write-catalog", options->write_catalog_dir,
+                  "With --from-aws: write DIR/instance-types.csv and DIR/zones-<region>.csv (the embedded format)");
+  cmd->add_flag("--all-types", options->all_types,
+                "With --from-aws: keep every instance type, not only the embedded catalog's families");
   cmd->callback([options, &exit_code] { exit_code = RunCatalog(*options, std::cout, std::cerr); });
 }
 

@@ -24,9 +24,19 @@ struct CatalogOptions {
   bool descending = false;
   std::string output = "table";
   int limit = 0;  // 0: all
+  // --from-aws: build the catalog from the live AWS APIs (adapters/aws)
+  // instead of the embedded one; --region / --endpoint-url as the AWS CLI's;
+  // --write-catalog DIR writes it in the embedded CSV format; --all-types
+  // keeps every type, not only the embedded catalog's families.
+  bool from_aws = false;
+  std::string region;
+  std::string endpoint_url;
+  std::string write_catalog_dir;
+  bool all_types = false;
 };
 
-// Runs the command; writes results to out and errors to err. Returns the
+// Runs the command; writes results to out and errors (and --from-aws
+// progress) to err. Returns the
 // process exit code (0 ok, 1 bad input).
 int RunCatalog(const CatalogOptions& options, std::ostream& out, std::ostream& err);
 

@@ -49,6 +49,38 @@ TEST(CatalogCommand, ZonesWithoutCatalogIsAnError) {
   EXPECT_NE(r.err.find("--zones: needs --catalog"), std::string::npos) << r.err;
 }
 
+TEST(CatalogCommand, AwsFlagsNeedFromAws) {
+  CatalogOptions o;
+  o.write_catalog_dir = "out";
+  CommandRun r = Catalog(o);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("need --from-aws"), std::string::npos) << r.err;
+
+  CatalogOptions both;
+  both.from_aws = true;
+  both.catalog_file = "instance-types.csv";
+  r = Catalog(both);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("--from-aws: cannot be combined with --catalog"), std::string::npos) << r.err;
+}
+
+TEST(CatalogCommand, FromAwsPointedAtNothingFailsWithTheEndpointNamed) {
+  // A port nobody listens on: the connection fails fast, retries run out.
+  setenv("AWS_ACCESS_KEY_ID", "AKIDCLITEST", 1);
+  setenv("AWS_SECRET_ACCESS_KEY", "cli-test-secret", 1);
+  CatalogOptions o;
+  o.from_aws = true;
+  o.region = "us-east-1";
+  o.endpoint_url = "http://127.0.0.1:1";
+  CommandRun r = Catalog(o);
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("DescribeInstanceTypes"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("127.0.0.1:1"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("cli-test-secret"), std::string::npos) << r.err;
+}
+
 TEST(CatalogCommand, H100QueryListsP5WithGpusAndPodDensity) {
   CatalogOptions o;
   o.requires_ = {"karpenter.k8s.aws/instance-gpu-name=h100"};

@@ -45,7 +45,8 @@ Error ToError(const AwsError& e) {
   if (IsThrottling(code)) return Error::Throttled(std::move(message));
   if (IsNotFound(code)) return Error::NotFound(std::move(message));
   if (OneOf(code, {"UnauthorizedOperation", "AuthFailure", "AccessDenied", "AccessDeniedException",
-                   "AuthFailure.ServiceLinkedRoleCreationNotPermitted"})) {
+                   "AuthFailure.ServiceLinkedRoleCreationNotPermitted", "NoCredentials",
+                   "InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken"})) {
     return Error::PermissionDenied(std::move(message));
   }
   if (OneOf(code, {"RequestTimeout", "RequestTimeoutException", "RequestExpired"})) {
@@ -54,7 +55,7 @@ Error ToError(const AwsError& e) {
   if (code.starts_with("InvalidParameter") || code == "MissingParameter" || code == "ValidationError") {
     return Error::InvalidArgument(std::move(message));
   }
-  if (OneOf(code, {"InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable"})) {
+  if (OneOf(code, {"InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "NetworkingError"})) {
     return Error::Unavailable(std::move(message));
   }
   if (OneOf(code, {"IdempotentParameterMismatch", "IncorrectState", "IncorrectInstanceState"})) {

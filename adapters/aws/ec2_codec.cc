@@ -117,13 +117,38 @@ Fields CreateLaunchTemplate(const CreateLaunchTemplateRequest& r, const LaunchTe
   f.emplace_back("LaunchTemplateData.MetadataOptions.HttpTokens", d.http_tokens);
   f.emplace_back("LaunchTemplateData.MetadataOptions.HttpPutResponseHopLimit",
                  std::to_string(d.http_put_response_hop_limit));
-  const std::string bdm = "LaunchTemplateData.BlockDeviceMapping.1.";
-  f.emplace_back(bdm + "DeviceName", d.root_device_name);
-  f.emplace_back(bdm + "Ebs.VolumeSize", std::to_string(d.root_volume_gib));
-  f.emplace_back(bdm + "Ebs.VolumeType", d.root_volume_type);
-  f.emplace_back(bdm + "Ebs.Encrypted", "true");
-  f.emplace_back(bdm + "Ebs.DeleteOnTermination", "true");
-  if (!d.root_snapshot_id.empty()) f.emplace_back(bdm + "Ebs.SnapshotId", d.root_snapshot_id);
+  if (r.block_device_mappings.empty()) {
+    const std::string bdm = "LaunchTemplateData.BlockDeviceMapping.1.";
+    f.emplace_back(bdm + "DeviceName", d.root_device_name);
+    f.emplace_back(bdm + "Ebs.VolumeSize", std::to_string(d.root_volume_gib));
+    f.emplace_back(bdm + "Ebs.VolumeType", d.root_volume_type);
+    f.emplace_back(bdm + "Ebs.Encrypted", "true");
+    f.emplace_back(bdm + "Ebs.DeleteOnTermination", "true");
+    if (!d.root_snapshot_id.empty()) f.emplace_back(bdm + "Ebs.SnapshotId", d.root_snapshot_id);
+  }
+  int n = 1;
+  for (const model::BlockDeviceMapping& m : r.block_device_mappings) {
+    const std::string bdm = "LaunchTemplateData.BlockDeviceMapping." + std::to_string(n++) + ".";
+    f.emplace_back(bdm + "DeviceName", m.device_name);
+    const model::EbsVolume& ebs = m.ebs;
+    // EC2 takes whole GiB; a NodeClass writes a quantity (100Gi, 50G).
+    if (ebs.volume_size) {
+      const int64_t gib = (ebs.volume_size->Value() + (int64_t{1} << 30) - 1) >> 30;
+      f.emplace_back(bdm + "Ebs.VolumeSize", std::to_string(gib));
+    }
+    if (!ebs.volume_type.empty()) f.emplace_back(bdm + "Ebs.VolumeType", ebs.volume_type);
+    if (ebs.iops) f.emplace_back(bdm + "Ebs.Iops", std::to_string(*ebs.iops));
+    if (ebs.throughput) f.emplace_back(bdm + "Ebs.Throughput", std::to_string(*ebs.throughput));
+    if (ebs.encrypted) f.emplace_back(bdm + "Ebs.Encrypted", *ebs.encrypted ? "true" : "false");
+    if (!ebs.kms_key_id.empty()) f.emplace_back(bdm + "Ebs.KmsKeyId", ebs.kms_key_id);
+    if (ebs.delete_on_termination) {
+      f.emplace_back(bdm + "Ebs.DeleteOnTermination", *ebs.delete_on_termination ? "true" : "false");
+    }
+    if (!ebs.snapshot_id.empty()) f.emplace_back(bdm + "Ebs.SnapshotId", ebs.snapshot_id);
+    if (ebs.volume_initialization_rate) {
+      f.emplace_back(bdm + "Ebs.VolumeInitializationRate", std::to_string(*ebs.volume_initialization_rate));
+    }
+  }
   // The instances' and volumes' tags travel in the launch template as well as
   // on the fleet, as Karpenter does.
   AddTagSpecs(f, "TagSpecification.", {"launch-template"}, r.tags);

@@ -169,7 +169,7 @@ TEST_F(MotoTest, LaunchTemplateFleetDescribeTagTerminate) {
   const Tags tags = {{"karpenter.sh/nodepool", "gpu"},
                      {"eks:eks-cluster-name", "adze-test"},
                      {"kubernetes.io/cluster/adze-test", "owned"}};
-  auto lt = api_->CreateLaunchTemplate({"adze/gpu/abc123", ami.GetResult().value, {}, "#!/bin/bash\necho hi\n", tags});
+  auto lt = api_->CreateLaunchTemplate({"adze/gpu/abc123", ami.GetResult().value, {}, "#!/bin/bash\necho hi\n", tags, {}});
   ASSERT_TRUE(lt.IsSuccess()) << lt.GetError().code << " " << lt.GetError().message;
   EXPECT_TRUE(lt.GetResult().launch_template_id.starts_with("lt-"));
 

@@ -354,7 +354,7 @@ Result<std::string> AwsCloudProvider::LaunchTemplate(const model::EC2NodeClass& 
   const std::string name = "karpenter.k8s.aws/" + std::to_string(h.value());
   if (launch_templates_.contains(name)) return name;
   CreateLaunchTemplateRequest req{name, image, view.security_group_ids, nc.user_data,
-                                  Tags{{std::string(kTagNodeClass), nc.meta.name}}};
+                                  Tags{{std::string(kTagNodeClass), nc.meta.name}}, nc.block_device_mappings};
   auto r = ec2_.CreateLaunchTemplate(req);
   if (!r.IsSuccess() && r.GetError().code != "InvalidLaunchTemplateName.AlreadyExistsException") {
     return ToError(r.GetError());

@@ -75,6 +75,10 @@ struct CreateLaunchTemplateRequest {
   std::vector<std::string> security_group_ids;   // LaunchTemplateData.SecurityGroupIds
   std::string user_data;                         // LaunchTemplateData.UserData
   Tags tags;                                     // TagSpecifications (launch-template)
+  // LaunchTemplateData.BlockDeviceMappings: the EC2NodeClass's
+  // blockDeviceMappings as written (a snapshotId there is the volume that
+  // pre-seeds container images); empty: the adapter's default root volume.
+  std::vector<model::BlockDeviceMapping> block_device_mappings;
 };
 struct CreateLaunchTemplateResponse {
   std::string launch_template_id;  // LaunchTemplate.LaunchTemplateId

@@ -93,6 +93,8 @@ std::string FormatMetric(const MetricDef& m, double v) {
 std::string FormatDifference(const MetricDef& m, const Interval& d) {
   auto signed_value = [&](double v) {
     std::string s = FormatMetric(m, std::fabs(v));
+    // What rounds to zero carries no sign ("0.0 s", not "-0.0 s").
+    if (s == FormatMetric(m, 0)) return s;
     return (v < 0 ? "-" : "+") + s;
   };
   std::string out = signed_value(d.mean);

@@ -125,42 +125,60 @@ RunData Reduce(const sim::RunResult& run) {
 }
 
 std::string SummaryTable(const HtmlReport& r) {
+  // Metrics down, systems across: it fits a laptop's width and a printed page.
   const auto& metrics = ComparedMetrics();
-  std::string out = "<div class=\"scroll\"><table class=\"summary\"><thead><tr><th>system</th>";
-  for (const auto& m : metrics) out += "<th>" + Escape(m.label) + (m.unit.empty() ? "" : " (" + m.unit + ")") + "</th>";
-  out += "</tr></thead><tbody>";
+  auto header = [](const std::vector<std::string>& names) {
+    std::string h = "<thead><tr><th>metric</th>";
+    for (const auto& n : names) h += "<th>" + Escape(n) + "</th>";
+    return h + "</tr></thead>";
+  };
+  std::string out;
   if (r.comparison != nullptr) {
     const Comparison& c = *r.comparison;
-    for (size_t s = 0; s < c.systems.size(); ++s) {
-      out += "<tr><td title=\"" + Escape(c.descriptions[s]) + "\"><b>" + Escape(c.systems[s]) + "</b></td>";
-      for (size_t m = 0; m < metrics.size(); ++m) out += "<td>" + Escape(FormatMetric(metrics[m], c.Mean(s, m))) + "</td>";
-      out += "</tr>";
-    }
-    for (size_t s = 1; s < c.systems.size(); ++s) {
-      out += "<tr><td>" + Escape(c.systems[s]) + " − adze</td>";
-      for (size_t m = 0; m < metrics.size(); ++m) {
-        const Interval d = c.DifferenceToAdze(s, m);
-        // Every compared figure is better lower (GPU-hours used is the workload's own: neutral).
-        const bool neutral = metrics[m].key == "gpu_hours_used" || std::abs(d.mean) < 1e-9;
-        const char* cls = neutral ? "" : d.mean > 0 ? " class=\"better\"" : " class=\"worse\"";
-        out += fmt::format("<td{}>{}</td>", cls, Escape(FormatDifference(metrics[m], d)));
+    out += "<div class=\"scroll\"><table class=\"summary\">" + header(c.systems) + "<tbody>";
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      out += "<tr><td>" + Escape(metrics[m].label) + "</td>";
+      for (size_t s = 0; s < c.systems.size(); ++s) {
+        out += "<td>" + Escape(FormatMetric(metrics[m], c.Mean(s, m))) + "</td>";
       }
       out += "</tr>";
     }
+    out += "</tbody></table></div>";
+    if (c.systems.size() > 1) {
+      out += fmt::format(
+          "<p class=\"sub\">Means over {} seed(s). Below: each baseline’s figure minus adze’s, paired by seed{}; "
+          "green where adze is lower (better), red where adze is higher (worse).</p>",
+          c.seeds.size(), c.seeds.size() > 1 ? ", mean [95 % confidence interval]" : "");
+      std::vector<std::string> names;
+      for (size_t s = 1; s < c.systems.size(); ++s) names.push_back(c.systems[s] + " − adze");
+      out += "<div class=\"scroll\"><table class=\"summary\">" + header(names) + "<tbody>";
+      for (size_t m = 0; m < metrics.size(); ++m) {
+        out += "<tr><td>" + Escape(metrics[m].label) + "</td>";
+        for (size_t s = 1; s < c.systems.size(); ++s) {
+          const Interval d = c.DifferenceToAdze(s, m);
+          // Lower is better for every figure but GPU-hours used (the workload's own).
+          const bool neutral = metrics[m].key == "gpu_hours_used" || std::abs(d.mean) < 1e-9;
+          const char* cls = neutral ? "" : d.mean > 0 ? " class=\"better\"" : " class=\"worse\"";
+          out += fmt::format("<td{}>{}</td>", cls, Escape(FormatDifference(metrics[m], d)));
+        }
+        out += "</tr>";
+      }
+      out += "</tbody></table></div>";
+    }
   } else {
+    std::vector<std::string> names;
+    std::vector<std::vector<double>> values;
     for (const auto& run : r.runs) {
-      const std::vector<double> v = MetricsOf(*run.run);
-      out += "<tr><td><b>" + Escape(run.system) + "</b></td>";
-      for (size_t m = 0; m < metrics.size(); ++m) out += "<td>" + Escape(FormatMetric(metrics[m], v[m])) + "</td>";
+      names.push_back(run.system);
+      values.push_back(MetricsOf(*run.run));
+    }
+    out += "<div class=\"scroll\"><table class=\"summary\">" + header(names) + "<tbody>";
+    for (size_t m = 0; m < metrics.size(); ++m) {
+      out += "<tr><td>" + Escape(metrics[m].label) + "</td>";
+      for (const auto& v : values) out += "<td>" + Escape(FormatMetric(metrics[m], v[m])) + "</td>";
       out += "</tr>";
     }
-  }
-  out += "</tbody></table></div>";
-  if (r.comparison != nullptr && r.comparison->systems.size() > 1) {
-    out += fmt::format(
-        "<p class=\"sub\">Means over {} seed(s). Rows “X − adze”: the baseline’s figure minus adze’s, paired by seed"
-        "{}; green where adze is lower (better), red where adze is higher (worse).</p>",
-        r.comparison->seeds.size(), r.comparison->seeds.size() > 1 ? ", with a 95 % confidence interval" : "");
+    out += "</tbody></table></div>";
   }
   return out;
 }

@@ -78,9 +78,8 @@ int RunCompare(const CompareOptions& options, std::ostream& out, std::ostream& e
     err << "error: -o: unknown output format \"" << options.output << "\" (expected table or json)\n";
     return 1;
   }
-  const auto expander = bl::ParseExpander(options.expander);
-  if (!expander) {
-    err << "error: --expander: unknown expander \"" << options.expander
+  if (options.expander && !bl::ParseExpander(*options.expander)) {
+    err << "error: --expander: unknown expander \"" << *options.expander
         << "\" (expected least-waste, price, priority, random or most-pods)\n";
     return 1;
   }
@@ -140,14 +139,15 @@ int RunCompare(const CompareOptions& options, std::ostream& out, std::ostream& e
 
   const catalog::Catalog& catalog = catalog::Catalog::Embedded();
   std::vector<std::string> group_notes;
-  const std::vector<bl::NodeGroup> groups = bl::DeriveNodeGroups(*scenario, catalog, &group_notes);
+  const std::vector<bl::NodeGroup> groups = bl::NodeGroupsFor(*scenario, catalog, &group_notes);
   const bool need_ca = against.contains("ca") || against.contains("fixed");
   if (need_ca && groups.empty()) {
     err << "error: no Cluster Autoscaler node group could be derived from the scenario's NodePools\n";
     return 1;
   }
-  bl::ClusterAutoscalerOptions ca_options;
-  ca_options.expander = *expander;
+  bl::ClusterAutoscalerOptions ca_options = bl::OptionsFor(scenario->baselines.cluster_autoscaler);
+  if (options.expander) ca_options.expander = *bl::ParseExpander(*options.expander);
+  const bl::Expander expander = ca_options.expander;
 
   std::vector<System> systems = {{"adze", "adze's operator (adze packer, adze disruption)"}};
   if (against.contains("karpenter")) {
@@ -155,7 +155,7 @@ int RunCompare(const CompareOptions& options, std::ostream& out, std::ostream& e
   }
   if (against.contains("ca")) {
     systems.push_back({"ca", fmt::format("Cluster Autoscaler on {} node groups, expander {}", groups.size(),
-                                         bl::ExpanderName(*expander))});
+                                         bl::ExpanderName(expander))});
   }
   if (against.contains("fixed")) {
     systems.push_back({"fixed-peak", "a fixed on-demand fleet sized for the peak"});
@@ -171,9 +171,9 @@ int RunCompare(const CompareOptions& options, std::ostream& out, std::ostream& e
   }
   comparison.values.assign(systems.size(), {});
   if (need_ca) {
-    comparison.notes.push_back("Cluster Autoscaler node groups, derived from the NodePools (" +
-                               std::string(bl::ExpanderName(*expander)) + " expander):");
-    for (const auto& n : group_notes) comparison.notes.push_back("  " + n);
+    comparison.notes.push_back("Cluster Autoscaler (" + std::string(bl::ExpanderName(expander)) + " expander), " +
+                               group_notes.front());
+    for (size_t i = 1; i < group_notes.size(); ++i) comparison.notes.push_back("  " + group_notes[i]);
   }
   // The first seed's runs, kept for the report's charts.
   std::vector<std::unique_ptr<sim::RunResult>> first_runs(systems.size());
@@ -317,8 +317,8 @@ void RegisterCompareCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--seeds", options->seeds, "Seeds: 7, 1..5 or 1,4,9 (default: the scenario's seed)");
   cmd->add_option("--duration", options->duration, "Simulated time (overrides the scenario's), e.g. 6h or 2d");
   cmd->add_option("--expander", options->expander,
-                  "Cluster Autoscaler expander: least-waste, price, priority, random, most-pods")
-      ->capture_default_str();
+                  "Cluster Autoscaler expander: least-waste, price, priority, random, most-pods "
+                  "(default: the scenario's baselines.clusterAutoscaler.expander, else least-waste)");
   cmd->add_option("--report", options->report, "Write the self-contained HTML report to FILE");
   cmd->add_option("-o,--output", options->output, "Output format: table, json")->capture_default_str();
   cmd->add_flag_callback("--no-progress", [options] { options->progress = false; }, "Do not print progress on stderr");

@@ -22,7 +22,7 @@ struct CompareOptions {
   std::string against = "ca,fixed,karpenter";
   std::optional<std::string> seeds;      // "1..5", "1,4,9" or "7"; default: the scenario's seed
   std::optional<std::string> duration;   // overrides the scenario's
-  std::string expander = "least-waste";  // Cluster Autoscaler's expander
+  std::optional<std::string> expander;   // overrides baselines.clusterAutoscaler.expander
   std::string report;                    // --report FILE.html
   std::string output = "table";          // table | json
   bool progress = true;

@@ -47,6 +47,24 @@ std::string_view ExpanderName(Expander e) {
   return "?";
 }
 
+ClusterAutoscalerOptions OptionsFor(const ClusterAutoscalerSpec& spec) {
+  ClusterAutoscalerOptions o;
+  o.scan_interval = spec.scan_interval;
+  o.expander = ParseExpander(spec.expander).value_or(Expander::kLeastWaste);
+  o.scale_down_utilization_threshold = spec.scale_down_utilization_threshold;
+  o.scale_down_gpu_utilization_threshold = spec.scale_down_gpu_utilization_threshold;
+  o.scale_down_unneeded_time = spec.scale_down_unneeded_time;
+  o.scale_down_delay_after_add = spec.scale_down_delay_after_add;
+  o.max_scale_down_parallelism = spec.max_scale_down_parallelism;
+  o.skip_nodes_with_local_storage = spec.skip_nodes_with_local_storage;
+  o.skip_nodes_with_system_pods = spec.skip_nodes_with_system_pods;
+  o.max_node_provision_time = spec.max_node_provision_time;
+  o.asg.launch_latency = spec.asg_launch_latency;
+  o.asg.capacity_rebalance = spec.capacity_rebalance;
+  o.asg.max_graceful_termination = spec.max_graceful_termination;
+  return o;
+}
+
 ClusterAutoscaler::ClusterAutoscaler(const AutoscalerWorld& world, std::vector<NodeGroup> groups,
                                      ClusterAutoscalerOptions options, std::shared_ptr<ClusterAutoscalerStats> stats)
     : world_(world),

@@ -67,6 +67,9 @@ struct ClusterAutoscalerOptions {
   AsgOptions asg;
 };
 
+// The options a scenario's `baselines.clusterAutoscaler` sets.
+ClusterAutoscalerOptions OptionsFor(const ClusterAutoscalerSpec& spec);
+
 // What a CA run did, for the fixed fleets sized after it.
 struct ClusterAutoscalerStats {
   std::vector<NodeGroup> groups;

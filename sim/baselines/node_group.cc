@@ -170,13 +170,25 @@ std::vector<NodeGroup> DeriveNodeGroups(const Scenario& scenario, const catalog:
         model::ResourceList r = p->EffectiveRequests();
         if (r.Get(resource::kCpu).milli() > largest.Get(resource::kCpu).milli()) largest = r;
       }
+      // The smallest (vCPU, memory) shape offered by at least kMixedTypes
+      // admitted types that holds four of the largest CPU pod: a node shared
+      // by several pods, with a few types to fall back on (as a team writes
+      // a mixed-instances policy); else the shape with the most types.
+      constexpr size_t kMixedTypes = 3;
       std::map<std::pair<int32_t, int64_t>, std::vector<const catalog::InstanceType*>> by_shape;
+      const model::ResourceList four = largest.Times(4);
       for (const auto* t : cpu_types) {
-        if (model::ResourceList::Fits(largest, t->Allocatable())) by_shape[{t->info->vcpu, t->info->memory_mib}].push_back(t);
+        if (model::ResourceList::Fits(four, t->Allocatable())) by_shape[{t->info->vcpu, t->info->memory_mib}].push_back(t);
       }
       const std::vector<const catalog::InstanceType*>* best = nullptr;
-      for (const auto& [shape, types] : by_shape) {  // ascending: ties go to the smaller shape
-        if (best == nullptr || types.size() > best->size()) best = &types;
+      for (const auto& [shape, types] : by_shape) {  // ascending: the smallest qualifying shape wins
+        if (types.size() >= kMixedTypes) {
+          best = &types;
+          break;
+        }
+      }
+      for (const auto& [shape, types] : by_shape) {
+        if (best == nullptr || (best->size() < kMixedTypes && types.size() > best->size())) best = &types;
       }
       if (best != nullptr) {
         std::vector<const catalog::InstanceType*> types = *best;
@@ -185,9 +197,39 @@ std::vector<NodeGroup> DeriveNodeGroups(const Scenario& scenario, const catalog:
         });
         if (types.size() > 20) types.resize(20);  // a short override list, as teams write them
         add(types, fmt::format("cpu-{}x{}g", types.front()->info->vcpu, types.front()->info->memory_mib / 1024),
-            "the vCPU × memory shape with the most admitted types that holds the largest CPU pod");
+            "the smallest vCPU × memory shape of 3+ admitted types that holds four of the largest CPU pod");
       }
     }
+  }
+  return groups;
+}
+
+std::vector<NodeGroup> NodeGroupsFor(const Scenario& scenario, const catalog::Catalog& catalog,
+                                     std::vector<std::string>* notes) {
+  const auto& specs = scenario.baselines.cluster_autoscaler.node_groups;
+  if (specs.empty()) {
+    if (notes != nullptr) notes->push_back("node groups derived from the NodePools (no baselines.clusterAutoscaler.nodeGroups):");
+    return DeriveNodeGroups(scenario, catalog, notes);
+  }
+  if (notes != nullptr) notes->push_back("node groups from the scenario's baselines.clusterAutoscaler.nodeGroups:");
+  std::vector<NodeGroup> groups;
+  for (const NodeGroupSpec& spec : specs) {
+    NodeGroup g;
+    g.name = spec.name;
+    g.instance_types = spec.instance_types;
+    g.capacity_type = spec.capacity_type;
+    g.min_size = spec.min_size;
+    g.max_size = spec.max_size;
+    g.priority = spec.priority;
+    for (const auto& pool : scenario.node_pools) {
+      if (pool.meta.name == spec.node_pool) g.pool = pool;
+    }
+    if (notes != nullptr) {
+      notes->push_back(fmt::format("{}: {} {} ({}..{}) with NodePool {}'s labels and taints", g.name,
+                                   fmt::join(g.instance_types, ","), g.capacity_type, g.min_size, g.max_size,
+                                   spec.node_pool));
+    }
+    groups.push_back(std::move(g));
   }
   return groups;
 }

@@ -36,14 +36,19 @@ struct NodeGroup {
 // One group per (GPU model, GPU count) that a NodePool admits, of the
 // cheapest such type that holds the largest workload pod aimed at that
 // shape (else the cheapest); one mixed CPU group per NodePool that admits CPU
-// types, of the (vCPU, memory) shape that holds the largest CPU-only
-// workload pod and has the most admitted types (ties: smaller); spot when
+// types, of the smallest (vCPU, memory) shape that at least three admitted
+// types share and that holds four of the largest CPU-only workload pod; spot when
 // the pool allows spot, on-demand otherwise, and a second, on-demand group
 // when it allows both. max_size follows the pool's limits (GPUs or CPUs ÷
 // the type's), else 100 (assumption). `notes` gets one line per group saying
 // why it is as it is.
 std::vector<NodeGroup> DeriveNodeGroups(const Scenario& scenario, const catalog::Catalog& catalog,
                                         std::vector<std::string>* notes = nullptr);
+
+// The scenario's node groups (`baselines.clusterAutoscaler.nodeGroups`),
+// or, when it declares none, DeriveNodeGroups. notes says which.
+std::vector<NodeGroup> NodeGroupsFor(const Scenario& scenario, const catalog::Catalog& catalog,
+                                     std::vector<std::string>* notes = nullptr);
 
 // The resolved type of each of the group's instance types under its pool's
 // EC2NodeClass, in order. Unknown names are skipped.

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "model/labels.h"
+#include "sim/alibaba_trace.h"
+#include "sim/embedded_trace.h"
 #include "model/taint.h"
 
 namespace adze::sim::baselines {
@@ -39,12 +41,29 @@ model::Labels NodeLabels(const catalog::InstanceType& type, const model::NodePoo
   return labels;
 }
 
-// The workload pods whose templates the scenario names (traces have none).
-std::vector<const model::Pod*> WorkloadPods(const Scenario& s) {
-  std::vector<const model::Pod*> pods;
-  for (const auto& j : s.training_jobs) pods.push_back(&j.pod_template);
-  for (const auto& i : s.inference_services) pods.push_back(&i.pod_template);
-  for (const auto& b : s.batch_jobs) pods.push_back(&b.pod_template);
+// The workload's pod shapes: the templates the scenario names, and one pod
+// per distinct task shape of its traces (what a team sizing node groups
+// would look at). Unreadable traces add nothing (the run reports them).
+std::vector<model::Pod> WorkloadPodShapes(const Scenario& s) {
+  std::vector<model::Pod> pods;
+  for (const auto& j : s.training_jobs) pods.push_back(j.pod_template);
+  for (const auto& i : s.inference_services) pods.push_back(i.pod_template);
+  for (const auto& b : s.batch_jobs) pods.push_back(b.pod_template);
+  for (const TraceReplay& replay : s.traces) {
+    auto tasks = replay.path.empty() ? ParseAlibabaPodList(EmbeddedDefaultTraceCsv(), kEmbeddedDefaultTraceName)
+                                     : LoadAlibabaPodList(replay.path);
+    if (!tasks.ok()) continue;
+    if (replay.limit && static_cast<int64_t>(tasks->size()) > *replay.limit) tasks->resize(*replay.limit);
+    std::set<std::string> seen;
+    for (const AlibabaTask& t : *tasks) {
+      const std::string key = fmt::format("{}/{}/{}/{}/{}", t.cpu_milli, t.memory_mib, t.num_gpu, t.gpu_milli,
+                                          fmt::join(t.gpu_spec, "|"));
+      if (!seen.insert(key).second) continue;
+      model::Pod pod = ToPod(t);
+      for (const auto& tol : replay.tolerations) pod.tolerations.push_back(tol);
+      pods.push_back(std::move(pod));
+    }
+  }
   return pods;
 }
 
@@ -89,7 +108,9 @@ std::vector<std::string> CapacityTypes(const model::NodePool& pool) {
 std::vector<NodeGroup> DeriveNodeGroups(const Scenario& scenario, const catalog::Catalog& catalog,
                                         std::vector<std::string>* notes) {
   std::vector<NodeGroup> groups;
-  const std::vector<const model::Pod*> pods = WorkloadPods(scenario);
+  const std::vector<model::Pod> pod_shapes = WorkloadPodShapes(scenario);
+  std::vector<const model::Pod*> pods;
+  for (const auto& p : pod_shapes) pods.push_back(&p);
   for (const model::NodePool& pool : scenario.node_pools) {
     const model::EC2NodeClass* nc = NodeClassOf(scenario, pool);
     if (nc == nullptr) continue;
@@ -149,34 +170,55 @@ std::vector<NodeGroup> DeriveNodeGroups(const Scenario& scenario, const catalog:
       const catalog::InstanceType* pick = types.front();
       std::string why = fmt::format("the cheapest {} × {} type", shape.second, shape.first);
       if (!aimed.empty()) {
+        // The cheapest type that holds every pod aimed at it; else the one
+        // holding the most (the rest never run under CA: said in the note).
+        size_t best_held = 0;
+        size_t best_aimed = 0;
         for (const auto* t : types) {
-          if (std::all_of(aimed.begin(), aimed.end(), [&](const model::Pod* p) { return !Lands(*p, *t, pool) || Holds(*t, *p); }) &&
-              std::any_of(aimed.begin(), aimed.end(), [&](const model::Pod* p) { return Lands(*p, *t, pool) && Holds(*t, *p); })) {
-            pick = t;
-            why += " that holds the workload's pods";
-            break;
+          size_t held = 0, landing = 0;
+          for (const model::Pod* p : aimed) {
+            if (!Lands(*p, *t, pool)) continue;
+            ++landing;
+            held += Holds(*t, *p);
           }
+          if (held > best_held) {
+            best_held = held;
+            best_aimed = landing;
+            pick = t;
+          }
+          if (held == landing && held > 0) break;  // types are by price: the cheapest that holds all
+        }
+        if (best_held > 0) {
+          why += best_held == best_aimed ? " that holds the workload's pods"
+                                         : fmt::format(" that holds the most of the workload's pod shapes ({} of {})",
+                                                       best_held, best_aimed);
         }
       }
       add({pick}, fmt::format("{}x{}", shape.first, shape.second), why);
     }
 
     if (!cpu_types.empty()) {
-      // The largest CPU-only pod that lands in this pool.
-      model::ResourceList largest;
+      // The CPU-only pods that land in this pool: the largest must fit, and
+      // four of the 90th-percentile one (by CPU) share a node.
+      std::vector<model::ResourceList> cpu_pods;
       for (const model::Pod* p : pods) {
         if (p->EffectiveRequests().Get(resource::kNvidiaGpu).Value() > 0) continue;
         if (!std::any_of(cpu_types.begin(), cpu_types.end(), [&](const auto* t) { return Lands(*p, *t, pool); })) continue;
-        model::ResourceList r = p->EffectiveRequests();
-        if (r.Get(resource::kCpu).milli() > largest.Get(resource::kCpu).milli()) largest = r;
+        cpu_pods.push_back(p->EffectiveRequests());
       }
+      std::sort(cpu_pods.begin(), cpu_pods.end(), [](const auto& a, const auto& b) {
+        return a.Get(resource::kCpu).milli() < b.Get(resource::kCpu).milli();
+      });
+      model::ResourceList largest, p90;
+      for (const auto& r : cpu_pods) largest = model::ResourceList::Max(largest, r);
+      if (!cpu_pods.empty()) p90 = cpu_pods[std::min(cpu_pods.size() - 1, cpu_pods.size() * 9 / 10)];
       // The smallest (vCPU, memory) shape offered by at least kMixedTypes
       // admitted types that holds four of the largest CPU pod: a node shared
       // by several pods, with a few types to fall back on (as a team writes
       // a mixed-instances policy); else the shape with the most types.
       constexpr size_t kMixedTypes = 3;
       std::map<std::pair<int32_t, int64_t>, std::vector<const catalog::InstanceType*>> by_shape;
-      const model::ResourceList four = largest.Times(4);
+      const model::ResourceList four = model::ResourceList::Max(largest, p90.Times(4));
       for (const auto* t : cpu_types) {
         if (model::ResourceList::Fits(four, t->Allocatable())) by_shape[{t->info->vcpu, t->info->memory_mib}].push_back(t);
       }
@@ -197,7 +239,7 @@ std::vector<NodeGroup> DeriveNodeGroups(const Scenario& scenario, const catalog:
         });
         if (types.size() > 20) types.resize(20);  // a short override list, as teams write them
         add(types, fmt::format("cpu-{}x{}g", types.front()->info->vcpu, types.front()->info->memory_mib / 1024),
-            "the smallest vCPU × memory shape of 3+ admitted types that holds four of the largest CPU pod");
+            "the smallest vCPU × memory shape of 3+ admitted types that holds the largest CPU pod and four of the 90th-percentile one");
       }
     }
   }

@@ -256,6 +256,25 @@ TEST(ClusterAutoscalerTest, RemovesANodeNotReadyAfterMaxNodeProvisionTimeAndBack
   EXPECT_GE(ups[1]["t"].get<double>(), 20 * 60);
 }
 
+TEST(ClusterAutoscalerTest, SpotGroupsRebalanceAndReplaceInterruptedNodes) {
+  // Interruptions 10^5 times the Spot Advisor rate: a few per hour.
+  const Scenario s = MakeScenario("3h", "ec2: {spotInterruptionMultiplier: 100000}");
+  NodeGroup spot = Group(s, "m6i.xlarge");
+  spot.capacity_type = "spot";
+  const RunResult r = RunCa(s, {spot}, {{0, [&](SimulatedCluster& c) { c.AddPod(MakePod("p", 1000)); }}});
+  int rebalance_launches = 0, drained = 0;
+  for (const auto& e : Events(r, "asg_scale_up")) rebalance_launches += e["reason"] == "capacity_rebalance";
+  for (const auto& e : Events(r, "claim_deletion_requested")) drained += e["reason"] == "rebalanced";
+  EXPECT_GT(r.summary.spot_interruption_warnings, 0);
+  EXPECT_GT(rebalance_launches, 0);
+  EXPECT_GT(drained, 0);
+  EXPECT_GT(r.summary.nodes_launched, 1);
+  // The first rebalance moved the pod off the node before EC2 took it.
+  bool evicted = false;
+  for (const auto& e : Events(r, "pod_evicted")) evicted = evicted || e["pod"] == "p";
+  EXPECT_TRUE(evicted);
+}
+
 TEST(FixedFleetTest, NeverLaunchesAfterTheStart) {
   const Scenario s = MakeScenario("30m");
   FixedFleetSpec spec;

@@ -304,7 +304,8 @@ void RegisterCompareCommand(CLI::App& app, int& exit_code) {
       "compare", "Compare adze with Cluster Autoscaler, fixed fleets and Karpenter on the same workload and draws");
   cmd->footer(
       "Without SCENARIO, compares on the built-in default scenario.\n"
-      "Cluster Autoscaler's node groups are derived from the scenario's NodePools (printed with the table);\n"
+      "Cluster Autoscaler's node groups come from the scenario's baselines: section, else are derived from\n"
+      "its NodePools (printed with the table; docs/compare.md says how);\n"
       "the fixed fleets are sized after Cluster Autoscaler's run on the same seed (peak and mean node counts).\n"
       "Examples:\n"
       "  adze compare\n"

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/catalog_command.h"
+#include "cli/compare_command.h"
 #include "cli/plan_command.h"
 #include "cli/simulate_command.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   adze::cli::RegisterCatalogCommand(app, exit_code);
   adze::cli::RegisterPlanCommand(app, exit_code);
   adze::cli::RegisterSimulateCommand(app, exit_code);
+  adze::cli::RegisterCompareCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

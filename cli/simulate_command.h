@@ -23,6 +23,7 @@ struct SimulateOptions {
   std::optional<std::string> seed;
   std::optional<std::string> duration;  // --duration overrides (Go duration or 7d)
   std::string out_dir;              // --out DIR
+  std::string report;               // --report FILE.html: the self-contained HTML report
   std::string output = "table";     // -o table | json
   std::string packer = "adze";      // --packer adze | karpenter
   std::string disruption = "adze";  // --disruption adze | karpenter | off

@@ -30,24 +30,33 @@ Kubelet::Kubelet(ports::Clock& clock, SimulatedCluster& cluster, const Scenario&
       cluster_(cluster),
       scenario_(scenario),
       on_running_(std::move(on_running)),
-      boot_random_(scenario.seed, "kubelet/boot") {
+      seed_(scenario.seed) {
   for (const auto& image : scenario_.images) images_[image.name] = &image;
   for (const auto& snapshot : scenario_.snapshots) snapshots_[snapshot.id] = &snapshot;
 }
 
-model::Duration Kubelet::Draw(const DurationRange& range) {
+ports::RandomStream& Kubelet::BootStream(const std::string& instance_type) {
+  auto it = boot_streams_.find(instance_type);
+  if (it == boot_streams_.end()) {
+    it = boot_streams_.emplace(instance_type, ports::RandomStream(seed_, "kubelet/boot/" + instance_type)).first;
+  }
+  return it->second;
+}
+
+model::Duration Kubelet::Draw(ports::RandomStream& random, const DurationRange& range) {
   if (range.max <= range.min) return range.min;
-  return range.min + static_cast<model::Duration>(boot_random_.Below(static_cast<uint64_t>(range.max - range.min + 1)));
+  return range.min + static_cast<model::Duration>(random.Below(static_cast<uint64_t>(range.max - range.min + 1)));
 }
 
 void Kubelet::Boot(const ports::NodeClaimInfo& claim, int32_t gpus, const model::ResourceList& daemon_overhead) {
   const NodeTimings& t = scenario_.node_timings;
   const bool gpu = gpus > 0;
-  const model::Duration registered = Draw(gpu ? t.gpu_registered : t.cpu_registered);
-  const model::Duration ready = std::max(registered, Draw(gpu ? t.gpu_ready : t.cpu_ready));
-  const model::Duration plugin = gpu ? Draw(t.gpu_device_plugin) : 0;
+  ports::RandomStream& random = BootStream(claim.instance_type);
+  const model::Duration registered = Draw(random, gpu ? t.gpu_registered : t.cpu_registered);
+  const model::Duration ready = std::max(registered, Draw(random, gpu ? t.gpu_ready : t.cpu_ready));
+  const model::Duration plugin = gpu ? Draw(random, t.gpu_device_plugin) : 0;
   const bool plugin_fails = gpu && t.gpu_plugin_failure_probability > 0 &&
-                            boot_random_.Bernoulli(t.gpu_plugin_failure_probability);
+                            random.Bernoulli(t.gpu_plugin_failure_probability);
 
   const std::string name = claim.claim.meta.name;  // the node takes the claim's name
   NodeTimes& times = nodes_[name];

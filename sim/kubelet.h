@@ -52,14 +52,19 @@ class Kubelet {
     std::map<std::string, model::Duration> images;  // image → present from
   };
 
-  model::Duration Draw(const DurationRange& range);
+  // Boot durations come from one stream per instance type
+  // ("kubelet/boot/<type>"), so the n-th instance of a type boots alike
+  // whichever autoscaler launched it (`adze compare`'s common random numbers).
+  ports::RandomStream& BootStream(const std::string& instance_type);
+  static model::Duration Draw(ports::RandomStream& random, const DurationRange& range);
   StartupPhases Phases(const ports::PodInfo& pod, const NodeTimes& node) const;
 
   ports::Clock& clock_;
   SimulatedCluster& cluster_;
   const Scenario& scenario_;
   PodRunning on_running_;
-  ports::RandomStream boot_random_;
+  uint64_t seed_;
+  std::map<std::string, ports::RandomStream> boot_streams_;
   std::map<std::string, NodeTimes> nodes_;
   std::map<std::string, const ImageSpec*> images_;
   std::map<std::string, const SnapshotSpec*> snapshots_;

@@ -39,6 +39,9 @@ struct RunSummary {
   int64_t pods_pending_at_end = 0;
   int64_t pods_evicted = 0;
   int64_t pods_lost_with_node = 0;
+  // Pods never bound to a node: pending at the end, or deleted while pending
+  // (an inference scale-down removes its newest replicas first).
+  int64_t pods_never_scheduled = 0;
   Percentiles time_to_running;
   std::map<std::string, Percentiles> time_to_running_by_phase;  // decision, launch, boot, ...
 

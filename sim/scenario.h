@@ -183,6 +183,42 @@ struct ManifestChange {
   std::vector<model::EC2NodeClass> node_classes;
 };
 
+// One Auto Scaling group for `adze compare`'s Cluster Autoscaler baseline
+// (`baselines.clusterAutoscaler.nodeGroups[]`).
+struct NodeGroupSpec {
+  std::string name;
+  std::string node_pool;  // its nodes' labels, taints and EC2NodeClass come from this NodePool
+  std::vector<std::string> instance_types;  // one, or several of the same vCPU and memory
+  std::string capacity_type = "on-demand";  // spot | on-demand
+  int32_t min_size = 0;
+  int32_t max_size = 100;
+  int32_t priority = 0;  // the priority expander: higher first
+};
+
+// Cluster Autoscaler's flags with their defaults (cluster-autoscaler FAQ),
+// and the ASG behaviour (data/sim-calibration.md "Auto Scaling groups").
+struct ClusterAutoscalerSpec {
+  Duration scan_interval = 10 * kSecond;
+  std::string expander = "least-waste";
+  double scale_down_utilization_threshold = 0.5;
+  double scale_down_gpu_utilization_threshold = 0.5;
+  Duration scale_down_unneeded_time = 10 * kMinute;
+  Duration scale_down_delay_after_add = 10 * kMinute;
+  int32_t max_scale_down_parallelism = 10;
+  bool skip_nodes_with_local_storage = true;
+  bool skip_nodes_with_system_pods = true;
+  Duration max_node_provision_time = 15 * kMinute;
+  Duration max_graceful_termination = 10 * kMinute;
+  Duration asg_launch_latency = 10 * kSecond;
+  bool capacity_rebalance = true;
+  std::vector<NodeGroupSpec> node_groups;  // empty: derived from the NodePools
+};
+
+// What `adze compare` runs against adze (`baselines:`).
+struct BaselineOptions {
+  ClusterAutoscalerSpec cluster_autoscaler;
+};
+
 inline constexpr int64_t kDefaultStartUnixSeconds = 1767571200;  // 2026-01-05T00:00:00Z
 
 struct Scenario {
@@ -212,6 +248,7 @@ struct Scenario {
   std::vector<TraceReplay> traces;
   std::vector<model::PodDisruptionBudget> pdbs;
   std::vector<ManifestChange> changes;  // in time order
+  BaselineOptions baselines;            // `adze compare` only
 };
 
 }  // namespace adze::sim

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -85,11 +86,18 @@ class World : private controllers::OperatorListener {
                  [this](const std::string& pod, const StartupPhases& p) { OnPodRunning(pod, p); }),
         scheduler_(cluster_, kubelet_),
         workloads_(events_, cluster_, scenario, std::move(traces)),
-        operator_(controllers::OperatorPorts{cluster_, cloud_, ec2_, clock_, metrics_, stopwatch_},
-                  OperatorOptionsOf(scenario, options), this),
         monitor_(cluster_, cloud_) {
+    if (options_.autoscaler) {
+      autoscaler_ = options_.autoscaler(AutoscalerWorld{scenario_, catalog, events_, clock_, cluster_, ec2_, kubelet_,
+                                                        metrics_, [this](nlohmann::json e) { Record(std::move(e)); }});
+    } else {
+      operator_ = std::make_unique<controllers::Operator>(
+          controllers::OperatorPorts{cluster_, cloud_, ec2_, clock_, metrics_, stopwatch_},
+          OperatorOptionsOf(scenario, options), static_cast<controllers::OperatorListener*>(this));
+    }
     cluster_.SetPodEndListener([this](const ports::PodInfo& pod, PodEndReason reason) {
       if (options_.check_invariants) monitor_.OnPodEnd(pod, reason, clock_.Now());
+      if (pod.bound_at < 0) ++ended_unscheduled_;
       if (reason == PodEndReason::kEvicted || reason == PodEndReason::kNodeLost) {
         Record({{"type", reason == PodEndReason::kEvicted ? "pod_evicted" : "pod_lost"},
                 {"pod", pod.pod.meta.name},
@@ -145,12 +153,20 @@ class World : private controllers::OperatorListener {
   }
 
   void Tick() {
-    operator_.Tick();
+    if (autoscaler_) {
+      autoscaler_->Tick();
+    } else {
+      operator_->Tick();
+    }
     if (options_.check_invariants) monitor_.Check(clock_.Now());
     if (cluster_.generation() != scheduled_generation_) {
       const KubeScheduler::PassResult pass = scheduler_.Pass();
       scheduled_generation_ = cluster_.generation();
-      operator_.OnUnschedulable(pass.unschedulable);
+      if (autoscaler_) {
+        autoscaler_->OnUnschedulable(pass.unschedulable);
+      } else {
+        operator_->OnUnschedulable(pass.unschedulable);
+      }
     }
   }
 
@@ -288,6 +304,7 @@ class World : private controllers::OperatorListener {
     s.pods_lost_with_node = w.pods_lost;
     s.pods_pending_at_end = static_cast<int64_t>(cluster_.PendingPods().size());
     s.pods_running_at_end = static_cast<int64_t>(cluster_.pod_count()) - s.pods_pending_at_end;
+    s.pods_never_scheduled = s.pods_pending_at_end + ended_unscheduled_;
     s.time_to_running = ComputePercentiles(std::move(ttr_));
     for (auto& [phase, values] : phases_) s.time_to_running_by_phase[phase] = ComputePercentiles(std::move(values));
     s.nodes_launched_by_capacity_type = CountBy("adze_nodes_launched_total", "capacity_type");
@@ -328,7 +345,8 @@ class World : private controllers::OperatorListener {
   Kubelet kubelet_;
   KubeScheduler scheduler_;
   WorkloadDriver workloads_;
-  controllers::Operator operator_;
+  std::unique_ptr<controllers::Operator> operator_;  // or:
+  std::unique_ptr<Autoscaler> autoscaler_;           // a baseline (SimulationOptions::autoscaler)
   InvariantMonitor monitor_;
 
   RunResult result_;
@@ -336,6 +354,7 @@ class World : private controllers::OperatorListener {
   std::vector<double> ttr_;
   std::map<std::string, std::vector<double>> phases_;
   double savings_usd_ = 0;
+  int64_t ended_unscheduled_ = 0;  // pods that left the cluster without ever being bound
 };
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "catalog/catalog.h"
 #include "model/result.h"
+#include "sim/autoscaler.h"
 #include "sim/run_summary.h"
 #include "sim/scenario.h"
 
@@ -46,6 +47,9 @@ struct SimulationOptions {
   // Check the disruption invariants (sim/invariant_monitor.h) every tick;
   // violations go to RunResult::violations.
   bool check_invariants = false;
+  // The autoscaler the shell drives; empty: adze's operator (the options
+  // above). `adze compare` sets a baseline here (sim/baselines/).
+  AutoscalerFactory autoscaler;
 };
 
 struct RunResult {

@@ -230,6 +230,7 @@ class Decoder {
   void DecodeEc2(const YamlField& ec2);
   void DecodeControllers(const YamlField& controllers);
   void DecodeTimings(const YamlField& timings);
+  void DecodeBaselines(const YamlField& baselines);
   void DecodeWorkload(const YamlField& item);
   void DecodeChange(const YamlField& item);
   TrainingJob DecodeTrainingJob(const YamlField& item);
@@ -294,7 +295,7 @@ std::vector<Diagnostic> Decoder::TakeWarnings() {
 
 void Decoder::DecodeTop(const YamlField& root) {
   root.CheckFields({"apiVersion", "kind", "name", "seed", "start", "duration", "region", "zones", "cluster", "manifests",
-                    "manifestFiles", "images", "snapshots", "ec2", "controllers", "timings", "workloads", "changes"},
+                    "manifestFiles", "images", "snapshots", "ec2", "controllers", "timings", "workloads", "changes", "baselines"},
                    {"description"});
   YamlField api_version = root["apiVersion"];
   if (api_version.String() != kScenarioApiVersion) api_version.FailExpected(std::string(kScenarioApiVersion));
@@ -332,6 +333,7 @@ void Decoder::DecodeTop(const YamlField& root) {
   DecodeTimings(root["timings"]);
   for (const YamlField& item : root["workloads"].Items()) DecodeWorkload(item);
   for (const YamlField& item : root["changes"].Items()) DecodeChange(item);
+  DecodeBaselines(root["baselines"]);
 }
 
 void Decoder::DecodeChange(const YamlField& item) {
@@ -603,6 +605,72 @@ void Decoder::DecodeTimings(const YamlField& timings) {
   w.host_to_device_gb_per_s =
       NumberOr(weights["hostToDeviceGBPerSecond"], w.host_to_device_gb_per_s, kMinThroughput, false);
   w.cuda_context = DurOr(weights["cudaContext"], w.cuda_context, Sign::kNonNegative);
+}
+
+void Decoder::DecodeBaselines(const YamlField& baselines) {
+  baselines.CheckFields({"clusterAutoscaler"});
+  YamlField ca = baselines["clusterAutoscaler"];
+  ca.CheckFields({"scanInterval", "expander", "scaleDownUtilizationThreshold", "scaleDownGpuUtilizationThreshold",
+                  "scaleDownUnneededTime", "scaleDownDelayAfterAdd", "maxScaleDownParallelism",
+                  "skipNodesWithLocalStorage", "skipNodesWithSystemPods", "maxNodeProvisionTime",
+                  "maxGracefulTermination", "asgLaunchLatency", "capacityRebalance", "nodeGroups"});
+  ClusterAutoscalerSpec& c = s_.baselines.cluster_autoscaler;
+  c.scan_interval = DurOr(ca["scanInterval"], c.scan_interval, Sign::kPositive);
+  c.expander = ca["expander"].OptKeyword({"least-waste", "price", "priority", "random", "most-pods"}).value_or(c.expander);
+  c.scale_down_utilization_threshold =
+      NumberOr(ca["scaleDownUtilizationThreshold"], c.scale_down_utilization_threshold, 0, false, 1);
+  c.scale_down_gpu_utilization_threshold =
+      NumberOr(ca["scaleDownGpuUtilizationThreshold"], c.scale_down_gpu_utilization_threshold, 0, false, 1);
+  c.scale_down_unneeded_time = DurOr(ca["scaleDownUnneededTime"], c.scale_down_unneeded_time, Sign::kNonNegative);
+  c.scale_down_delay_after_add = DurOr(ca["scaleDownDelayAfterAdd"], c.scale_down_delay_after_add, Sign::kNonNegative);
+  c.max_scale_down_parallelism = ca["maxScaleDownParallelism"].OptInt32(1).value_or(c.max_scale_down_parallelism);
+  c.skip_nodes_with_local_storage = ca["skipNodesWithLocalStorage"].BoolOr(c.skip_nodes_with_local_storage);
+  c.skip_nodes_with_system_pods = ca["skipNodesWithSystemPods"].BoolOr(c.skip_nodes_with_system_pods);
+  c.max_node_provision_time = DurOr(ca["maxNodeProvisionTime"], c.max_node_provision_time, Sign::kPositive);
+  c.max_graceful_termination = DurOr(ca["maxGracefulTermination"], c.max_graceful_termination, Sign::kNonNegative);
+  c.asg_launch_latency = DurOr(ca["asgLaunchLatency"], c.asg_launch_latency, Sign::kNonNegative);
+  c.capacity_rebalance = ca["capacityRebalance"].BoolOr(c.capacity_rebalance);
+  const catalog::Catalog& cat = catalog::Catalog::Embedded();
+  for (const YamlField& f : ca["nodeGroups"].Items()) {
+    f.RequireMap();
+    f.CheckFields({"name", "nodePool", "instanceTypes", "capacityType", "minSize", "maxSize", "priority"});
+    NodeGroupSpec g;
+    g.name = f["name"].String();
+    if (g.name.empty()) f["name"].FailExpected("a node group name");
+    for (const NodeGroupSpec& other : c.node_groups) {
+      if (other.name == g.name) f["name"].Fail("duplicate node group \"" + g.name + "\"");
+    }
+    g.node_pool = f["nodePool"].String();
+    bool known = std::any_of(s_.node_pools.begin(), s_.node_pools.end(),
+                             [&](const model::NodePool& p) { return p.meta.name == g.node_pool; });
+    if (!known) {
+      std::string names;
+      for (const auto& p : s_.node_pools) names += (names.empty() ? "" : ", ") + p.meta.name;
+      f["nodePool"].FailExpected("the name of one of the scenario's NodePools (" +
+                                 (names.empty() ? std::string("it defines none") : names) + ")");
+    }
+    const catalog::InstanceTypeInfo* first = nullptr;
+    for (const YamlField& t : f["instanceTypes"].Items()) {
+      std::string name = t.String();
+      const catalog::InstanceTypeInfo* info = cat.Find(name);
+      if (info == nullptr) t.Fail("unknown instance type \"" + name + "\" (not in the catalog)");
+      if (first == nullptr) {
+        first = info;
+      } else if (info->vcpu != first->vcpu || info->memory_mib != first->memory_mib) {
+        t.FailExpected("a type with the vCPUs and memory of " + first->instance_type + " (" +
+                       std::to_string(first->vcpu) + " vCPU, " + std::to_string(first->memory_mib) +
+                       " MiB): Cluster Autoscaler builds one template node per group");
+      }
+      g.instance_types.push_back(std::move(name));
+    }
+    if (g.instance_types.empty()) f["instanceTypes"].FailExpected("a list of one or more instance types");
+    g.capacity_type = f["capacityType"].OptKeyword({"spot", "on-demand"}).value_or(g.capacity_type);
+    g.min_size = f["minSize"].OptInt32(0).value_or(g.min_size);
+    g.max_size = f["maxSize"].OptInt32(0).value_or(g.max_size);
+    if (g.max_size < g.min_size) f["maxSize"].FailExpected("an integer >= minSize (" + std::to_string(g.min_size) + ")");
+    if (f["priority"].present()) g.priority = static_cast<int32_t>(f["priority"].Int(-1000000));
+    c.node_groups.push_back(std::move(g));
+  }
 }
 
 void Decoder::CheckStart(const YamlField& field, Duration start) const {

@@ -611,5 +611,51 @@ TEST(ScenarioDecoderErrorTest, ChangeOfAnUnknownObject) {
   EXPECT_TRUE(Contains(error, "EC2NodeClass \"other\" is not in the scenario's manifests")) << error;
 }
 
+TEST(ScenarioDecoderTest, BaselinesSetClusterAutoscalersFlagsAndNodeGroups) {
+  const Scenario s = DecodeOk(kHead + kPools + R"(baselines:
+  clusterAutoscaler:
+    scanInterval: 30s
+    expander: price
+    scaleDownUtilizationThreshold: 0.6
+    scaleDownUnneededTime: 5m
+    maxNodeProvisionTime: 20m
+    capacityRebalance: false
+    nodeGroups:
+      - {name: a10g, nodePool: gpu, instanceTypes: [g5.xlarge], capacityType: spot, maxSize: 8, priority: 5}
+      - {name: mixed, nodePool: gpu, instanceTypes: [g5.2xlarge, g6.2xlarge]}
+)");
+  const ClusterAutoscalerSpec& c = s.baselines.cluster_autoscaler;
+  EXPECT_EQ(c.scan_interval, 30 * kSecond);
+  EXPECT_EQ(c.expander, "price");
+  EXPECT_DOUBLE_EQ(c.scale_down_utilization_threshold, 0.6);
+  EXPECT_DOUBLE_EQ(c.scale_down_gpu_utilization_threshold, 0.5);  // default
+  EXPECT_EQ(c.scale_down_unneeded_time, 5 * kMinute);
+  EXPECT_EQ(c.scale_down_delay_after_add, 10 * kMinute);
+  EXPECT_EQ(c.max_node_provision_time, 20 * kMinute);
+  EXPECT_FALSE(c.capacity_rebalance);
+  ASSERT_EQ(c.node_groups.size(), 2u);
+  EXPECT_EQ(c.node_groups[0].capacity_type, "spot");
+  EXPECT_EQ(c.node_groups[0].max_size, 8);
+  EXPECT_EQ(c.node_groups[0].priority, 5);
+  EXPECT_EQ(c.node_groups[1].capacity_type, "on-demand");
+  EXPECT_EQ(c.node_groups[1].max_size, 100);
+}
+
+TEST(ScenarioDecoderErrorTest, BadNodeGroups) {
+  const std::string head = kHead + kPools + "baselines:\n  clusterAutoscaler:\n    nodeGroups:\n";
+  EXPECT_TRUE(Contains(ErrorOf(head + "      - {name: x, nodePool: cpu, instanceTypes: [g5.xlarge]}\n"),
+                       "dir/s.yaml:24:29: baselines.clusterAutoscaler.nodeGroups[0].nodePool: found \"cpu\", expected the "
+                       "name of one of the scenario's NodePools (gpu)"))
+      << ErrorOf(head + "      - {name: x, nodePool: cpu, instanceTypes: [g5.xlarge]}\n");
+  EXPECT_TRUE(Contains(ErrorOf(head + "      - {name: x, nodePool: gpu, instanceTypes: [g5.xlarge, g5.2xlarge]}\n"),
+                       "Cluster Autoscaler builds one template node per group"));
+  EXPECT_TRUE(Contains(ErrorOf(head + "      - {name: x, nodePool: gpu, instanceTypes: [g9.huge]}\n"),
+                       "unknown instance type \"g9.huge\""));
+  EXPECT_TRUE(Contains(ErrorOf(head + "      - {name: x, nodePool: gpu, instanceTypes: [g5.xlarge], minSize: 3, maxSize: 1}\n"),
+                       "expected an integer >= minSize (3)"));
+  EXPECT_TRUE(Contains(ErrorOf(kHead + "baselines:\n  clusterAutoscaler:\n    expander: cheapest\n"),
+                       "least-waste"));
+}
+
 }  // namespace
 }  // namespace adze::sim

@@ -7,6 +7,7 @@
 #include "cli/catalog_command.h"
 #include "cli/plan_command.h"
 #include "cli/simulate_command.h"
+#include "cli/twin_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"adze: GPU-aware node autoscaler for Kubernetes (Karpenter-compatible)"};
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   adze::cli::RegisterCatalogCommand(app, exit_code);
   adze::cli::RegisterPlanCommand(app, exit_code);
   adze::cli::RegisterSimulateCommand(app, exit_code);
+  adze::cli::RegisterTwinCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

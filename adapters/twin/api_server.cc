@@ -11,6 +11,8 @@
 
 #include "adapters/twin/admission.h"
 #include "adapters/twin/json_patch.h"
+#include "adapters/twin/openapi.h"
+#include "adapters/twin/protobuf_envelope.h"
 #include "adapters/twin/resource_table.h"
 #include "adapters/twin/selectors.h"
 
@@ -323,7 +325,16 @@ void ApiServer::Routes() {
   s.Patch(R"(/(api|apis)/.*)", handle);
   s.Delete(R"(/(api|apis)/.*)", handle);
   s.Get("/openapi/v2", [](const httplib::Request&, httplib::Response& res) {
-    Reply(res, 404, StatusJson(404, "NotFound", "the twin serves no OpenAPI document"));
+    Reply(res, 404, StatusJson(404, "NotFound", "the twin serves no OpenAPI v2 document"));
+  });
+  s.Get("/openapi/v3", [](const httplib::Request&, httplib::Response& res) { Reply(res, 200, OpenApiV3Root()); });
+  s.Get(R"(/openapi/v3/(.+))", [](const httplib::Request& req, httplib::Response& res) {
+    std::optional<json> doc = OpenApiV3Document(req.matches[1]);
+    if (!doc) {
+      Reply(res, 404, StatusJson(404, "NotFound", "no OpenAPI document for " + std::string(req.matches[1])));
+      return;
+    }
+    Reply(res, 200, *doc);
   });
 }
 
@@ -371,6 +382,9 @@ void ApiServer::Serve(const Target& t, const httplib::Request& req, httplib::Res
   }
   if (m == "POST" && t.name.empty()) return Create(t, req, res);
   if (m == "POST" && (t.sub == "binding" || t.sub == "eviction")) {
+    // kubectl drain sends its Eviction as protobuf; the pod is in the URL.
+    bool protobuf = req.get_header_value("Content-Type").rfind(kProtobufContentType, 0) == 0;
+    if (protobuf && t.sub == "eviction") return Evict(t, res);
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded()) {
       Reply(res, 400, StatusJson(400, "BadRequest", "the request body is not JSON"));
@@ -405,7 +419,21 @@ void ApiServer::Serve(const Target& t, const httplib::Request& req, httplib::Res
 
 void ApiServer::Create(const Target& t, const httplib::Request& req, httplib::Response& res) {
   const ResourceType& type = *t.type;
-  json body = json::parse(req.body, nullptr, false);
+  json body;
+  if (req.get_header_value("Content-Type").rfind(kProtobufContentType, 0) == 0) {
+    // Typed clients (kubectl create namespace) send protobuf; the twin reads
+    // only metadata from it, which is all a Namespace has.
+    std::optional<json> decoded = DecodeProtobufEnvelope(req.body);
+    if (!decoded || type.kind != "Namespace") {
+      Reply(res, 415, StatusJson(415, "UnsupportedMediaType",
+                                 "the twin reads protobuf bodies only for Namespace and Eviction; send " +
+                                     type.kind + " as application/json"));
+      return;
+    }
+    body = std::move(*decoded);
+  } else {
+    body = json::parse(req.body, nullptr, false);
+  }
   if (body.is_discarded() || !body.is_object()) {
     Reply(res, 400, StatusJson(400, "BadRequest", "the request body is not a JSON object"));
     return;
@@ -657,7 +685,10 @@ void ApiServer::ServeWatch(const Target& t, const httplib::Request& req, httplib
     }
   }
   res.status = 200;
-  res.set_chunked_content_provider(kJson, [this, st](size_t, httplib::DataSink& sink) {
+  // Not plain "application/json": cpp-httplib would gzip the stream for
+  // clients that accept it (Go's do), and the compressor holds events back
+  // until the watch ends.
+  res.set_chunked_content_provider("application/json;stream=watch", [this, st](size_t, httplib::DataSink& sink) {
     auto event_json = [&](const std::string& type, json object) {
       object["apiVersion"] = st->type->GroupVersion();
       object["kind"] = st->type->kind;

@@ -56,6 +56,35 @@ void SetCondition(json& status, json c) {
 
 TwinCluster::TwinCluster(ObjectStore& store, double speed) : store_(store), speed_(speed > 0 ? speed : 1) {}
 
+void TwinCluster::Bootstrap() {
+  for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+    (void)store_.Create("namespaces", "", json{{"apiVersion", "v1"}, {"kind", "Namespace"},
+                                              {"metadata", {{"name", ns}}}, {"status", {{"phase", "Active"}}}});
+  }
+  struct Crd {
+    const char* group;
+    const char* plural;
+    const char* singular;
+    const char* kind;
+  };
+  for (const Crd& c : {Crd{"karpenter.sh", "nodepools", "nodepool", "NodePool"},
+                       Crd{"karpenter.sh", "nodeclaims", "nodeclaim", "NodeClaim"},
+                       Crd{"karpenter.k8s.aws", "ec2nodeclasses", "ec2nodeclass", "EC2NodeClass"}}) {
+    json crd{{"apiVersion", "apiextensions.k8s.io/v1"},
+             {"kind", "CustomResourceDefinition"},
+             {"metadata", {{"name", std::string(c.plural) + "." + c.group}}},
+             {"spec",
+              {{"group", c.group},
+               {"scope", "Cluster"},
+               {"names", {{"plural", c.plural}, {"singular", c.singular}, {"kind", c.kind},
+                          {"categories", json::array({"karpenter"})}}},
+               {"versions", json::array({json{{"name", "v1"}, {"served", true}, {"storage", true},
+                                              {"subresources", {{"status", json::object()}}}}})}}},
+             {"status", {{"conditions", json::array({json{{"type", "Established"}, {"status", "True"}}})}}}};
+    (void)store_.Create("customresourcedefinitions.apiextensions.k8s.io", "", crd);
+  }
+}
+
 void TwinCluster::Step(int64_t now) {
   Kubelets(now);
   CollectGarbage();

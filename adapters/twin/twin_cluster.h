@@ -32,6 +32,12 @@ class TwinCluster {
   // speed > 0 divides every delay.
   TwinCluster(ObjectStore& store, double speed);
 
+  // What a fresh cluster has: the namespaces default, kube-system,
+  // kube-public and kube-node-lease, and the CustomResourceDefinitions of
+  // NodePool, NodeClaim and EC2NodeClass (so clients that check for them find
+  // them).
+  void Bootstrap();
+
   // One pass at wall time now (microseconds since the Unix epoch).
   void Step(int64_t now);
 

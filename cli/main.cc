@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/catalog_command.h"
+#include "cli/controller_command.h"
 #include "cli/plan_command.h"
 #include "cli/simulate_command.h"
 #include "cli/twin_command.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   adze::cli::RegisterPlanCommand(app, exit_code);
   adze::cli::RegisterSimulateCommand(app, exit_code);
   adze::cli::RegisterTwinCommand(app, exit_code);
+  adze::cli::RegisterControllerCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

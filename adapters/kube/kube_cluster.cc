@@ -5,6 +5,7 @@
 
 #include "adapters/kube/json_yaml.h"
 #include "adapters/kube/object_codec.h"
+#include "model/codec/ec2nodeclass_decoder.h"
 #include "model/codec/nodepool_decoder.h"
 #include "model/codec/workload_decoder.h"
 #include "model/codec/yaml_field.h"
@@ -53,6 +54,7 @@ KubeCluster::KubeCluster(RestClient& client, std::function<int64_t()> now) : cli
   pools_ = add("/apis/karpenter.sh/v1/nodepools");
   daemon_sets_ = add("/apis/apps/v1/daemonsets");
   pdbs_ = add("/apis/policy/v1/poddisruptionbudgets");
+  node_classes_ = add("/apis/karpenter.k8s.aws/v1/ec2nodeclasses");
 }
 
 KubeCluster::~KubeCluster() { Stop(); }
@@ -194,6 +196,23 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
   last_ = std::make_shared<const ports::ClusterSnapshot>(std::move(t));
   built_generation_ = generation;
   return last_;
+}
+
+std::optional<model::EC2NodeClass> KubeCluster::GetNodeClass(const std::string& name) const {
+  auto items = node_classes_->items();
+  auto it = items->find(name);
+  if (it == items->end()) return std::nullopt;
+  return DecodeYaml<model::EC2NodeClass>(*it->second,
+                                         [](const codec::YamlField& f) { return codec::DecodeEC2NodeClass(f); });
+}
+
+std::vector<std::string> KubeCluster::MissingCrds() {
+  std::vector<std::string> missing;
+  for (const char* crd : {"nodepools.karpenter.sh", "nodeclaims.karpenter.sh", "ec2nodeclasses.karpenter.k8s.aws"}) {
+    auto got = client_.Call("GET", std::string("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/") + crd);
+    if (!got.ok()) missing.push_back(crd);
+  }
+  return missing;
 }
 
 Result<std::string> KubeCluster::CreateNodeClaim(model::NodeClaim claim, const std::string& node_pool) {

@@ -27,12 +27,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "adapters/kube/informer.h"
 #include "adapters/kube/rest_client.h"
+#include "model/ec2nodeclass.h"
 #include "ports/cluster.h"
 
 namespace adze::kube {
@@ -61,6 +63,13 @@ class KubeCluster : public ports::Cluster {
   Status EvictPod(const std::string& pod) override;
   Status DeletePod(const std::string& pod) override;
 
+  // The EC2NodeClass of that name as last seen, or nullopt.
+  std::optional<model::EC2NodeClass> GetNodeClass(const std::string& name) const;
+  // The resources whose CustomResourceDefinitions the controller needs
+  // (nodepools/nodeclaims.karpenter.sh, ec2nodeclasses.karpenter.k8s.aws),
+  // missing from the server; empty when all are there.
+  std::vector<std::string> MissingCrds();
+
   // Records a core/v1 Event on an object (best effort: failures are ignored,
   // as client-go's recorder drops what it cannot write).
   void RecordEvent(const std::string& kind, const std::string& ns, const std::string& name,
@@ -84,6 +93,7 @@ class KubeCluster : public ports::Cluster {
   Informer* pools_ = nullptr;
   Informer* daemon_sets_ = nullptr;
   Informer* pdbs_ = nullptr;
+  Informer* node_classes_ = nullptr;
   mutable std::mutex mu_;
   mutable uint64_t built_generation_ = 0;
   mutable std::shared_ptr<const ports::ClusterSnapshot> last_;

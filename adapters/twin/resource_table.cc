@@ -23,6 +23,12 @@ const std::vector<ResourceType>& ServedResources() {
       {"batch", "v1", "jobs", "job", "Job", true, {}, {"status"}},
       {"policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, {"pdb"}, {"status"}},
       {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, {}, {}},
+      // Stored only (kubectl apply -k deploy/): the twin does not authorize.
+      {"rbac.authorization.k8s.io", "v1", "clusterroles", "clusterrole", "ClusterRole", false, {}, {}},
+      {"rbac.authorization.k8s.io", "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false,
+       {}, {}},
+      {"rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, {}, {}},
+      {"rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, {}, {}},
       {"storage.k8s.io", "v1", "storageclasses", "storageclass", "StorageClass", false, {"sc"}, {}},
       {"apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
        "CustomResourceDefinition", false, {"crd", "crds"}, {"status"}},

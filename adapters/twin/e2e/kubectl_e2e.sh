@@ -82,4 +82,6 @@ kubectl patch nodeclaim gpu-e2e01 --type=json -p '[{"op":"remove","path":"/metad
 kubectl wait --for=delete node/gpu-e2e01 --timeout=10s
 kubectl delete -f "$EXAMPLES/gpu-nodepool.yaml"
 [ -z "$(kubectl get nodepools -o name)" ] || fail "nodepool not deleted"
+# The deploy/ kustomization (CRDs, RBAC, Deployment) applies.
+kubectl apply -k "$EXAMPLES/../deploy" --dry-run=client > /dev/null || fail "kubectl apply -k deploy/ --dry-run=client"
 echo "kubectl e2e: ok"

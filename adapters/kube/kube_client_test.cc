@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "adapters/kube/kube_cluster.h"
+#include "adapters/kube/leader_elector.h"
 #include "adapters/kube/rate_limiter.h"
 #include "adapters/kube/rest_client.h"
 #include "adapters/kube/rest_config.h"
@@ -275,6 +276,41 @@ TEST_F(KubeClusterTest, EvictionBlockedByABudgetIsThrottled) {
   ASSERT_TRUE(store_.Delete("poddisruptionbudgets.policy", "default", "web").ok());
   EXPECT_TRUE(cluster_->EvictPod("default/w1").ok());
   EXPECT_EQ(cluster_->EvictPod("default/w1").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(KubeClusterTest, LeaderElectionOneLeaderAndTakeoverAfterTheLeaseDuration) {
+  Start();
+  LeaderElectionOptions a_opts;
+  a_opts.identity = "a";
+  LeaderElectionOptions b_opts = a_opts;
+  b_opts.identity = "b";
+  LeaderElector a(*client_, a_opts);
+  LeaderElector b(*client_, b_opts);
+  // Time is passed in: the test moves it, nothing sleeps.
+  auto t0 = LeaderElector::Clock::time_point{} + std::chrono::hours(1);
+  EXPECT_TRUE(a.TryAcquireOrRenew(t0));
+  EXPECT_FALSE(b.TryAcquireOrRenew(t0));
+  // a renews; b keeps seeing the lease change and stays a candidate.
+  for (int s = 2; s <= 30; s += 2) {
+    EXPECT_TRUE(a.TryAcquireOrRenew(t0 + std::chrono::seconds(s)));
+    EXPECT_FALSE(b.TryAcquireOrRenew(t0 + std::chrono::seconds(s)));
+  }
+  // a dies (stops renewing): b takes over once the lease is 15 s unchanged.
+  auto dead = t0 + std::chrono::seconds(30);
+  EXPECT_FALSE(b.TryAcquireOrRenew(dead + std::chrono::seconds(2)));
+  EXPECT_FALSE(b.TryAcquireOrRenew(dead + std::chrono::seconds(14)));
+  EXPECT_TRUE(b.TryAcquireOrRenew(dead + std::chrono::seconds(17)));
+  auto lease = store_.Get("leases.coordination.k8s.io", "kube-system", "karpenter-leader-election");
+  ASSERT_TRUE(lease.ok());
+  EXPECT_EQ((*lease)["spec"]["holderIdentity"], "b");
+  EXPECT_EQ((*lease)["spec"]["leaseTransitions"], 1);
+  // a comes back: its renewal now fails (b holds it), and past its renew
+  // deadline it no longer leads.
+  EXPECT_FALSE(a.TryAcquireOrRenew(dead + std::chrono::seconds(18)));
+  // b releases: a can take the lease at once.
+  b.Release();
+  EXPECT_FALSE(b.leading());
+  EXPECT_TRUE(a.TryAcquireOrRenew(dead + std::chrono::seconds(19)));
 }
 
 TEST_F(KubeClusterTest, ServerErrorsAreUnavailable) {

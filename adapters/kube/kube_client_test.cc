@@ -313,6 +313,29 @@ TEST_F(KubeClusterTest, LeaderElectionOneLeaderAndTakeoverAfterTheLeaseDuration)
   EXPECT_TRUE(a.TryAcquireOrRenew(dead + std::chrono::seconds(19)));
 }
 
+TEST_F(KubeClusterTest, InformersSyncThroughServerErrorsAndThrottling) {
+  AddPod("default", "before");
+  twin::ServerFaults faults;
+  faults.error_rate = 0.3;     // 500s
+  faults.throttle_rate = 0.2;  // 429s
+  faults.seed = 7;
+  Start(faults);  // waits until every informer has listed despite the faults
+  for (int i = 0; i < 10; ++i) AddPod("default", "p" + std::to_string(i));
+  ASSERT_TRUE(Eventually([&] { return cluster_->Snapshot()->Pods().size() == 11; }));
+  EXPECT_GT(cluster_->Stats().failures, 0u);  // some lists failed and were retried after a back-off
+  // Writes see the faults as error codes the controllers handle.
+  int throttled = 0, unavailable = 0, ok = 0;
+  for (int i = 0; i < 40; ++i) {
+    Status s = cluster_->RemoveTaint("absent-node", "k");
+    if (s.ok()) ++ok;
+    else if (s.error().code == ErrorCode::kThrottled) ++throttled;
+    else if (s.error().code == ErrorCode::kUnavailable) ++unavailable;
+    else EXPECT_EQ(s.error().code, ErrorCode::kNotFound) << s.error().message;
+  }
+  EXPECT_GT(throttled, 0);
+  EXPECT_GT(unavailable, 0);
+}
+
 TEST_F(KubeClusterTest, ServerErrorsAreUnavailable) {
   Start();
   twin::ServerFaults faults;

@@ -275,6 +275,8 @@ json EncodeNodeClaim(const ports::NodeClaimInfo& info) {
   }
   if (c.initialized && info.initialized_at) {
     conditions.push_back(MakeCondition("Initialized", true, *info.initialized_at, "Initialized"));
+    // Karpenter's root condition, for `kubectl get nodeclaims` (not read back).
+    conditions.push_back(MakeCondition("Ready", true, *info.initialized_at, "Ready"));
   }
   if (c.drifted) conditions.push_back(MakeCondition("Drifted", true, info.created_at, *c.drifted));
   if (!info.deletion_reason.empty()) {

@@ -15,6 +15,7 @@
 #include "adapters/twin/protobuf_envelope.h"
 #include "adapters/twin/resource_table.h"
 #include "adapters/twin/selectors.h"
+#include "adapters/twin/table.h"
 
 namespace adze::twin {
 namespace {
@@ -368,6 +369,10 @@ void ApiServer::Serve(const Target& t, const httplib::Request& req, httplib::Res
         items.push_back(std::move(o));
       }
     }
+    if (WantsTable(req.get_header_value("Accept"))) {
+      Reply(res, 200, ToTable(type, items, std::to_string(list.revision), Param(req, "includeObject") == "Object"));
+      return;
+    }
     Reply(res, 200, ListJson(type, std::move(items), list.revision));
     return;
   }
@@ -375,6 +380,11 @@ void ApiServer::Serve(const Target& t, const httplib::Request& req, httplib::Res
     auto got = store_.Get(type.Key(), t.ns, t.name);
     if (!got.ok()) return ReplyError(res, got.error(), t, t.name);
     json o = *got;
+    if (WantsTable(req.get_header_value("Accept"))) {
+      Reply(res, 200, ToTable(type, {o}, o["metadata"].value("resourceVersion", ""),
+                              Param(req, "includeObject") == "Object"));
+      return;
+    }
     o["apiVersion"] = type.GroupVersion();
     o["kind"] = type.kind;
     Reply(res, 200, o);
@@ -630,6 +640,8 @@ struct WatchState {
   std::vector<json> initial;
   bool bookmarks = false;
   bool expired_sent = false;
+  bool table = false;  // events carry one-row Tables (kubectl get --watch)
+  bool include_object = false;
   std::chrono::steady_clock::time_point deadline;
   std::chrono::steady_clock::time_point next_bookmark;
 };
@@ -655,6 +667,8 @@ void ApiServer::ServeWatch(const Target& t, const httplib::Request& req, httplib
   st->labels = *labels;
   st->fields = *fields;
   st->bookmarks = Truthy(Param(req, "allowWatchBookmarks"));
+  st->table = WantsTable(req.get_header_value("Accept"));
+  st->include_object = Param(req, "includeObject") == "Object";
   std::string rv = Param(req, "resourceVersion");
   auto now = std::chrono::steady_clock::now();
   // Without timeoutSeconds, as the API server: a random 30-60 min; the twin uses 30 min.
@@ -690,6 +704,10 @@ void ApiServer::ServeWatch(const Target& t, const httplib::Request& req, httplib
   // until the watch ends.
   res.set_chunked_content_provider("application/json;stream=watch", [this, st](size_t, httplib::DataSink& sink) {
     auto event_json = [&](const std::string& type, json object) {
+      if (st->table && type != "BOOKMARK") {
+        std::string rv = object["metadata"].value("resourceVersion", "");
+        return json{{"type", type}, {"object", ToTable(*st->type, {object}, rv, st->include_object)}};
+      }
       object["apiVersion"] = st->type->GroupVersion();
       object["kind"] = st->type->kind;
       return json{{"type", type}, {"object", std::move(object)}};

@@ -1,4 +1,5 @@
 #include "adapters/twin/api_server.h"
+#include "adapters/twin/table.h"
 
 #include <httplib.h>
 
@@ -196,6 +197,26 @@ TEST_F(ApiServerTest, EvictionBlockedByABudgetIsTooManyRequests) {
             200);
   EXPECT_EQ(Call("POST", "/api/v1/namespaces/default/pods/w1/eviction", eviction).first, 201);
   EXPECT_EQ(Call("GET", "/api/v1/namespaces/default/pods/w1").first, 404);
+}
+
+TEST_F(ApiServerTest, TablesForKubectl) {
+  StartServer();
+  ASSERT_EQ(Call("POST", "/api/v1/namespaces", json{{"metadata", {{"name", "default"}}}}).first, 201);
+  ASSERT_EQ(Call("POST", "/api/v1/namespaces/default/pods", Pod("a")).first, 201);
+  httplib::Headers accept{{"Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"}};
+  auto r = client_->Get("/api/v1/namespaces/default/pods", accept);
+  ASSERT_TRUE(r);
+  json table = json::parse(r->body);
+  EXPECT_EQ(table["kind"], "Table");
+  EXPECT_EQ(table["columnDefinitions"][0]["name"], "Name");
+  EXPECT_EQ(table["columnDefinitions"][2]["name"], "Status");
+  ASSERT_EQ(table["rows"].size(), 1u);
+  EXPECT_EQ(table["rows"][0]["cells"][0], "a");
+  EXPECT_EQ(table["rows"][0]["cells"][2], "Pending");
+  EXPECT_EQ(table["rows"][0]["object"]["kind"], "PartialObjectMetadata");
+  EXPECT_EQ(HumanAge(45), "45s");
+  EXPECT_EQ(HumanAge(200), "3m20s");
+  EXPECT_EQ(HumanAge(3 * 86400), "3d");
 }
 
 TEST_F(ApiServerTest, FaultsAnswer500) {

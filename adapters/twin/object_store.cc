@@ -117,6 +117,9 @@ Result<nlohmann::json> ObjectStore::Mutate(const std::string& resource, const st
   if (!rv.empty() && rv != current["metadata"].value("resourceVersion", "")) {
     return Error::Conflict("the object has been modified; please apply your changes to the latest version and try again");
   }
+  // Compared with the current object as if it carried the same version: a
+  // write that changes nothing else is a no-op.
+  meta["resourceVersion"] = current["metadata"].value("resourceVersion", "");
   if (meta.value("name", name) != name) return Error::InvalidArgument("metadata.name: field is immutable");
   // Fields the server owns.
   for (const char* owned : {"uid", "creationTimestamp", "namespace", "deletionTimestamp", "generation"}) {

@@ -90,6 +90,13 @@ TEST(ObjectStore, NoOpWriteKeepsVersion) {
   auto same = s.Mutate("pods", "ns", "a", [](json&) { return OkStatus(); });
   ASSERT_TRUE(same.ok());
   EXPECT_EQ((*same)["metadata"]["resourceVersion"], "1");
+  // Also when the writer drops the version (an unconditional update).
+  auto unversioned = s.Mutate("pods", "ns", "a", [](json& o) {
+    o["metadata"].erase("resourceVersion");
+    return OkStatus();
+  });
+  ASSERT_TRUE(unversioned.ok());
+  EXPECT_EQ((*unversioned)["metadata"]["resourceVersion"], "1");
   EXPECT_EQ(s.revision(), 1u);
 }
 

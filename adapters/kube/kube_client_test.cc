@@ -231,6 +231,22 @@ TEST_F(KubeClusterTest, NodeClaimLifecycleWithConflicts) {
   auto read = cluster_->Snapshot()->GetNodeClaim(*name);
   EXPECT_TRUE(read->claim.launched);
   EXPECT_EQ(read->instance_type, "m6i.large");
+  // Registered by its Node (as Karpenter's lifecycle links them), and the
+  // link is written with the next status update.
+  EXPECT_TRUE(read->claim.registered);
+  ASSERT_TRUE(read->registered_at.has_value());
+  EXPECT_EQ(read->claim.node_name, "default-x1");
+  ports::NodeClaimInfo init = *read;
+  init.claim.initialized = true;
+  init.initialized_at = Now();
+  ASSERT_TRUE(cluster_->UpdateNodeClaim(init).ok());
+  json stored = *store_.Get("nodeclaims.karpenter.sh", "", *name);
+  EXPECT_EQ(stored["status"]["nodeName"], "default-x1");
+  EXPECT_NE(stored["status"].dump().find("Registered"), std::string::npos);
+  ASSERT_TRUE(Eventually([&] {
+    const ports::NodeInfo* n = cluster_->Snapshot()->GetNode("default-x1");
+    return n != nullptr && n->initialized;
+  }));
 
   ASSERT_TRUE(cluster_->TaintNode("default-x1", {"karpenter.sh/disrupted", "", model::TaintEffect::kNoSchedule}).ok());
   ASSERT_TRUE(cluster_->TaintNode("default-x1", {"karpenter.sh/disrupted", "", model::TaintEffect::kNoSchedule}).ok());

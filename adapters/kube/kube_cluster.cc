@@ -10,6 +10,7 @@
 #include "model/codec/workload_decoder.h"
 #include "model/codec/yaml_field.h"
 #include "model/labels.h"
+#include "model/timestamp.h"
 
 namespace adze::kube {
 namespace {
@@ -131,6 +132,27 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
   }
   pod_cache_ = std::move(pod_cache);
 
+  // Registration, as Karpenter's lifecycle controller links them: a Node
+  // whose providerID is a claim's registers that claim (node name, time).
+  // The link is derived here on every snapshot and persisted with the
+  // claim's next status write.
+  std::map<std::string, std::pair<std::string, model::Duration>> node_of_provider;
+  for (const auto& [key, object] : *nodes_->items()) {
+    std::string pid = (*object)["spec"].value("providerID", "");
+    if (pid.empty()) continue;
+    auto created = model::ParseTimestamp((*object)["metadata"].value("creationTimestamp", ""));
+    node_of_provider[pid] = {key, created.ok() ? *created : 0};
+  }
+  for (ports::NodeClaimInfo& c : claims) {
+    auto n = node_of_provider.find(c.claim.provider_id);
+    if (c.claim.provider_id.empty() || n == node_of_provider.end()) continue;
+    if (c.claim.node_name.empty()) c.claim.node_name = n->second.first;
+    if (!c.registered_at) {
+      c.claim.registered = true;
+      c.registered_at = std::max(n->second.second, c.launched_at.value_or(c.created_at));
+    }
+  }
+
   // Nodes with their bound pods.
   std::map<std::string, ports::NodeInfo> nodes;
   for (const auto& [key, object] : *nodes_->items()) {
@@ -145,7 +167,10 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
     if (auto c = claim_by_provider.find(info.node.provider_id); c != claim_by_provider.end()) {
       info.node_claim = c->second;
       for (const ports::NodeClaimInfo& claim : claims) {
-        if (claim.claim.meta.name == c->second) info.deleting = claim.deletion_requested_at.has_value();
+        if (claim.claim.meta.name != c->second) continue;
+        info.deleting = claim.deletion_requested_at.has_value();
+        // Karpenter labels the node karpenter.sh/initialized when the claim is.
+        info.initialized = info.initialized || claim.claim.initialized;
       }
     }
     nodes.emplace(info.node.meta.name, std::move(info));

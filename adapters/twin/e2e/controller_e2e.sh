@@ -81,6 +81,11 @@ pod web-0 2
 wait_running web-0
 [ "$(kubectl get nodeclaims -o name | wc -l)" = 1 ] || fail "expected one NodeClaim: $(kubectl get nodeclaims -o name)"
 NODE=$(kubectl get pod web-0 -o jsonpath='{.spec.nodeName}')
+CLAIM=$(kubectl get nodeclaims -o jsonpath='{.items[0].metadata.name}')
+init() { kubectl get nodeclaim "$CLAIM" -o jsonpath='{.status.conditions[?(@.type=="Initialized")].status}'; }
+for _ in $(seq 100); do [ "$(init)" = True ] && break; sleep 0.1; done
+[ "$(init)" = True ] || fail "NodeClaim $CLAIM not Initialized"
+[ "$(kubectl get nodeclaim "$CLAIM" -o jsonpath='{.status.nodeName}')" = "$NODE" ] || fail "claim not linked to $NODE"
 [ "$(kubectl get node "$NODE" -o jsonpath='{.metadata.labels.karpenter\.sh/capacity-type}')" = on-demand ] \
   || fail "node not on-demand"
 

@@ -91,7 +91,11 @@ RestClient::RestClient(RestConfig config, ClientOptions options)
   EnsureCurl();
 }
 
-Result<std::string> RestClient::Token() {
+Result<std::string> RestClient::Token(RestConfig* config) {
+  {
+    std::lock_guard lock(token_mu_);
+    *config = config_;
+  }
   if (!config_.token_file.empty()) {
     std::ifstream f(config_.token_file);
     std::stringstream ss;
@@ -106,6 +110,7 @@ Result<std::string> RestClient::Token() {
       auto t = RunExecPlugin(*config_.exec, &config_);
       if (!t.ok()) return t.error();
       exec_token_ = *t;
+      *config = config_;
     }
     return exec_token_;
   }
@@ -154,11 +159,12 @@ Result<nlohmann::json> RestClient::Call(const std::string& method, const std::st
                                         const nlohmann::json* body, const std::string& content_type) {
   limiter_.Wait();
   ++requests_;
-  auto token = Token();
+  RestConfig config;
+  auto token = Token(&config);
   if (!token.ok()) return token.error();
   std::unique_ptr<CURL, void (*)(CURL*)> c(curl_easy_init(), curl_easy_cleanup);
   if (!c) return Error::Internal("curl_easy_init failed");
-  std::string url = config_.server + path;
+  std::string url = config.server + path;
   std::string payload = body != nullptr ? body->dump() : "";
   std::string response;
   curl_easy_setopt(c.get(), CURLOPT_URL, url.c_str());
@@ -170,14 +176,14 @@ Result<nlohmann::json> RestClient::Call(const std::string& method, const std::st
   curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, CollectBody);
   curl_easy_setopt(c.get(), CURLOPT_WRITEDATA, &response);
   curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, options_.timeout_ms);
-  curl_slist* headers = Prepare(c.get(), config_, *token, body != nullptr ? content_type : "");
+  curl_slist* headers = Prepare(c.get(), config, *token, body != nullptr ? content_type : "");
   CURLcode rc = curl_easy_perform(c.get());
   curl_slist_free_all(headers);
   if (rc == CURLE_OPERATION_TIMEDOUT) return Error::DeadlineExceeded(method + " " + path + ": timed out");
   if (rc != CURLE_OK) return Error::Unavailable(method + " " + path + ": " + curl_easy_strerror(rc));
   long status = 0;
   curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (status == 401 && config_.exec) {
+  if (status == 401 && config.exec) {
     std::lock_guard lock(token_mu_);
     exec_token_.clear();  // expired: the next call runs the plugin again
   }
@@ -191,11 +197,12 @@ Status RestClient::Stream(const std::string& path, const std::function<bool(std:
                           const std::atomic<bool>* stop) {
   limiter_.Wait();
   ++requests_;
-  auto token = Token();
+  RestConfig config;
+  auto token = Token(&config);
   if (!token.ok()) return token.error();
   std::unique_ptr<CURL, void (*)(CURL*)> c(curl_easy_init(), curl_easy_cleanup);
   if (!c) return Error::Internal("curl_easy_init failed");
-  std::string url = config_.server + path;
+  std::string url = config.server + path;
   StreamState st;
   st.on_line = &on_line;
   st.stop = stop;
@@ -209,7 +216,7 @@ Status RestClient::Stream(const std::string& path, const std::function<bool(std:
   // A watch that goes silent for this long is dead (a lost connection).
   curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(c.get(), CURLOPT_LOW_SPEED_TIME, 120L);
-  curl_slist* headers = Prepare(c.get(), config_, *token, "");
+  curl_slist* headers = Prepare(c.get(), config, *token, "");
   CURLcode rc = curl_easy_perform(c.get());
   curl_slist_free_all(headers);
   if (st.aborted || (stop != nullptr && stop->load())) return OkStatus();

@@ -48,12 +48,14 @@ class RestClient {
   uint64_t requests() const { return requests_.load(); }
 
  private:
-  Result<std::string> Token();
+  // The token to send, and a copy of the config to use for this request
+  // (an exec plugin may replace the client certificate).
+  Result<std::string> Token(RestConfig* config);
 
   RestConfig config_;
   ClientOptions options_;
   RateLimiter limiter_;
-  std::mutex token_mu_;
+  std::mutex token_mu_;  // guards exec_token_ and config_'s client cert/key
   std::string exec_token_;
   std::atomic<uint64_t> requests_{0};
 };

@@ -1,9 +1,8 @@
 #include "cli/controller_command.h"
 
+#include <httplib.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <httplib.h>
 
 #include <atomic>
 #include <chrono>
@@ -11,9 +10,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "adapters/kube/kube_cluster.h"
 #include "adapters/kube/leader_elector.h"
@@ -79,8 +77,11 @@ class EventListener : public controllers::OperatorListener {
   }
   void OnClaimLaunched(const ports::NodeClaimInfo& c) override {
     log_.Log("INFO", "launched nodeclaim",
-             {{"NodeClaim", c.claim.meta.name}, {"provider-id", c.claim.provider_id},
-              {"instance-type", c.instance_type}, {"zone", c.zone}, {"capacity-type", c.capacity_type}});
+             {{"NodeClaim", c.claim.meta.name},
+              {"provider-id", c.claim.provider_id},
+              {"instance-type", c.instance_type},
+              {"zone", c.zone},
+              {"capacity-type", c.capacity_type}});
   }
   void OnInsufficientCapacity(const std::string& claim) override {
     log_.Log("ERROR", "insufficient capacity", {{"NodeClaim", claim}});
@@ -113,7 +114,8 @@ class NoQueue final : public ports::InterruptionQueue {
 
 Result<model::Duration> ParseFlagDuration(const std::string& flag, const std::string& text) {
   auto d = model::ParseDuration(text);
-  if (!d.ok() || *d <= 0) return Error::InvalidArgument(flag + " " + text + ": expected a positive duration such as 1s");
+  if (!d.ok() || *d <= 0)
+    return Error::InvalidArgument(flag + " " + text + ": expected a positive duration such as 1s");
   return *d;
 }
 
@@ -162,7 +164,8 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   metrics.Declare("karpenter_scheduler_scheduling_duration_seconds", "histogram",
                   "Duration of scheduling simulations used for deprovisioning and provisioning in seconds.");
   metrics.Declare("karpenter_scheduler_queue_depth", "gauge", "The number of pods waiting to be scheduled.");
-  metrics.Declare("karpenter_cloudprovider_errors_total", "counter", "Total number of errors returned from CloudProvider calls.");
+  metrics.Declare("karpenter_cloudprovider_errors_total", "counter",
+                  "Total number of errors returned from CloudProvider calls.");
   metrics.Declare("adze_controller_leader", "gauge", "1 when this replica holds the leader lease.");
   metrics.Declare("adze_kube_informer_relists_total", "counter", "Watches that expired (410) and were relisted.");
 
@@ -184,15 +187,16 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     res.set_content(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
   });
   httplib::Server health_server;
-  health_server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+  health_server.Get("/healthz",
+                    [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
   health_server.Get("/readyz", [&](const httplib::Request&, httplib::Response& res) {
     res.status = ready.load() ? 200 : 503;
     res.set_content(ready.load() ? "ok" : "caches not synced or CRDs missing", "text/plain");
   });
   if (!metrics_server.bind_to_port(options.bind_address, options.metrics_port) ||
       !health_server.bind_to_port(options.bind_address, options.health_probe_port)) {
-    err << "adze controller: cannot listen on " << options.bind_address << ":" << options.metrics_port << " and :"
-        << options.health_probe_port << "\n";
+    err << "adze controller: cannot listen on " << options.bind_address << ":" << options.metrics_port
+        << " and :" << options.health_probe_port << "\n";
     return 1;
   }
   std::thread metrics_thread([&] { metrics_server.listen_after_bind(); });
@@ -200,8 +204,11 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
 
   cluster.Start();
   log.Log("INFO", "starting controller",
-          {{"identity", identity}, {"server", config->server}, {"cloud-provider", options.cloud_provider},
-           {"cluster-name", options.cluster_name}, {"metrics-port", options.metrics_port},
+          {{"identity", identity},
+           {"server", config->server},
+           {"cloud-provider", options.cloud_provider},
+           {"cluster-name", options.cluster_name},
+           {"metrics-port", options.metrics_port},
            {"health-probe-port", options.health_probe_port}});
 
   const catalog::Catalog& catalog = catalog::Catalog::Embedded();
@@ -251,7 +258,8 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
       exit_code = 1;
       break;
     }
-    if (leader && !was_leader) log.Log("INFO", "successfully acquired lease", {{"lease", le.namespace_ + "/" + le.name}});
+    if (leader && !was_leader)
+      log.Log("INFO", "successfully acquired lease", {{"lease", le.namespace_ + "/" + le.name}});
     was_leader = leader;
     clock.RunDue();
     if (leader && ready.load() && now >= next_tick) {
@@ -295,21 +303,26 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--cloud-provider", o->cloud_provider, "Cloud provider: kwok")->check(CLI::IsMember({"kwok", "aws"}));
   cmd->add_option("--cluster-name", o->cluster_name, "Cluster name (tags, discovery)")->envname("CLUSTER_NAME");
   cmd->add_option("--bind-address", o->bind_address, "Address the metrics and health servers listen on");
-  cmd->add_option("--metrics-port", o->metrics_port, "Port of /metrics")->envname("METRICS_PORT")->check(CLI::Range(0, 65535));
+  cmd->add_option("--metrics-port", o->metrics_port, "Port of /metrics")
+      ->envname("METRICS_PORT")
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--health-probe-port", o->health_probe_port, "Port of /healthz and /readyz")
       ->envname("HEALTH_PROBE_PORT")
       ->check(CLI::Range(0, 65535));
   cmd->add_flag("--disable-leader-election", o->disable_leader_election, "Act without holding the lease")
       ->envname("DISABLE_LEADER_ELECTION");
-  cmd->add_option("--leader-election-name", o->leader_election_name, "Name of the Lease")->envname("LEADER_ELECTION_NAME");
+  cmd->add_option("--leader-election-name", o->leader_election_name, "Name of the Lease")
+      ->envname("LEADER_ELECTION_NAME");
   cmd->add_option("--leader-election-namespace", o->leader_election_namespace, "Namespace of the Lease")
       ->envname("SYSTEM_NAMESPACE");
   cmd->add_option("--identity", o->identity, "Holder identity in the Lease (default: hostname_pid)");
-  cmd->add_option("--batch-idle-duration", o->batch_idle, "Provisioning batch idle window")->envname("BATCH_IDLE_DURATION");
+  cmd->add_option("--batch-idle-duration", o->batch_idle, "Provisioning batch idle window")
+      ->envname("BATCH_IDLE_DURATION");
   cmd->add_option("--batch-max-duration", o->batch_max, "Provisioning batch maximum")->envname("BATCH_MAX_DURATION");
   cmd->add_option("--feature-gates", o->feature_gates, "Feature gates, e.g. SpotToSpotConsolidation=true")
       ->envname("FEATURE_GATES");
-  cmd->add_option("--log-level", o->log_level, "debug, info or error")->envname("LOG_LEVEL")
+  cmd->add_option("--log-level", o->log_level, "debug, info or error")
+      ->envname("LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "error"}));
   cmd->add_option("--kube-client-qps", o->kube_client_qps, "Client-side QPS limit")->envname("KUBE_CLIENT_QPS");
   cmd->add_option("--kube-client-burst", o->kube_client_burst, "Client-side burst")->envname("KUBE_CLIENT_BURST");

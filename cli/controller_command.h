@@ -11,10 +11,9 @@
 // Thread-safety: not thread-safe (a command runs once).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <iosfwd>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace adze::cli {
 
@@ -22,21 +21,21 @@ struct ControllerOptions {
   std::string kubeconfig;  // "" : in-cluster when KUBERNETES_SERVICE_HOST is set, else $KUBECONFIG / ~/.kube/config
   std::string context;
   std::string cloud_provider = "kwok";
-  std::string cluster_name;             // CLUSTER_NAME
+  std::string cluster_name;  // CLUSTER_NAME
   std::string bind_address = "0.0.0.0";
-  int metrics_port = 8080;              // METRICS_PORT
-  int health_probe_port = 8081;         // HEALTH_PROBE_PORT
-  bool disable_leader_election = false; // DISABLE_LEADER_ELECTION
+  int metrics_port = 8080;                                         // METRICS_PORT
+  int health_probe_port = 8081;                                    // HEALTH_PROBE_PORT
+  bool disable_leader_election = false;                            // DISABLE_LEADER_ELECTION
   std::string leader_election_name = "karpenter-leader-election";  // LEADER_ELECTION_NAME
   std::string leader_election_namespace = "kube-system";           // SYSTEM_NAMESPACE
-  std::string identity;                 // default: hostname_pid
-  std::string batch_idle = "1s";        // BATCH_IDLE_DURATION
-  std::string batch_max = "10s";        // BATCH_MAX_DURATION
-  std::string feature_gates;            // FEATURE_GATES, e.g. SpotToSpotConsolidation=true
-  std::string log_level = "info";       // LOG_LEVEL
-  double kube_client_qps = 200;         // KUBE_CLIENT_QPS
-  int kube_client_burst = 300;          // KUBE_CLIENT_BURST
-  std::string interruption_queue;       // INTERRUPTION_QUEUE (AWS provider only)
+  std::string identity;                                            // default: hostname_pid
+  std::string batch_idle = "1s";                                   // BATCH_IDLE_DURATION
+  std::string batch_max = "10s";                                   // BATCH_MAX_DURATION
+  std::string feature_gates;                                       // FEATURE_GATES, e.g. SpotToSpotConsolidation=true
+  std::string log_level = "info";                                  // LOG_LEVEL
+  double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
+  int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST
+  std::string interruption_queue;                                  // INTERRUPTION_QUEUE (AWS provider only)
 };
 
 int RunController(const ControllerOptions& options, std::ostream& err);

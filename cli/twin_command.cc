@@ -1,15 +1,14 @@
 #include "cli/twin_command.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <thread>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "adapters/twin/object_store.h"
 #include "adapters/twin/twin_cluster.h"
@@ -35,9 +34,7 @@ Result<twin::ServerFaults> ParseFaults(const std::vector<std::string>& faults) {
     size_t eq = f.find('=');
     std::string key = f.substr(0, eq);
     std::string value = eq == std::string::npos ? "" : f.substr(eq + 1);
-    auto bad = [&](const std::string& expected) {
-      return Error::InvalidArgument("--fault " + f + ": " + expected);
-    };
+    auto bad = [&](const std::string& expected) { return Error::InvalidArgument("--fault " + f + ": " + expected); };
     if (key == "error-rate" || key == "throttle-rate") {
       double rate = -1;
       try {
@@ -58,8 +55,9 @@ Result<twin::ServerFaults> ParseFaults(const std::vector<std::string>& faults) {
         return bad("expected a non-negative integer");
       }
     } else {
-      return bad("unknown fault; expected one of error-rate=F, throttle-rate=F, delay=D, drop-watches=D, "
-                 "compact=D, seed=N");
+      return bad(
+          "unknown fault; expected one of error-rate=F, throttle-rate=F, delay=D, drop-watches=D, "
+          "compact=D, seed=N");
     }
   }
   if (out.error_rate + out.throttle_rate > 1) {
@@ -129,8 +127,7 @@ int RunTwin(const TwinOptions& options, std::ostream& out, std::ostream& err) {
                .dump()
         << std::endl;
   } else {
-    out << "adze twin: serving the Kubernetes API on http://127.0.0.1:" << *port << " (speed " << options.speed
-        << "x)";
+    out << "adze twin: serving the Kubernetes API on http://127.0.0.1:" << *port << " (speed " << options.speed << "x)";
     if (!options.kubeconfig_out.empty()) out << "; export KUBECONFIG=" << options.kubeconfig_out;
     out << std::endl;
   }

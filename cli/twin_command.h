@@ -8,11 +8,10 @@
 // Thread-safety: not thread-safe (a command runs once).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <iosfwd>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "adapters/twin/api_server.h"
 #include "model/result.h"
@@ -20,11 +19,11 @@
 namespace adze::cli {
 
 struct TwinOptions {
-  int port = 0;                 // 0: a free port, printed at start
-  std::string kubeconfig_out;   // where to write the kubeconfig ("" : not written)
-  double speed = 1;             // delays are divided by this
+  int port = 0;                     // 0: a free port, printed at start
+  std::string kubeconfig_out;       // where to write the kubeconfig ("" : not written)
+  double speed = 1;                 // delays are divided by this
   std::vector<std::string> faults;  // error-rate=F throttle-rate=F delay=D drop-watches=D compact=D
-  std::string output = "text";  // -o text | json: the start line
+  std::string output = "text";      // -o text | json: the start line
 };
 
 // Parses --fault values; errors name the flag value and what was expected.

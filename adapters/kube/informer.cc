@@ -19,12 +19,17 @@ constexpr std::chrono::milliseconds kBackoffMax{30000};
 
 Informer::Informer(RestClient& client, std::string path, std::function<void()> on_change,
                    std::chrono::milliseconds resync)
-    : client_(client), path_(std::move(path)), on_change_(std::move(on_change)), resync_(resync),
+    : client_(client),
+      path_(std::move(path)),
+      on_change_(std::move(on_change)),
+      resync_(resync),
       items_(std::make_shared<const Items>()) {}
 
 Informer::~Informer() { Stop(); }
 
-void Informer::Start() { thread_ = std::thread([this] { Run(); }); }
+void Informer::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Informer::Stop() {
   stop_.store(true);

@@ -16,11 +16,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "adapters/kube/rest_client.h"
 
@@ -56,7 +55,7 @@ class Informer {
 
  private:
   void Run();
-  bool List();   // false on failure
+  bool List();  // false on failure
   Status Watch(bool* expired);
   void Backoff();
 

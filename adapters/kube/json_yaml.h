@@ -5,8 +5,9 @@
 // Thread-safety: pure function.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
 
 namespace adze::kube {
 

@@ -1,9 +1,8 @@
 // The client against the twin's API server in the same process: informers,
 // KubeCluster's writes and their error codes. Also the kubeconfig loaders and
 // the rate limiter, which need no server.
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -146,8 +145,9 @@ class KubeClusterTest : public ::testing::Test {
   }
   void AddPod(const std::string& ns, const std::string& name, const json& labels = json::object()) {
     json pod{{"metadata", {{"name", name}, {"labels", labels}}},
-             {"spec", {{"containers", json::array({json{{"name", "c"}, {"image", "i"},
-                                                        {"resources", {{"requests", {{"cpu", "1"}}}}}}})}}},
+             {"spec",
+              {{"containers",
+                json::array({json{{"name", "c"}, {"image", "i"}, {"resources", {{"requests", {{"cpu", "1"}}}}}}})}}},
              {"status", {{"phase", "Pending"}}}};
     ASSERT_TRUE(store_.Create("pods", ns, pod).ok());
   }
@@ -197,8 +197,8 @@ TEST_F(KubeClusterTest, InformersConvergeAfterWatchDropsAndExpiredVersions) {
     EXPECT_EQ(present, i % 3 != 0) << i;
   }
   InformerStats s = cluster_->Stats();
-  EXPECT_GT(s.watches, 6u);   // reopened after drops
-  EXPECT_GT(s.expired, 0u);   // and relisted after 410s
+  EXPECT_GT(s.watches, 6u);  // reopened after drops
+  EXPECT_GT(s.expired, 0u);  // and relisted after 410s
 }
 
 TEST_F(KubeClusterTest, NodeClaimLifecycleWithConflicts) {
@@ -276,10 +276,13 @@ TEST_F(KubeClusterTest, NodeClaimLifecycleWithConflicts) {
 TEST_F(KubeClusterTest, EvictionBlockedByABudgetIsThrottled) {
   Start();
   AddPod("default", "w1", json{{"app", "web"}});
-  ASSERT_TRUE(store_.Mutate("pods", "default", "w1", [](json& o) {
-                      o["status"]["phase"] = "Running";
-                      return OkStatus();
-                    }).ok());
+  ASSERT_TRUE(store_
+                  .Mutate("pods", "default", "w1",
+                          [](json& o) {
+                            o["status"]["phase"] = "Running";
+                            return OkStatus();
+                          })
+                  .ok());
   json pdb = json::parse(R"({"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"web"},
       "spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"web"}}}})");
   ASSERT_TRUE(store_.Create("poddisruptionbudgets.policy", "default", pdb).ok());
@@ -343,10 +346,14 @@ TEST_F(KubeClusterTest, InformersSyncThroughServerErrorsAndThrottling) {
   int throttled = 0, unavailable = 0, ok = 0;
   for (int i = 0; i < 40; ++i) {
     Status s = cluster_->RemoveTaint("absent-node", "k");
-    if (s.ok()) ++ok;
-    else if (s.error().code == ErrorCode::kThrottled) ++throttled;
-    else if (s.error().code == ErrorCode::kUnavailable) ++unavailable;
-    else EXPECT_EQ(s.error().code, ErrorCode::kNotFound) << s.error().message;
+    if (s.ok())
+      ++ok;
+    else if (s.error().code == ErrorCode::kThrottled)
+      ++throttled;
+    else if (s.error().code == ErrorCode::kUnavailable)
+      ++unavailable;
+    else
+      EXPECT_EQ(s.error().code, ErrorCode::kNotFound) << s.error().message;
   }
   EXPECT_GT(throttled, 0);
   EXPECT_GT(unavailable, 0);

@@ -190,13 +190,15 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
 
   std::vector<model::NodePool> pools;
   for (const auto& [key, object] : *pools_->items()) {
-    if (auto p = DecodeYaml<model::NodePool>(*object, [](const codec::YamlField& f) { return codec::DecodeNodePool(f); })) {
+    if (auto p =
+            DecodeYaml<model::NodePool>(*object, [](const codec::YamlField& f) { return codec::DecodeNodePool(f); })) {
       pools.push_back(std::move(*p));
     }
   }
   std::vector<model::DaemonSet> daemon_sets;
   for (const auto& [key, object] : *daemon_sets_->items()) {
-    if (auto d = DecodeYaml<model::DaemonSet>(*object, [](const codec::YamlField& f) { return codec::DecodeDaemonSet(f); })) {
+    if (auto d = DecodeYaml<model::DaemonSet>(*object,
+                                              [](const codec::YamlField& f) { return codec::DecodeDaemonSet(f); })) {
       daemon_sets.push_back(std::move(*d));
     }
   }
@@ -370,8 +372,7 @@ Status KubeCluster::RemoveTaint(const std::string& node, const std::string& key)
 
 Status KubeCluster::EvictPod(const std::string& pod) {
   auto [ns, name] = SplitPod(pod);
-  json eviction{{"apiVersion", "policy/v1"}, {"kind", "Eviction"},
-                {"metadata", {{"name", name}, {"namespace", ns}}}};
+  json eviction{{"apiVersion", "policy/v1"}, {"kind", "Eviction"}, {"metadata", {{"name", name}, {"namespace", ns}}}};
   auto r = client_.Call("POST", PodPath(pod) + "/eviction", &eviction);
   if (!r.ok()) return r.error();
   return OkStatus();
@@ -392,9 +393,7 @@ void KubeCluster::RecordEvent(const std::string& kind, const std::string& ns, co
              {"kind", "Event"},
              {"metadata", {{"generateName", name + "."}, {"namespace", event_ns}}},
              {"involvedObject",
-              {{"kind", kind},
-               {"name", name},
-               {"apiVersion", kind == "NodeClaim" ? "karpenter.sh/v1" : "v1"}}},
+              {{"kind", kind}, {"name", name}, {"apiVersion", kind == "NodeClaim" ? "karpenter.sh/v1" : "v1"}}},
              {"reason", reason},
              {"message", message},
              {"type", warning ? "Warning" : "Normal"},

@@ -27,8 +27,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,8 +72,8 @@ class KubeCluster : public ports::Cluster {
 
   // Records a core/v1 Event on an object (best effort: failures are ignored,
   // as client-go's recorder drops what it cannot write).
-  void RecordEvent(const std::string& kind, const std::string& ns, const std::string& name,
-                   const std::string& reason, const std::string& message, bool warning = false);
+  void RecordEvent(const std::string& kind, const std::string& ns, const std::string& name, const std::string& reason,
+                   const std::string& message, bool warning = false);
 
  private:
   template <typename T>

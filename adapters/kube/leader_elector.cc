@@ -47,8 +47,8 @@ bool LeaderElector::TryAcquireOrRenew(Clock::time_point now) {
                  {"acquireTime", now_text},
                  {"renewTime", now_text},
                  {"leaseTransitions", 0}}}};
-    auto made = client_.Call("POST", "/apis/coordination.k8s.io/v1/namespaces/" + options_.namespace_ + "/leases",
-                             &lease);
+    auto made =
+        client_.Call("POST", "/apis/coordination.k8s.io/v1/namespaces/" + options_.namespace_ + "/leases", &lease);
     if (!made.ok()) return fail();
     leading_ = true;
     last_renew_ = now;

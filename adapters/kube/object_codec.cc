@@ -250,8 +250,8 @@ json EncodeNodeClaim(const ports::NodeClaimInfo& info) {
   json spec = json::object();
   spec["requirements"] = EncodeRequirements(c.requirements);
   spec["resources"] = json{{"requests", EncodeResourceList(c.requests)}};
-  spec["nodeClassRef"] = json{{"group", c.node_class_ref.group}, {"kind", c.node_class_ref.kind},
-                              {"name", c.node_class_ref.name}};
+  spec["nodeClassRef"] =
+      json{{"group", c.node_class_ref.group}, {"kind", c.node_class_ref.kind}, {"name", c.node_class_ref.name}};
   auto taints = [](const std::vector<model::Taint>& ts) {
     json a = json::array();
     for (const model::Taint& t : ts) a.push_back(EncodeTaint(t));
@@ -269,7 +269,8 @@ json EncodeNodeClaim(const ports::NodeClaimInfo& info) {
   if (!c.capacity.empty()) status["capacity"] = EncodeResourceList(c.capacity);
   if (!c.allocatable.empty()) status["allocatable"] = EncodeResourceList(c.allocatable);
   json conditions = json::array();
-  if (c.launched && info.launched_at) conditions.push_back(MakeCondition("Launched", true, *info.launched_at, "Launched"));
+  if (c.launched && info.launched_at)
+    conditions.push_back(MakeCondition("Launched", true, *info.launched_at, "Launched"));
   if (c.registered && info.registered_at) {
     conditions.push_back(MakeCondition("Registered", true, *info.registered_at, "Registered"));
   }
@@ -341,8 +342,8 @@ Result<ports::NodeClaimInfo> DecodeNodeClaim(const json& object) {
   auto startup = DecodeTaints(Child(spec, "startupTaints"), "spec.startupTaints");
   if (!startup.ok()) return startup.error();
   c.startup_taints = std::move(*startup);
-  for (auto [key, into] : {std::pair{"terminationGracePeriod", &c.termination_grace_period},
-                           std::pair{"expireAfter", &c.expire_after}}) {
+  for (auto [key, into] :
+       {std::pair{"terminationGracePeriod", &c.termination_grace_period}, std::pair{"expireAfter", &c.expire_after}}) {
     std::string text = StringAt(spec, key);
     if (text.empty() || text == "Never") continue;
     auto d = model::ParseDuration(text);
@@ -398,8 +399,8 @@ Result<ports::PodInfo> DecodePodInfo(const json& object) {
     info.phase = bound ? ports::PodPhase::kStarting : ports::PodPhase::kPending;
   }
   const json& scheduled = Condition(status, "PodScheduled");
-  info.unschedulable = !bound && StringAt(scheduled, "status") == "False" &&
-                       StringAt(scheduled, "reason") == "Unschedulable";
+  info.unschedulable =
+      !bound && StringAt(scheduled, "status") == "False" && StringAt(scheduled, "reason") == "Unschedulable";
   info.nominated_node_claim = StringAt(status, "nominatedNodeName");
   if (bound) {
     auto t = TimeAt(scheduled, "lastTransitionTime");

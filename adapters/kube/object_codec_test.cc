@@ -83,8 +83,8 @@ TEST(ObjectCodec, NodeClaimRoundTripsEveryField) {
   EXPECT_EQ(c.meta.owner, in.claim.meta.owner);
   EXPECT_EQ(c.taints, in.claim.taints);
   EXPECT_EQ(c.startup_taints, in.claim.startup_taints);
-  EXPECT_EQ(c.requirements, in.claim.requirements) << c.requirements.ToString() << " vs "
-                                                   << in.claim.requirements.ToString();
+  EXPECT_EQ(c.requirements, in.claim.requirements)
+      << c.requirements.ToString() << " vs " << in.claim.requirements.ToString();
   EXPECT_EQ(c.requests.Get("memory"), in.claim.requests.Get("memory"));
   EXPECT_EQ(c.requests.Get("cpu").ToString(), "3500m");
   EXPECT_EQ(c.node_class_ref, in.claim.node_class_ref);
@@ -153,8 +153,8 @@ TEST(ObjectCodec, NodeRoundTrips) {
   in.meta.labels["node.kubernetes.io/instance-type"] = "g6.xlarge";
   in.meta.creation_time = At("2026-01-05T00:00:25Z");
   in.taints.push_back({"karpenter.sh/disrupted", "", model::TaintEffect::kNoSchedule});
-  in.capacity = model::ResourceList{{"cpu", *model::Quantity::Parse("4")},
-                                    {"nvidia.com/gpu", *model::Quantity::Parse("1")}};
+  in.capacity =
+      model::ResourceList{{"cpu", *model::Quantity::Parse("4")}, {"nvidia.com/gpu", *model::Quantity::Parse("1")}};
   in.allocatable = model::ResourceList{{"cpu", *model::Quantity::Parse("3920m")}};
   in.provider_id = "aws:///us-east-1a/i-0123";
   in.unschedulable = true;

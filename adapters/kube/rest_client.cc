@@ -155,8 +155,8 @@ curl_slist* Prepare(CURL* c, const RestConfig& config, const std::string& token,
 
 }  // namespace
 
-Result<nlohmann::json> RestClient::Call(const std::string& method, const std::string& path,
-                                        const nlohmann::json* body, const std::string& content_type) {
+Result<nlohmann::json> RestClient::Call(const std::string& method, const std::string& path, const nlohmann::json* body,
+                                        const std::string& content_type) {
   limiter_.Wait();
   ++requests_;
   RestConfig config;

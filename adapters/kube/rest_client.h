@@ -11,10 +11,9 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "adapters/kube/rate_limiter.h"
 #include "adapters/kube/rest_config.h"

@@ -3,14 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
+#include <sstream>
 
 namespace adze::kube {
 namespace {
@@ -97,7 +96,8 @@ Result<RestConfig> LoadKubeconfig(const std::string& path_in, const std::string&
   RestConfig c;
   c.server = Str(cluster, "server");
   while (!c.server.empty() && c.server.back() == '/') c.server.pop_back();
-  if (c.server.empty()) return Error::InvalidArgument(path + ": clusters[" + cluster_name + "].cluster.server: required");
+  if (c.server.empty())
+    return Error::InvalidArgument(path + ": clusters[" + cluster_name + "].cluster.server: required");
   c.ca_file = resolve(Str(cluster, "certificate-authority"));
   c.ca_pem = Base64Decode(Str(cluster, "certificate-authority-data"));
   c.insecure_skip_tls_verify = Str(cluster, "insecure-skip-tls-verify") == "true";
@@ -119,7 +119,8 @@ Result<RestConfig> LoadKubeconfig(const std::string& path_in, const std::string&
       if (exec["env"] && exec["env"].IsSequence()) {
         for (const YAML::Node& e : exec["env"]) p.env[Str(e, "name")] = Str(e, "value");
       }
-      if (p.command.empty()) return Error::InvalidArgument(path + ": users[" + user_name + "].user.exec.command: required");
+      if (p.command.empty())
+        return Error::InvalidArgument(path + ": users[" + user_name + "].user.exec.command: required");
       c.exec = std::move(p);
     }
   }
@@ -148,13 +149,13 @@ Result<std::string> RunExecPlugin(const ExecPlugin& plugin, RestConfig* config) 
   cmd += ShellQuote(plugin.command);
   for (const std::string& a : plugin.args) cmd += " " + ShellQuote(a);
   // The plugin learns which API version to answer in (client-go sets this).
-  std::string env = "KUBERNETES_EXEC_INFO=" +
-                    ShellQuote(nlohmann::json{{"apiVersion", plugin.api_version.empty()
-                                                                 ? "client.authentication.k8s.io/v1"
-                                                                 : plugin.api_version},
-                                              {"kind", "ExecCredential"},
-                                              {"spec", {{"interactive", false}}}}
-                                   .dump());
+  std::string env =
+      "KUBERNETES_EXEC_INFO=" +
+      ShellQuote(nlohmann::json{
+          {"apiVersion", plugin.api_version.empty() ? "client.authentication.k8s.io/v1" : plugin.api_version},
+          {"kind", "ExecCredential"},
+          {"spec", {{"interactive", false}}}}
+                     .dump());
   FILE* pipe = popen((env + " " + cmd).c_str(), "r");
   if (pipe == nullptr) return Error::Unavailable("exec plugin " + plugin.command + ": cannot start");
   std::string out;
@@ -162,7 +163,9 @@ Result<std::string> RunExecPlugin(const ExecPlugin& plugin, RestConfig* config) 
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
   int rc = pclose(pipe);
-  if (rc != 0) return Error::PermissionDenied("exec plugin " + plugin.command + " exited with status " + std::to_string(WEXITSTATUS(rc)));
+  if (rc != 0)
+    return Error::PermissionDenied("exec plugin " + plugin.command + " exited with status " +
+                                   std::to_string(WEXITSTATUS(rc)));
   nlohmann::json cred = nlohmann::json::parse(out, nullptr, false);
   if (!cred.is_object() || !cred.contains("status")) {
     return Error::PermissionDenied("exec plugin " + plugin.command + ": output is not an ExecCredential");

@@ -26,9 +26,9 @@ struct ExecPlugin {
 };
 
 struct RestConfig {
-  std::string server;        // https://host:port (no trailing slash)
-  std::string ca_file;       // PEM file to trust
-  std::string ca_pem;        // or PEM text (certificate-authority-data, decoded)
+  std::string server;   // https://host:port (no trailing slash)
+  std::string ca_file;  // PEM file to trust
+  std::string ca_pem;   // or PEM text (certificate-authority-data, decoded)
   bool insecure_skip_tls_verify = false;
   std::string bearer_token;  // Authorization: Bearer
   std::string token_file;    // re-read on each request when set (projected tokens rotate)

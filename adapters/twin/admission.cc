@@ -16,8 +16,16 @@ std::optional<AdmissionError> Admit(const ResourceType& type, const nlohmann::js
     return std::nullopt;
   }
   // Kinds the manifest decoders know; everything else is stored as given.
-  static const char* kDecoded[] = {"Pod", "Node", "NodePool", "EC2NodeClass", "DaemonSet", "Deployment", "Job",
-                                   "PodDisruptionBudget", "PersistentVolumeClaim", "PersistentVolume",
+  static const char* kDecoded[] = {"Pod",
+                                   "Node",
+                                   "NodePool",
+                                   "EC2NodeClass",
+                                   "DaemonSet",
+                                   "Deployment",
+                                   "Job",
+                                   "PodDisruptionBudget",
+                                   "PersistentVolumeClaim",
+                                   "PersistentVolume",
                                    "StorageClass"};
   bool decoded = false;
   for (const char* k : kDecoded) decoded = decoded || type.kind == k;

@@ -6,9 +6,8 @@
 // Thread-safety: pure function.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "adapters/twin/resource_table.h"
 

@@ -28,12 +28,8 @@ using Target = ApiServer::Target;
 
 json StatusJson(int code, const std::string& reason, const std::string& message, const std::string& name = "",
                 const ResourceType* type = nullptr, const json& causes = json()) {
-  json s{{"kind", "Status"},
-         {"apiVersion", "v1"},
-         {"metadata", json::object()},
-         {"status", "Failure"},
-         {"message", message},
-         {"reason", reason},
+  json s{{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object()},
+         {"status", "Failure"}, {"message", message}, {"reason", reason},
          {"code", code}};
   json details = json::object();
   if (!name.empty()) details["name"] = name;
@@ -63,13 +59,14 @@ void ReplyError(httplib::Response& res, const Error& e, const Target& t, const s
       Reply(res, 409, StatusJson(409, "AlreadyExists", what + " \"" + name + "\" already exists", name, t.type));
       return;
     case ErrorCode::kConflict:
-      Reply(res, 409, StatusJson(409, "Conflict",
-                                 "Operation cannot be fulfilled on " + what + " \"" + name + "\": " + e.message, name,
-                                 t.type));
+      Reply(res, 409,
+            StatusJson(409, "Conflict", "Operation cannot be fulfilled on " + what + " \"" + name + "\": " + e.message,
+                       name, t.type));
       return;
     case ErrorCode::kInvalidArgument:
-      Reply(res, 422, StatusJson(422, "Invalid", what + " \"" + name + "\" is invalid: " + e.message, name, t.type,
-                                 json::array({json{{"reason", "FieldValueInvalid"}, {"message", e.message}}})));
+      Reply(res, 422,
+            StatusJson(422, "Invalid", what + " \"" + name + "\" is invalid: " + e.message, name, t.type,
+                       json::array({json{{"reason", "FieldValueInvalid"}, {"message", e.message}}})));
       return;
     case ErrorCode::kThrottled:
       Reply(res, 429, StatusJson(429, "TooManyRequests", e.message, name, t.type));
@@ -106,8 +103,8 @@ json ResourceListJson(const std::string& group_version) {
   for (const ResourceType& r : ServedResources()) {
     if (r.GroupVersion() != group_version) continue;
     json verbs = json::array({"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"});
-    json entry{{"name", r.plural},        {"singularName", r.singular}, {"namespaced", r.namespaced},
-               {"kind", r.kind},          {"verbs", verbs},             {"storageVersionHash", ""}};
+    json entry{{"name", r.plural}, {"singularName", r.singular}, {"namespaced", r.namespaced}, {"kind", r.kind},
+               {"verbs", verbs},   {"storageVersionHash", ""}};
     if (!r.short_names.empty()) entry["shortNames"] = r.short_names;
     if (r.group == "karpenter.sh" || r.group == "karpenter.k8s.aws") entry["categories"] = json::array({"karpenter"});
     resources.push_back(entry);
@@ -115,8 +112,11 @@ json ResourceListJson(const std::string& group_version) {
       json sub_verbs = sub == "status" ? json::array({"get", "patch", "update"}) : json::array({"create"});
       std::string kind = sub == "binding" ? "Binding" : sub == "eviction" ? "Eviction" : r.kind;
       std::string group = sub == "eviction" ? "policy" : "";
-      json s{{"name", r.plural + "/" + sub}, {"singularName", ""}, {"namespaced", r.namespaced},
-             {"kind", kind},                 {"verbs", sub_verbs}};
+      json s{{"name", r.plural + "/" + sub},
+             {"singularName", ""},
+             {"namespaced", r.namespaced},
+             {"kind", kind},
+             {"verbs", sub_verbs}};
       if (!group.empty()) {
         s["group"] = group;
         s["version"] = "v1";
@@ -124,8 +124,8 @@ json ResourceListJson(const std::string& group_version) {
       resources.push_back(s);
     }
   }
-  return json{{"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", group_version},
-              {"resources", resources}};
+  return json{
+      {"kind", "APIResourceList"}, {"apiVersion", "v1"}, {"groupVersion", group_version}, {"resources", resources}};
 }
 
 json GroupListJson() {
@@ -205,7 +205,9 @@ int64_t DisruptionsAllowed(const json& pdb, const std::vector<json>& pods) {
 }  // namespace
 
 ApiServer::ApiServer(ObjectStore& store, ServerOptions options)
-    : store_(store), options_(std::move(options)), server_(std::make_unique<httplib::Server>()),
+    : store_(store),
+      options_(std::move(options)),
+      server_(std::make_unique<httplib::Server>()),
       random_(options_.faults.seed) {}
 
 ApiServer::~ApiServer() { Stop(); }
@@ -269,18 +271,27 @@ void ApiServer::Stop() {
 void ApiServer::Routes() {
   httplib::Server& s = *server_;
   s.Get("/version", [](const httplib::Request&, httplib::Response& res) {
-    Reply(res, 200, json{{"major", "1"}, {"minor", "32"}, {"gitVersion", "v1.32.0-adze-twin"},
-                         {"gitCommit", ""}, {"gitTreeState", "clean"}, {"buildDate", "2026-01-01T00:00:00Z"},
-                         {"goVersion", "n/a"}, {"compiler", "adze"}, {"platform", "linux/amd64"}});
+    Reply(res, 200,
+          json{{"major", "1"},
+               {"minor", "32"},
+               {"gitVersion", "v1.32.0-adze-twin"},
+               {"gitCommit", ""},
+               {"gitTreeState", "clean"},
+               {"buildDate", "2026-01-01T00:00:00Z"},
+               {"goVersion", "n/a"},
+               {"compiler", "adze"},
+               {"platform", "linux/amd64"}});
   });
   for (const char* probe : {"/healthz", "/readyz", "/livez"}) {
     s.Get(probe, [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
   }
   s.Get("/api", [this](const httplib::Request&, httplib::Response& res) {
-    Reply(res, 200, json{{"kind", "APIVersions"}, {"versions", json::array({"v1"})},
-                         {"serverAddressByClientCIDRs",
-                          json::array({json{{"clientCIDR", "0.0.0.0/0"},
-                                            {"serverAddress", "127.0.0.1:" + std::to_string(port_)}}})}});
+    Reply(res, 200,
+          json{{"kind", "APIVersions"},
+               {"versions", json::array({"v1"})},
+               {"serverAddressByClientCIDRs",
+                json::array(
+                    {json{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", "127.0.0.1:" + std::to_string(port_)}}})}});
   });
   s.Get("/apis", [](const httplib::Request&, httplib::Response& res) { Reply(res, 200, GroupListJson()); });
 
@@ -339,7 +350,6 @@ void ApiServer::Routes() {
   });
 }
 
-
 void ApiServer::Serve(const Target& t, const httplib::Request& req, httplib::Response& res, bool watch) {
   const ResourceType& type = *t.type;
   if (!type.namespaced && !t.ns.empty()) {
@@ -381,8 +391,8 @@ void ApiServer::Serve(const Target& t, const httplib::Request& req, httplib::Res
     if (!got.ok()) return ReplyError(res, got.error(), t, t.name);
     json o = *got;
     if (WantsTable(req.get_header_value("Accept"))) {
-      Reply(res, 200, ToTable(type, {o}, o["metadata"].value("resourceVersion", ""),
-                              Param(req, "includeObject") == "Object"));
+      Reply(res, 200,
+            ToTable(type, {o}, o["metadata"].value("resourceVersion", ""), Param(req, "includeObject") == "Object"));
       return;
     }
     o["apiVersion"] = type.GroupVersion();
@@ -424,7 +434,8 @@ void ApiServer::Serve(const Target& t, const httplib::Request& req, httplib::Res
     Reply(res, 200, o);
     return;
   }
-  Reply(res, 405, StatusJson(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
+  Reply(res, 405,
+        StatusJson(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"));
 }
 
 void ApiServer::Create(const Target& t, const httplib::Request& req, httplib::Response& res) {
@@ -435,9 +446,10 @@ void ApiServer::Create(const Target& t, const httplib::Request& req, httplib::Re
     // only metadata from it, which is all a Namespace has.
     std::optional<json> decoded = DecodeProtobufEnvelope(req.body);
     if (!decoded || type.kind != "Namespace") {
-      Reply(res, 415, StatusJson(415, "UnsupportedMediaType",
-                                 "the twin reads protobuf bodies only for Namespace and Eviction; send " +
-                                     type.kind + " as application/json"));
+      Reply(res, 415,
+            StatusJson(415, "UnsupportedMediaType",
+                       "the twin reads protobuf bodies only for Namespace and Eviction; send " + type.kind +
+                           " as application/json"));
       return;
     }
     body = std::move(*decoded);
@@ -454,8 +466,10 @@ void ApiServer::Create(const Target& t, const httplib::Request& req, httplib::Re
   if (type.namespaced) {
     if (ns.empty()) ns = body_ns.empty() ? "default" : body_ns;
     if (!body_ns.empty() && body_ns != ns) {
-      Reply(res, 400, StatusJson(400, "BadRequest", "the namespace of the provided object does not match the "
-                                                      "namespace sent on the request"));
+      Reply(res, 400,
+            StatusJson(400, "BadRequest",
+                       "the namespace of the provided object does not match the "
+                       "namespace sent on the request"));
       return;
     }
     if (!store_.Get("namespaces", "", ns).ok()) {
@@ -468,9 +482,10 @@ void ApiServer::Create(const Target& t, const httplib::Request& req, httplib::Re
   body["kind"] = type.kind;
   std::string name = NameOf(body);
   if (std::optional<AdmissionError> bad = Admit(type, body)) {
-    json causes = json::array({json{{"reason", "FieldValueInvalid"}, {"message", bad->message}, {"field", bad->field}}});
-    std::string msg = type.kind + " \"" + name + "\" is invalid: " + (bad->field.empty() ? "" : bad->field + ": ") +
-                      bad->message;
+    json causes =
+        json::array({json{{"reason", "FieldValueInvalid"}, {"message", bad->message}, {"field", bad->field}}});
+    std::string msg =
+        type.kind + " \"" + name + "\" is invalid: " + (bad->field.empty() ? "" : bad->field + ": ") + bad->message;
     Reply(res, 422, StatusJson(422, "Invalid", msg, name, &type, causes));
     return;
   }
@@ -501,10 +516,11 @@ void ApiServer::Write(const Target& t, const httplib::Request& req, httplib::Res
   if (req.method == "PATCH") {
     patch_type = PatchTypeFromContentType(req.get_header_value("Content-Type"));
     if (!patch_type) {
-      Reply(res, 415, StatusJson(415, "UnsupportedMediaType",
-                                 "the body of the request was in an unknown format - accepted media types include: "
-                                 "application/json-patch+json, application/merge-patch+json, "
-                                 "application/strategic-merge-patch+json"));
+      Reply(res, 415,
+            StatusJson(415, "UnsupportedMediaType",
+                       "the body of the request was in an unknown format - accepted media types include: "
+                       "application/json-patch+json, application/merge-patch+json, "
+                       "application/strategic-merge-patch+json"));
       return;
     }
   }
@@ -566,10 +582,11 @@ void ApiServer::Write(const Target& t, const httplib::Request& req, httplib::Res
     if (refused) {
       json causes = json::array(
           {json{{"reason", "FieldValueInvalid"}, {"message", refused->message}, {"field", refused->field}}});
-      Reply(res, 422, StatusJson(422, "Invalid",
-                                 type.kind + " \"" + t.name + "\" is invalid: " +
-                                     (refused->field.empty() ? "" : refused->field + ": ") + refused->message,
-                                 t.name, &type, causes));
+      Reply(res, 422,
+            StatusJson(422, "Invalid",
+                       type.kind + " \"" + t.name +
+                           "\" is invalid: " + (refused->field.empty() ? "" : refused->field + ": ") + refused->message,
+                       t.name, &type, causes));
       return;
     }
     return ReplyError(res, written.error(), t, t.name);
@@ -596,8 +613,12 @@ void ApiServer::Bind(const Target& t, const json& body, httplib::Response& res) 
     return OkStatus();
   });
   if (!bound.ok()) return ReplyError(res, bound.error(), t, t.name);
-  Reply(res, 201, json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"},
-                       {"code", 201}});
+  Reply(res, 201,
+        json{{"kind", "Status"},
+             {"apiVersion", "v1"},
+             {"metadata", json::object()},
+             {"status", "Success"},
+             {"code", 201}});
 }
 
 void ApiServer::Evict(const Target& t, httplib::Response& res) {
@@ -612,20 +633,24 @@ void ApiServer::Evict(const Target& t, httplib::Response& res) {
       Selector sel = LabelSelectorFromJson(pdb.value("spec", json::object()).value("selector", json::object()));
       if (!sel.Matches(labels)) continue;
       if (DisruptionsAllowed(pdb, pods) <= 0) {
-        json causes = json::array({json{{"reason", "DisruptionBudget"},
-                                        {"message", "The disruption budget " + NameOf(pdb) +
-                                                        " needs more healthy pods"}}});
-        Reply(res, 429, StatusJson(429, "TooManyRequests",
-                                   "Cannot evict pod as it would violate the pod's disruption budget.", t.name,
-                                   t.type, causes));
+        json causes =
+            json::array({json{{"reason", "DisruptionBudget"},
+                              {"message", "The disruption budget " + NameOf(pdb) + " needs more healthy pods"}}});
+        Reply(res, 429,
+              StatusJson(429, "TooManyRequests", "Cannot evict pod as it would violate the pod's disruption budget.",
+                         t.name, t.type, causes));
         return;
       }
     }
   }
   auto gone = store_.Delete("pods", t.ns, t.name);
   if (!gone.ok()) return ReplyError(res, gone.error(), t, t.name);
-  Reply(res, 201, json{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object()}, {"status", "Success"},
-                       {"code", 201}});
+  Reply(res, 201,
+        json{{"kind", "Status"},
+             {"apiVersion", "v1"},
+             {"metadata", json::object()},
+             {"status", "Success"},
+             {"code", 201}});
 }
 
 namespace {
@@ -727,15 +752,15 @@ void ApiServer::ServeWatch(const Target& t, const httplib::Request& req, httplib
       sink.done();
       return true;
     }
-    auto wake = std::min({st->deadline, st->bookmarks ? st->next_bookmark : st->deadline,
-                          now + std::chrono::milliseconds(500)});
+    auto wake = std::min(
+        {st->deadline, st->bookmarks ? st->next_bookmark : st->deadline, now + std::chrono::milliseconds(500)});
     uint64_t current = store_.WaitForChange(st->revision, wake);
     if (!sink.is_writable()) return false;
     std::optional<std::vector<WatchEvent>> events = store_.EventsSince(st->resource, st->ns, st->revision);
     if (!events) {
-      json status = StatusJson(410, "Expired",
-                               "too old resource version: " + std::to_string(st->revision) + " (" +
-                                   std::to_string(current) + ")");
+      json status = StatusJson(
+          410, "Expired",
+          "too old resource version: " + std::to_string(st->revision) + " (" + std::to_string(current) + ")");
       st->expired_sent = true;
       return WriteLine(sink, json{{"type", "ERROR"}, {"object", status}});
     }

@@ -41,9 +41,9 @@ struct Response;
 namespace adze::twin {
 
 struct ServerFaults {
-  double error_rate = 0;     // share of non-watch requests answered 500
-  double throttle_rate = 0;  // share of non-watch requests answered 429
-  std::chrono::milliseconds delay{0};          // added to every non-watch answer
+  double error_rate = 0;                          // share of non-watch requests answered 500
+  double throttle_rate = 0;                       // share of non-watch requests answered 429
+  std::chrono::milliseconds delay{0};             // added to every non-watch answer
   std::chrono::milliseconds watch_drop_after{0};  // 0: watches end only at timeoutSeconds
   std::chrono::milliseconds compact_every{0};     // 0: history is only trimmed by size
   uint64_t seed = 1;

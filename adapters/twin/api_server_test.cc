@@ -1,11 +1,11 @@
 #include "adapters/twin/api_server.h"
-#include "adapters/twin/table.h"
-
-#include <httplib.h>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <sstream>
+
+#include "adapters/twin/table.h"
 
 namespace adze::twin {
 namespace {
@@ -29,7 +29,7 @@ class ApiServerTest : public ::testing::Test {
   }
   std::pair<int, json> Call(const std::string& method, const std::string& path, const json& body = json(),
                             const std::string& type = "application/json") {
-    httplib::Result r = method == "GET"    ? client_->Get(path)
+    httplib::Result r = method == "GET"     ? client_->Get(path)
                         : method == "POST"  ? client_->Post(path, body.dump(), type)
                         : method == "PUT"   ? client_->Put(path, body.dump(), type)
                         : method == "PATCH" ? client_->Patch(path, body.dump(), type)
@@ -102,8 +102,8 @@ TEST_F(ApiServerTest, CrudWithStatusErrors) {
   EXPECT_EQ(status["reason"], "Conflict");
 
   // Merge patch without a version applies to the current object.
-  auto [pc, patched] = Call("PATCH", "/api/v1/namespaces/ml/pods/p",
-                            json{{"metadata", {{"labels", {{"v", "3"}}}}}}, "application/merge-patch+json");
+  auto [pc, patched] = Call("PATCH", "/api/v1/namespaces/ml/pods/p", json{{"metadata", {{"labels", {{"v", "3"}}}}}},
+                            "application/merge-patch+json");
   ASSERT_EQ(pc, 200);
   EXPECT_EQ(patched["metadata"]["labels"]["v"], "3");
 
@@ -179,10 +179,13 @@ TEST_F(ApiServerTest, EvictionBlockedByABudgetIsTooManyRequests) {
   for (const char* n : {"w1", "w2"}) {
     json p = Pod(n, json{{"app", "web"}});
     ASSERT_EQ(Call("POST", "/api/v1/namespaces/default/pods", p).first, 201);
-    ASSERT_TRUE(store_.Mutate("pods", "default", n, [](json& o) {
-                        o["status"]["phase"] = "Running";
-                        return OkStatus();
-                      }).ok());
+    ASSERT_TRUE(store_
+                    .Mutate("pods", "default", n,
+                            [](json& o) {
+                              o["status"]["phase"] = "Running";
+                              return OkStatus();
+                            })
+                    .ok());
   }
   json pdb = json::parse(R"({"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"web"},
       "spec":{"minAvailable":2,"selector":{"matchLabels":{"app":"web"}}}})");

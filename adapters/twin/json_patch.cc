@@ -16,11 +16,20 @@ using nlohmann::json;
 // Lists of primitives with patchStrategy merge (finalizers) use "" as key.
 const std::map<std::string, std::string, std::less<>>& MergeKeys() {
   static const std::map<std::string, std::string, std::less<>> kKeys = {
-      {"containers", "name"},     {"initContainers", "name"}, {"ephemeralContainers", "name"},
-      {"env", "name"},            {"volumes", "name"},        {"volumeMounts", "mountPath"},
-      {"ports", "containerPort"}, {"conditions", "type"},
-      {"ownerReferences", "uid"}, {"finalizers", ""},         {"imagePullSecrets", "name"},
-      {"hostAliases", "ip"},      {"addresses", "type"},      {"containerStatuses", "name"},
+      {"containers", "name"},
+      {"initContainers", "name"},
+      {"ephemeralContainers", "name"},
+      {"env", "name"},
+      {"volumes", "name"},
+      {"volumeMounts", "mountPath"},
+      {"ports", "containerPort"},
+      {"conditions", "type"},
+      {"ownerReferences", "uid"},
+      {"finalizers", ""},
+      {"imagePullSecrets", "name"},
+      {"hostAliases", "ip"},
+      {"addresses", "type"},
+      {"containerStatuses", "name"},
   };
   return kKeys;
 }

@@ -31,8 +31,7 @@ TEST(JsonPatch, StrategicMergesContainersByNameAndHonoursDirectives) {
       "metadata":{"finalizers":["f2"],"$deleteFromPrimitiveList/finalizers":["f1"]}})");
   auto out = ApplyPatch(target, patch, PatchType::kStrategic);
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ((*out)["spec"]["containers"],
-            json::parse(R"([{"name":"b","image":"3"},{"name":"c","image":"4"}])"));
+  EXPECT_EQ((*out)["spec"]["containers"], json::parse(R"([{"name":"b","image":"3"},{"name":"c","image":"4"}])"));
   EXPECT_EQ((*out)["metadata"]["finalizers"], json::array({"f2"}));
   // kubectl cordon / drain
   auto cordon = ApplyPatch(json::parse(R"({"spec":{}})"), json::parse(R"({"spec":{"unschedulable":true}})"),

@@ -20,7 +20,8 @@ KwokCloudProvider::KwokCloudProvider(const catalog::Catalog& catalog, ports::Clo
 const std::vector<catalog::InstanceType>& KwokCloudProvider::Types(const std::string& node_class) {
   auto it = types_.find(node_class);
   if (it != types_.end()) return it->second;
-  model::EC2NodeClass nc = node_classes_ ? node_classes_(node_class).value_or(model::EC2NodeClass{}) : model::EC2NodeClass{};
+  model::EC2NodeClass nc =
+      node_classes_ ? node_classes_(node_class).value_or(model::EC2NodeClass{}) : model::EC2NodeClass{};
   return types_[node_class] = catalog::ResolveInstanceTypes(catalog_, nc, catalog::CapacityOptions{});
 }
 
@@ -70,8 +71,8 @@ void KwokCloudProvider::Create(const model::NodeClaim& claim, model::Duration de
       }
     }
   }
-  Result<ports::Instance> result = Error::InsufficientCapacity("no offering of the catalog fits NodeClaim " +
-                                                               claim.meta.name);
+  Result<ports::Instance> result =
+      Error::InsufficientCapacity("no offering of the catalog fits NodeClaim " + claim.meta.name);
   if (best != nullptr) {
     ports::Instance i;
     i.id = claim.meta.name;

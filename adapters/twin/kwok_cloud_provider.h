@@ -22,8 +22,8 @@
 #include "catalog/catalog.h"
 #include "catalog/instance_type.h"
 #include "model/ec2nodeclass.h"
-#include "ports/cloud_provider.h"
 #include "ports/clock.h"
+#include "ports/cloud_provider.h"
 #include "ports/cluster_objects.h"
 
 namespace adze::twin {
@@ -52,7 +52,7 @@ class KwokCloudProvider final : public ports::CloudProvider {
   NodeClassLookup node_classes_;
   ClaimList claims_;
   std::map<std::string, std::vector<catalog::InstanceType>> types_;  // by node class
-  std::map<std::string, ports::Instance> launched_;  // by providerID, until the claim records it
+  std::map<std::string, ports::Instance> launched_;                  // by providerID, until the claim records it
   std::set<std::string> terminated_;
   std::map<ports::OfferingKey, model::Duration> unavailable_until_;
 };

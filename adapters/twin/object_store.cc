@@ -100,8 +100,8 @@ ObjectStore::ListResult ObjectStore::List(const std::string& resource, const std
   return out;
 }
 
-Result<nlohmann::json> ObjectStore::Mutate(const std::string& resource, const std::string& ns,
-                                           const std::string& name, const std::function<Status(Json&)>& mutate) {
+Result<nlohmann::json> ObjectStore::Mutate(const std::string& resource, const std::string& ns, const std::string& name,
+                                           const std::function<Status(Json&)>& mutate) {
   std::lock_guard lock(mu_);
   auto t = tables_.find(resource);
   if (t == tables_.end()) return Error::NotFound(name);
@@ -115,7 +115,8 @@ Result<nlohmann::json> ObjectStore::Mutate(const std::string& resource, const st
   if (!meta.is_object()) return Error::InvalidArgument("metadata: required");
   std::string rv = meta.value("resourceVersion", "");
   if (!rv.empty() && rv != current["metadata"].value("resourceVersion", "")) {
-    return Error::Conflict("the object has been modified; please apply your changes to the latest version and try again");
+    return Error::Conflict(
+        "the object has been modified; please apply your changes to the latest version and try again");
   }
   // Compared with the current object as if it carried the same version: a
   // write that changes nothing else is a no-op.
@@ -147,8 +148,8 @@ Result<nlohmann::json> ObjectStore::Mutate(const std::string& resource, const st
   return next;
 }
 
-Result<nlohmann::json> ObjectStore::Delete(const std::string& resource, const std::string& ns,
-                                           const std::string& name, const std::string& precondition_rv) {
+Result<nlohmann::json> ObjectStore::Delete(const std::string& resource, const std::string& ns, const std::string& name,
+                                           const std::string& precondition_rv) {
   std::lock_guard lock(mu_);
   auto t = tables_.find(resource);
   if (t == tables_.end()) return Error::NotFound(name);

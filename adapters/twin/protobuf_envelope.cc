@@ -9,8 +9,7 @@ namespace {
 
 // Calls visit(field, wire_type, bytes_or_empty, varint) for each field of a
 // message; false on malformed input.
-bool Fields(std::string_view msg,
-            const std::function<void(uint32_t field, std::string_view bytes)>& visit) {
+bool Fields(std::string_view msg, const std::function<void(uint32_t field, std::string_view bytes)>& visit) {
   size_t i = 0;
   auto varint = [&](uint64_t& out) {
     out = 0;

@@ -7,10 +7,9 @@
 // Thread-safety: pure function.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace adze::twin {
 

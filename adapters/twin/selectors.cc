@@ -144,10 +144,10 @@ Selector LabelSelectorFromJson(const nlohmann::json& selector) {
       Selector::Term t;
       t.key = e.value("key", "");
       std::string op = e.value("operator", "");
-      t.op = op == "In"             ? Selector::Term::Op::kIn
-             : op == "NotIn"        ? Selector::Term::Op::kNotIn
-             : op == "Exists"       ? Selector::Term::Op::kExists
-                                    : Selector::Term::Op::kNotExists;
+      t.op = op == "In"       ? Selector::Term::Op::kIn
+             : op == "NotIn"  ? Selector::Term::Op::kNotIn
+             : op == "Exists" ? Selector::Term::Op::kExists
+                              : Selector::Term::Op::kNotExists;
       if (auto v = e.find("values"); v != e.end() && v->is_array()) {
         for (const nlohmann::json& s : *v) t.values.push_back(s.is_string() ? s.get<std::string>() : s.dump());
       }

@@ -5,10 +5,9 @@
 // Thread-safety: value types.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/result.h"
 

@@ -44,8 +44,8 @@ std::string ConditionStatus(const json& o, const char* type) {
 std::string Age(const json& o) {
   auto t = model::ParseTimestamp(Str(o, {"metadata", "creationTimestamp"}));
   if (!t.ok()) return "<unknown>";
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   return HumanAge(now - *t / 1000000);
 }
 
@@ -67,9 +67,13 @@ std::vector<Column> Columns(const ResourceType& type) {
              }},
             {"Restarts", "integer", 0, [](const json&) { return json(0); }},
             age,
-            {"Node", "string", 1, [](const json& o) { return json(OrNone(Str(o, {"spec", "nodeName"}))); }},
-            {"Nominated Node", "string", 1,
-             [](const json& o) { return json(OrNone(Str(o, {"status", "nominatedNodeName"}))); }}};
+            {"Node", "string", 1,
+             [](const json& o) {
+               return json(OrNone(Str(o, {"spec", "nodeName"})));
+             }},
+            {"Nominated Node", "string", 1, [](const json& o) {
+               return json(OrNone(Str(o, {"status", "nominatedNodeName"})));
+             }}};
   }
   if (type.kind == "Node") {
     return {name,
@@ -84,14 +88,19 @@ std::vector<Column> Columns(const ResourceType& type) {
             {"Version", "string", 0, [](const json&) { return json("v1.32.0-adze-twin"); }},
             {"Instance-Type", "string", 1,
              [](const json& o) { return json(OrNone(Label(o, "node.kubernetes.io/instance-type"))); }},
-            {"Provider-ID", "string", 1, [](const json& o) { return json(OrNone(Str(o, {"spec", "providerID"}))); }}};
+            {"Provider-ID", "string", 1, [](const json& o) {
+               return json(OrNone(Str(o, {"spec", "providerID"})));
+             }}};
   }
   if (type.kind == "NodeClaim") {
     return {name,
             {"Type", "string", 0, [](const json& o) { return json(Label(o, "node.kubernetes.io/instance-type")); }},
             {"Capacity", "string", 0, [](const json& o) { return json(Label(o, "karpenter.sh/capacity-type")); }},
             {"Zone", "string", 0, [](const json& o) { return json(Label(o, "topology.kubernetes.io/zone")); }},
-            {"Node", "string", 0, [](const json& o) { return json(Str(o, {"status", "nodeName"})); }},
+            {"Node", "string", 0,
+             [](const json& o) {
+               return json(Str(o, {"status", "nodeName"}));
+             }},
             {"Ready", "string", 0,
              [](const json& o) {
                std::string s = ConditionStatus(o, "Ready");
@@ -99,13 +108,18 @@ std::vector<Column> Columns(const ResourceType& type) {
                return json(s.empty() ? "Unknown" : s);
              }},
             age,
-            {"ID", "string", 1, [](const json& o) { return json(Str(o, {"status", "providerID"})); }},
+            {"ID", "string", 1,
+             [](const json& o) {
+               return json(Str(o, {"status", "providerID"}));
+             }},
             {"NodePool", "string", 1, [](const json& o) { return json(Label(o, "karpenter.sh/nodepool")); }}};
   }
   if (type.kind == "NodePool") {
     return {name,
             {"NodeClass", "string", 0,
-             [](const json& o) { return json(Str(o, {"spec", "template", "spec", "nodeClassRef", "name"})); }},
+             [](const json& o) {
+               return json(Str(o, {"spec", "template", "spec", "nodeClassRef", "name"}));
+             }},
             age,
             {"Weight", "integer", 1,
              [](const json& o) { return o.value("spec", json::object()).value("weight", json()); }}};
@@ -146,8 +160,11 @@ json ToTable(const ResourceType& type, const std::vector<json>& objects, const s
   std::vector<Column> columns = Columns(type);
   json defs = json::array();
   for (const Column& c : columns) {
-    defs.push_back(json{{"name", c.name}, {"type", c.type}, {"format", c.name == "Name" ? "name" : ""},
-                        {"description", ""}, {"priority", c.priority}});
+    defs.push_back(json{{"name", c.name},
+                        {"type", c.type},
+                        {"format", c.name == "Name" ? "name" : ""},
+                        {"description", ""},
+                        {"priority", c.priority}});
   }
   json rows = json::array();
   for (const json& o : objects) {

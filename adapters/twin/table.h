@@ -8,11 +8,10 @@
 // Thread-safety: pure functions (reads the wall clock for ages).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "adapters/twin/resource_table.h"
 

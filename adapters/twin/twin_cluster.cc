@@ -58,8 +58,11 @@ TwinCluster::TwinCluster(ObjectStore& store, double speed) : store_(store), spee
 
 void TwinCluster::Bootstrap() {
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
-    (void)store_.Create("namespaces", "", json{{"apiVersion", "v1"}, {"kind", "Namespace"},
-                                              {"metadata", {{"name", ns}}}, {"status", {{"phase", "Active"}}}});
+    (void)store_.Create("namespaces", "",
+                        json{{"apiVersion", "v1"},
+                             {"kind", "Namespace"},
+                             {"metadata", {{"name", ns}}},
+                             {"status", {{"phase", "Active"}}}});
   }
   struct Crd {
     const char* group;
@@ -76,9 +79,14 @@ void TwinCluster::Bootstrap() {
              {"spec",
               {{"group", c.group},
                {"scope", "Cluster"},
-               {"names", {{"plural", c.plural}, {"singular", c.singular}, {"kind", c.kind},
-                          {"categories", json::array({"karpenter"})}}},
-               {"versions", json::array({json{{"name", "v1"}, {"served", true}, {"storage", true},
+               {"names",
+                {{"plural", c.plural},
+                 {"singular", c.singular},
+                 {"kind", c.kind},
+                 {"categories", json::array({"karpenter"})}}},
+               {"versions", json::array({json{{"name", "v1"},
+                                              {"served", true},
+                                              {"storage", true},
                                               {"subresources", {{"status", json::object()}}}}})}}},
              {"status", {{"conditions", json::array({json{{"type", "Established"}, {"status", "True"}}})}}}};
     (void)store_.Create("customresourcedefinitions.apiextensions.k8s.io", "", crd);
@@ -228,7 +236,8 @@ void TwinCluster::Schedule(int64_t now) {
         break;
       }
       // Most allocated: least CPU left.
-      if (best == nullptr || n.free.Get(model::resource::kCpu).milli() < best->free.Get(model::resource::kCpu).milli()) {
+      if (best == nullptr ||
+          n.free.Get(model::resource::kCpu).milli() < best->free.Get(model::resource::kCpu).milli()) {
         best = &n;
       }
     }

@@ -6,8 +6,10 @@
 
 #include "cli/catalog_command.h"
 #include "cli/compare_command.h"
+#include "cli/controller_command.h"
 #include "cli/plan_command.h"
 #include "cli/simulate_command.h"
+#include "cli/twin_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"adze: GPU-aware node autoscaler for Kubernetes (Karpenter-compatible)"};
@@ -20,6 +22,8 @@ int main(int argc, char** argv) {
   adze::cli::RegisterPlanCommand(app, exit_code);
   adze::cli::RegisterSimulateCommand(app, exit_code);
   adze::cli::RegisterCompareCommand(app, exit_code);
+  adze::cli::RegisterTwinCommand(app, exit_code);
+  adze::cli::RegisterControllerCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

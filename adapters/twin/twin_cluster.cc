@@ -1,0 +1,274 @@
+#include "adapters/twin/twin_cluster.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "adapters/kube/object_codec.h"
+#include "model/labels.h"
+#include "model/resource_list.h"
+#include "model/taint.h"
+#include "sim/scenario.h"
+
+namespace adze::twin {
+namespace {
+
+using nlohmann::json;
+
+// Marks the Nodes the twin's kubelets registered (it deletes only those).
+constexpr const char* kKubeletAnnotation = "adze.dev/twin-kubelet";
+
+std::string Name(const json& o) { return o["metadata"].value("name", ""); }
+std::string Namespace(const json& o) { return o["metadata"].value("namespace", ""); }
+
+int64_t Mid(const sim::DurationRange& r) { return (r.min + r.max) / 2; }
+
+bool PodDone(const json& pod) {
+  std::string phase = pod.value("status", json::object()).value("phase", "");
+  return phase == "Succeeded" || phase == "Failed";
+}
+
+json Condition(const std::string& type, bool status, int64_t now, const std::string& reason = "",
+               const std::string& message = "") {
+  json c{{"type", type}, {"status", status ? "True" : "False"}, {"lastTransitionTime", kube::FormatTimestamp(now)}};
+  if (!reason.empty()) c["reason"] = reason;
+  if (!message.empty()) c["message"] = message;
+  return c;
+}
+
+// Replaces (or adds) the condition of c's type; keeps the old transition time
+// when the status did not change.
+void SetCondition(json& status, json c) {
+  json& conditions = status["conditions"];
+  if (!conditions.is_array()) conditions = json::array();
+  for (json& old : conditions) {
+    if (old.value("type", "") != c["type"]) continue;
+    if (old.value("status", "") == c["status"]) c["lastTransitionTime"] = old.value("lastTransitionTime", "");
+    old = std::move(c);
+    return;
+  }
+  conditions.push_back(std::move(c));
+}
+
+}  // namespace
+
+TwinCluster::TwinCluster(ObjectStore& store, double speed) : store_(store), speed_(speed > 0 ? speed : 1) {}
+
+void TwinCluster::Bootstrap() {
+  for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+    (void)store_.Create("namespaces", "",
+                        json{{"apiVersion", "v1"},
+                             {"kind", "Namespace"},
+                             {"metadata", {{"name", ns}}},
+                             {"status", {{"phase", "Active"}}}});
+  }
+  struct Crd {
+    const char* group;
+    const char* plural;
+    const char* singular;
+    const char* kind;
+  };
+  for (const Crd& c : {Crd{"karpenter.sh", "nodepools", "nodepool", "NodePool"},
+                       Crd{"karpenter.sh", "nodeclaims", "nodeclaim", "NodeClaim"},
+                       Crd{"karpenter.k8s.aws", "ec2nodeclasses", "ec2nodeclass", "EC2NodeClass"}}) {
+    json crd{{"apiVersion", "apiextensions.k8s.io/v1"},
+             {"kind", "CustomResourceDefinition"},
+             {"metadata", {{"name", std::string(c.plural) + "." + c.group}}},
+             {"spec",
+              {{"group", c.group},
+               {"scope", "Cluster"},
+               {"names",
+                {{"plural", c.plural},
+                 {"singular", c.singular},
+                 {"kind", c.kind},
+                 {"categories", json::array({"karpenter"})}}},
+               {"versions", json::array({json{{"name", "v1"},
+                                              {"served", true},
+                                              {"storage", true},
+                                              {"subresources", {{"status", json::object()}}}}})}}},
+             {"status", {{"conditions", json::array({json{{"type", "Established"}, {"status", "True"}}})}}}};
+    (void)store_.Create("customresourcedefinitions.apiextensions.k8s.io", "", crd);
+  }
+}
+
+void TwinCluster::Step(int64_t now) {
+  Kubelets(now);
+  CollectGarbage();
+  Schedule(now);
+}
+
+void TwinCluster::Kubelets(int64_t now) {
+  const sim::NodeTimings timings;
+  std::set<std::string> nodes_by_provider;
+  for (const json& n : store_.List("nodes", "").items) {
+    nodes_by_provider.insert(n.value("spec", json::object()).value("providerID", ""));
+  }
+  std::set<std::string> live;
+  for (const json& claim_json : store_.List("nodeclaims.karpenter.sh", "").items) {
+    auto claim = kube::DecodeNodeClaim(claim_json);
+    if (!claim.ok()) continue;
+    const model::NodeClaim& c = claim->claim;
+    if (c.provider_id.empty() || claim->deletion_requested_at) continue;
+    live.insert(c.provider_id);
+    bool gpu = c.capacity.Get(model::resource::kNvidiaGpu).milli() > 0;
+    auto [it, fresh] = boots_.try_emplace(c.provider_id);
+    Boot& boot = it->second;
+    if (fresh) {
+      if (nodes_by_provider.contains(c.provider_id)) {
+        boot.registered = true;  // registered before this twin started (or by someone else)
+        boot.ready_at = now;
+        continue;
+      }
+      int64_t reg = Mid(gpu ? timings.gpu_registered : timings.cpu_registered);
+      int64_t ready = Mid(gpu ? timings.gpu_ready : timings.cpu_ready);
+      boot.register_at = now + static_cast<int64_t>(static_cast<double>(reg) / speed_);
+      boot.ready_at = now + static_cast<int64_t>(static_cast<double>(ready) / speed_);
+    }
+    std::string node_name = c.node_name.empty() ? c.meta.name : c.node_name;
+    if (!boot.registered && now >= boot.register_at) {
+      model::Node node;
+      node.meta.name = node_name;
+      node.meta.labels = c.meta.labels;
+      for (const auto& [k, v] : c.requirements.SingleValuedLabels()) node.meta.labels.emplace(k, v);
+      node.meta.labels[std::string{model::label::kHostname}] = node_name;
+      node.meta.labels[std::string{model::label::kRegistered}] = "true";
+      node.meta.annotations[kKubeletAnnotation] = "true";
+      node.taints = c.taints;
+      node.capacity = c.capacity.empty() ? c.requests : c.capacity;
+      node.allocatable = c.allocatable.empty() ? node.capacity : c.allocatable;
+      if (!node.allocatable.Has(model::resource::kPods)) {
+        node.allocatable.Set(model::resource::kPods, model::Quantity::FromUnits(110));
+      }
+      node.provider_id = c.provider_id;
+      node.ready = false;
+      json encoded = kube::EncodeNode(node);
+      encoded["metadata"]["ownerReferences"] = json::array({json{{"apiVersion", "karpenter.sh/v1"},
+                                                                 {"kind", "NodeClaim"},
+                                                                 {"name", c.meta.name},
+                                                                 {"uid", c.meta.uid},
+                                                                 {"blockOwnerDeletion", true}}});
+      auto made = store_.Create("nodes", "", encoded);
+      boot.registered = made.ok() || made.error().code == ErrorCode::kAlreadyExists;
+    }
+    if (boot.registered && boot.ready_at != 0 && now >= boot.ready_at) {
+      (void)store_.Mutate("nodes", "", node_name, [&](json& n) -> Status {
+        SetCondition(n["status"], Condition("Ready", true, now, "KubeletReady", "kubelet is posting ready status"));
+        return OkStatus();
+      });
+      boot.ready_at = 0;  // done
+    }
+  }
+  for (auto it = boots_.begin(); it != boots_.end();) {
+    it = live.contains(it->first) ? std::next(it) : boots_.erase(it);
+  }
+}
+
+void TwinCluster::CollectGarbage() {
+  std::set<std::string> claim_providers;
+  for (const json& c : store_.List("nodeclaims.karpenter.sh", "").items) {
+    claim_providers.insert(c.value("status", json::object()).value("providerID", ""));
+  }
+  std::set<std::string> nodes;
+  for (const json& n : store_.List("nodes", "").items) {
+    std::string pid = n.value("spec", json::object()).value("providerID", "");
+    bool ours = n["metadata"].value("annotations", json::object()).contains(kKubeletAnnotation);
+    if (ours && !claim_providers.contains(pid)) {
+      (void)store_.Delete("nodes", "", Name(n));
+      continue;
+    }
+    nodes.insert(Name(n));
+  }
+  for (const json& p : store_.List("pods", "").items) {
+    std::string node = p.value("spec", json::object()).value("nodeName", "");
+    if (!node.empty() && !nodes.contains(node)) (void)store_.Delete("pods", Namespace(p), Name(p));
+  }
+}
+
+void TwinCluster::Schedule(int64_t now) {
+  struct NodeRoom {
+    std::string name;
+    model::Node node;
+    model::ResourceList free;
+  };
+  std::vector<NodeRoom> nodes;
+  for (const json& n : store_.List("nodes", "").items) {
+    auto node = kube::DecodeNode(n);
+    if (!node.ok() || !node->ready || node->unschedulable) continue;
+    nodes.push_back({node->meta.name, *node, node->allocatable});
+  }
+  struct Pending {
+    json object;
+    ports::PodInfo info;
+  };
+  std::vector<Pending> pending;
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < nodes.size(); ++i) index[nodes[i].name] = i;
+  for (json& p : store_.List("pods", "").items) {
+    auto info = kube::DecodePodInfo(p);
+    if (!info.ok() || PodDone(p)) continue;
+    if (!info->pod.node_name.empty()) {
+      auto it = index.find(info->pod.node_name);
+      if (it != index.end()) nodes[it->second].free.Subtract(info->pod.EffectiveRequests());
+      continue;
+    }
+    if (info->deleting) continue;
+    const std::string& scheduler = info->pod.scheduler_name;
+    if (!scheduler.empty() && scheduler != "default-scheduler") continue;
+    pending.push_back({std::move(p), std::move(*info)});
+  }
+  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    if (a.info.pod.priority != b.info.pod.priority) return a.info.pod.priority > b.info.pod.priority;
+    return a.info.created_at < b.info.created_at;
+  });
+  for (Pending& p : pending) {
+    const model::Pod& pod = p.info.pod;
+    model::ResourceList requests = pod.EffectiveRequests();
+    NodeRoom* best = nullptr;
+    std::string nominated = p.object.value("status", json::object()).value("nominatedNodeName", "");
+    for (NodeRoom& n : nodes) {
+      if (model::FirstUntolerated(n.node.taints, pod.tolerations)) continue;
+      if (!pod.MatchesNodeLabels(n.node.meta.labels)) continue;
+      if (!model::ResourceList::Fits(requests, n.free)) continue;
+      if (n.name == nominated) {
+        best = &n;
+        break;
+      }
+      // Most allocated: least CPU left.
+      if (best == nullptr ||
+          n.free.Get(model::resource::kCpu).milli() < best->free.Get(model::resource::kCpu).milli()) {
+        best = &n;
+      }
+    }
+    std::string ns = pod.meta.namespace_;
+    if (best == nullptr) {
+      std::string message = "0/" + std::to_string(nodes.size()) + " nodes are available";
+      (void)store_.Mutate("pods", ns, pod.meta.name, [&](json& o) -> Status {
+        if (!o.value("spec", json::object()).value("nodeName", "").empty()) return OkStatus();
+        SetCondition(o["status"], Condition("PodScheduled", false, now, "Unschedulable", message));
+        o["metadata"].erase("resourceVersion");
+        return OkStatus();
+      });
+      continue;
+    }
+    best->free.Subtract(requests);
+    auto bound = store_.Mutate("pods", ns, pod.meta.name, [&](json& o) -> Status {
+      if (!o.value("spec", json::object()).value("nodeName", "").empty()) return Error::Conflict("already bound");
+      o["spec"]["nodeName"] = best->name;
+      json& status = o["status"];
+      SetCondition(status, Condition("PodScheduled", true, now));
+      // The twin's kubelet starts containers at once.
+      status["phase"] = "Running";
+      status["startTime"] = kube::FormatTimestamp(now);
+      SetCondition(status, Condition("Initialized", true, now));
+      SetCondition(status, Condition("ContainersReady", true, now));
+      SetCondition(status, Condition("Ready", true, now));
+      o["metadata"].erase("resourceVersion");
+      return OkStatus();
+    });
+    if (bound.ok()) ++bound_;
+  }
+}
+
+}  // namespace adze::twin

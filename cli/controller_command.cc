@@ -1,0 +1,334 @@
+#include "cli/controller_command.h"
+
+#include <httplib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "adapters/kube/kube_cluster.h"
+#include "adapters/kube/leader_elector.h"
+#include "adapters/kube/object_codec.h"
+#include "adapters/kube/prometheus_metrics.h"
+#include "adapters/kube/rest_client.h"
+#include "adapters/kube/rest_config.h"
+#include "adapters/kube/wall_clock.h"
+#include "adapters/twin/kwok_cloud_provider.h"
+#include "catalog/catalog.h"
+#include "controllers/operator.h"
+#include "model/duration.h"
+
+namespace adze::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop.store(true); }
+
+// Structured logs, one JSON object a line, as Karpenter's zap logger writes.
+class Logger {
+ public:
+  Logger(std::ostream& out, std::string level) : out_(out), debug_(level == "debug") {}
+  void Log(const std::string& level, const std::string& message, nlohmann::json fields = nlohmann::json::object()) {
+    if (level == "DEBUG" && !debug_) return;
+    fields["level"] = level;
+    fields["time"] = kube::FormatTimestamp(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    fields["logger"] = "controller";
+    fields["message"] = message;
+    std::lock_guard lock(mu_);
+    out_ << fields.dump() << std::endl;
+  }
+
+ private:
+  std::ostream& out_;
+  bool debug_;
+  std::mutex mu_;
+};
+
+// Decisions become log lines and Kubernetes Events.
+class EventListener : public controllers::OperatorListener {
+ public:
+  EventListener(kube::KubeCluster& cluster, Logger& log) : cluster_(cluster), log_(log) {}
+  void OnProvisioned(const controllers::ProvisioningResult& r) override {
+    if (r.created_claims.empty() && r.unschedulable == 0) return;
+    log_.Log("INFO", "computed new nodeclaim(s) to fit pod(s)",
+             {{"nodeclaims", r.created_claims.size()}, {"pods", r.pods}, {"unschedulable", r.unschedulable}});
+    for (const std::string& reason : r.unschedulable_reasons) {
+      size_t colon = reason.find(": ");
+      std::string pod = reason.substr(0, colon);
+      size_t slash = pod.find('/');
+      if (colon == std::string::npos || slash == std::string::npos) continue;
+      // One event per pod and reason a minute, as the recorder's dedup would.
+      auto now = std::chrono::steady_clock::now();
+      auto [it, fresh] = recorded_.try_emplace(reason, now);
+      if (!fresh && now - it->second < std::chrono::minutes(1)) continue;
+      it->second = now;
+      cluster_.RecordEvent("Pod", pod.substr(0, slash), pod.substr(slash + 1), "FailedScheduling",
+                           "Failed to schedule pod, " + reason.substr(colon + 2), true);
+    }
+  }
+  void OnClaimLaunched(const ports::NodeClaimInfo& c) override {
+    log_.Log("INFO", "launched nodeclaim",
+             {{"NodeClaim", c.claim.meta.name},
+              {"provider-id", c.claim.provider_id},
+              {"instance-type", c.instance_type},
+              {"zone", c.zone},
+              {"capacity-type", c.capacity_type}});
+  }
+  void OnInsufficientCapacity(const std::string& claim) override {
+    log_.Log("ERROR", "insufficient capacity", {{"NodeClaim", claim}});
+    cluster_.RecordEvent("NodeClaim", "", claim, "InsufficientCapacityError", "no offering had capacity", true);
+  }
+  void OnClaimInitialized(const std::string& claim) override {
+    log_.Log("INFO", "initialized nodeclaim", {{"NodeClaim", claim}});
+  }
+  void OnDeletionRequested(const std::string& claim, const std::string& reason) override {
+    log_.Log("INFO", "disrupting nodeclaim", {{"NodeClaim", claim}, {"reason", reason}});
+  }
+  void OnClaimTerminated(const std::string& claim, const std::string& reason) override {
+    log_.Log("INFO", "deleted nodeclaim", {{"NodeClaim", claim}, {"reason", reason}});
+  }
+
+ private:
+  kube::KubeCluster& cluster_;
+  Logger& log_;
+  std::map<std::string, std::chrono::steady_clock::time_point> recorded_;
+};
+
+// No interruption queue configured (the KWOK provider has none).
+class NoQueue final : public ports::InterruptionQueue {
+ public:
+  Result<std::vector<ports::InterruptionMessage>> Receive(int, model::Duration) override {
+    return std::vector<ports::InterruptionMessage>{};
+  }
+  Status Delete(const std::string& h) override { return Error::NotFound(h); }
+};
+
+Result<model::Duration> ParseFlagDuration(const std::string& flag, const std::string& text) {
+  auto d = model::ParseDuration(text);
+  if (!d.ok() || *d <= 0)
+    return Error::InvalidArgument(flag + " " + text + ": expected a positive duration such as 1s");
+  return *d;
+}
+
+}  // namespace
+
+int RunController(const ControllerOptions& options, std::ostream& err) {
+  Logger log(err, options.log_level);
+  if (options.cloud_provider != "kwok") {
+    err << "adze controller: --cloud-provider " << options.cloud_provider
+        << ": only kwok is available in this build (the AWS provider over adapters/aws is wired separately)\n";
+    return 2;
+  }
+  auto batch_idle = ParseFlagDuration("--batch-idle-duration", options.batch_idle);
+  auto batch_max = ParseFlagDuration("--batch-max-duration", options.batch_max);
+  if (!batch_idle.ok() || !batch_max.ok()) {
+    err << "adze controller: " << (!batch_idle.ok() ? batch_idle.error().message : batch_max.error().message) << "\n";
+    return 2;
+  }
+  controllers::OperatorOptions op_options;
+  op_options.controllers.batch_idle = *batch_idle;
+  op_options.controllers.batch_max = *batch_max;
+  if (options.feature_gates.find("SpotToSpotConsolidation=true") != std::string::npos) {
+    op_options.controllers.spot_to_spot_consolidation = true;
+  }
+
+  Result<kube::RestConfig> config = Error::NotFound("");
+  if (options.kubeconfig.empty() && std::getenv("KUBERNETES_SERVICE_HOST") != nullptr) {
+    config = kube::InClusterConfig();
+  } else {
+    config = kube::LoadKubeconfig(options.kubeconfig, options.context);
+  }
+  if (!config.ok()) {
+    err << "adze controller: " << config.error().message << "\n";
+    return 2;
+  }
+  kube::ClientOptions client_options;
+  client_options.qps = options.kube_client_qps;
+  client_options.burst = options.kube_client_burst;
+  kube::RestClient client(*config, client_options);
+  kube::WallClock clock;
+  kube::KubeCluster cluster(client, [&clock] { return clock.Now(); });
+  kube::PrometheusMetrics metrics;
+  metrics.Declare("karpenter_nodeclaims_created_total", "counter", "Number of nodeclaims created.");
+  metrics.Declare("karpenter_nodeclaims_terminated_total", "counter", "Number of nodeclaims terminated.");
+  metrics.Declare("karpenter_nodeclaims_disrupted_total", "counter", "Number of nodeclaims disrupted.");
+  metrics.Declare("karpenter_scheduler_scheduling_duration_seconds", "histogram",
+                  "Duration of scheduling simulations used for deprovisioning and provisioning in seconds.");
+  metrics.Declare("karpenter_scheduler_queue_depth", "gauge", "The number of pods waiting to be scheduled.");
+  metrics.Declare("karpenter_cloudprovider_errors_total", "counter",
+                  "Total number of errors returned from CloudProvider calls.");
+  metrics.Declare("adze_controller_leader", "gauge", "1 when this replica holds the leader lease.");
+  metrics.Declare("adze_kube_informer_relists_total", "counter", "Watches that expired (410) and were relisted.");
+
+  std::string identity = options.identity;
+  if (identity.empty()) {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    identity = std::string(host) + "_" + std::to_string(getpid());
+  }
+
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  std::atomic<bool> ready{false};
+  httplib::Server metrics_server;
+  metrics_server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  httplib::Server health_server;
+  health_server.Get("/healthz",
+                    [](const httplib::Request&, httplib::Response& res) { res.set_content("ok", "text/plain"); });
+  health_server.Get("/readyz", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = ready.load() ? 200 : 503;
+    res.set_content(ready.load() ? "ok" : "caches not synced or CRDs missing", "text/plain");
+  });
+  if (!metrics_server.bind_to_port(options.bind_address, options.metrics_port) ||
+      !health_server.bind_to_port(options.bind_address, options.health_probe_port)) {
+    err << "adze controller: cannot listen on " << options.bind_address << ":" << options.metrics_port
+        << " and :" << options.health_probe_port << "\n";
+    return 1;
+  }
+  std::thread metrics_thread([&] { metrics_server.listen_after_bind(); });
+  std::thread health_thread([&] { health_server.listen_after_bind(); });
+
+  cluster.Start();
+  log.Log("INFO", "starting controller",
+          {{"identity", identity},
+           {"server", config->server},
+           {"cloud-provider", options.cloud_provider},
+           {"cluster-name", options.cluster_name},
+           {"metrics-port", options.metrics_port},
+           {"health-probe-port", options.health_probe_port}});
+
+  const catalog::Catalog& catalog = catalog::Catalog::Embedded();
+  twin::KwokCloudProvider cloud(
+      catalog, clock, [&](const std::string& n) { return cluster.GetNodeClass(n); },
+      [&] {
+        std::vector<ports::NodeClaimInfo> out;
+        for (const ports::NodeClaimInfo* c : cluster.Snapshot()->NodeClaims()) out.push_back(*c);
+        return out;
+      });
+  NoQueue queue;
+  ports::SteadyStopwatch stopwatch;
+  EventListener listener(cluster, log);
+  std::unique_ptr<controllers::Operator> op;
+
+  kube::LeaderElectionOptions le;
+  le.name = options.leader_election_name;
+  le.namespace_ = options.leader_election_namespace;
+  le.identity = identity;
+  kube::LeaderElector elector(client, le);
+  auto next_election = std::chrono::steady_clock::now();
+  auto next_tick = std::chrono::steady_clock::now();
+  bool crds_ok = false;
+  bool was_leader = false;
+  int exit_code = 0;
+  while (!g_stop.load()) {
+    auto now = std::chrono::steady_clock::now();
+    if (!crds_ok && cluster.Synced()) {
+      std::vector<std::string> missing = cluster.MissingCrds();
+      crds_ok = missing.empty();
+      if (!crds_ok) log.Log("ERROR", "CustomResourceDefinitions missing", {{"crds", missing}});
+    }
+    ready.store(crds_ok && cluster.Synced());
+    bool leader = true;
+    if (!options.disable_leader_election) {
+      if (now >= next_election) {
+        elector.TryAcquireOrRenew(now);
+        next_election = now + le.retry_period;
+      }
+      leader = elector.leading();
+    }
+    metrics.Set("adze_controller_leader", leader ? 1 : 0);
+    if (was_leader && !leader) {
+      // As client-go's OnStoppedLeading: stop acting at once; a restarted
+      // process starts over as a candidate.
+      log.Log("ERROR", "leader election lost", {{"identity", identity}});
+      exit_code = 1;
+      break;
+    }
+    if (leader && !was_leader)
+      log.Log("INFO", "successfully acquired lease", {{"lease", le.namespace_ + "/" + le.name}});
+    was_leader = leader;
+    clock.RunDue();
+    if (leader && ready.load() && now >= next_tick) {
+      if (!op) {
+        op = std::make_unique<controllers::Operator>(
+            controllers::OperatorPorts{cluster, cloud, queue, clock, metrics, stopwatch}, op_options, &listener);
+      }
+      next_tick = now + std::chrono::seconds(1);
+      auto snapshot = cluster.Snapshot();
+      std::vector<std::string> unschedulable;
+      for (const ports::PodInfo* p : snapshot->PendingPods()) {
+        if (p->unschedulable) unschedulable.push_back(p->pod.meta.name);
+      }
+      metrics.Set("karpenter_scheduler_queue_depth", static_cast<double>(unschedulable.size()));
+      if (!unschedulable.empty()) op->OnUnschedulable(unschedulable);
+      op->Tick();
+      kube::InformerStats stats = cluster.Stats();
+      metrics.Set("adze_kube_informer_watches", static_cast<double>(stats.watches));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  // Graceful shutdown: KWOK launches complete at once, so no claim is left
+  // without its instance; give the lease up so a standby takes over now.
+  clock.RunDue();
+  if (!options.disable_leader_election) elector.Release();
+  log.Log("INFO", "stopping controller", {{"identity", identity}});
+  cluster.Stop();
+  metrics_server.stop();
+  health_server.stop();
+  metrics_thread.join();
+  health_thread.join();
+  return exit_code;
+}
+
+void RegisterControllerCommand(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ControllerOptions>();
+  CLI::App* cmd = app.add_subcommand("controller", "Run the autoscaler against a Kubernetes API server");
+  cmd->add_option("--kubeconfig", o->kubeconfig, "Kubeconfig file (default: in-cluster, else $KUBECONFIG)")
+      ->envname("KUBECONFIG");
+  cmd->add_option("--context", o->context, "Kubeconfig context (default: current-context)");
+  cmd->add_option("--cloud-provider", o->cloud_provider, "Cloud provider: kwok")->check(CLI::IsMember({"kwok", "aws"}));
+  cmd->add_option("--cluster-name", o->cluster_name, "Cluster name (tags, discovery)")->envname("CLUSTER_NAME");
+  cmd->add_option("--bind-address", o->bind_address, "Address the metrics and health servers listen on");
+  cmd->add_option("--metrics-port", o->metrics_port, "Port of /metrics")
+      ->envname("METRICS_PORT")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--health-probe-port", o->health_probe_port, "Port of /healthz and /readyz")
+      ->envname("HEALTH_PROBE_PORT")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_flag("--disable-leader-election", o->disable_leader_election, "Act without holding the lease")
+      ->envname("DISABLE_LEADER_ELECTION");
+  cmd->add_option("--leader-election-name", o->leader_election_name, "Name of the Lease")
+      ->envname("LEADER_ELECTION_NAME");
+  cmd->add_option("--leader-election-namespace", o->leader_election_namespace, "Namespace of the Lease")
+      ->envname("SYSTEM_NAMESPACE");
+  cmd->add_option("--identity", o->identity, "Holder identity in the Lease (default: hostname_pid)");
+  cmd->add_option("--batch-idle-duration", o->batch_idle, "Provisioning batch idle window")
+      ->envname("BATCH_IDLE_DURATION");
+  cmd->add_option("--batch-max-duration", o->batch_max, "Provisioning batch maximum")->envname("BATCH_MAX_DURATION");
+  cmd->add_option("--feature-gates", o->feature_gates, "Feature gates, e.g. SpotToSpotConsolidation=true")
+      ->envname("FEATURE_GATES");
+  cmd->add_option("--log-level", o->log_level, "debug, info or error")
+      ->envname("LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "error"}));
+  cmd->add_option("--kube-client-qps", o->kube_client_qps, "Client-side QPS limit")->envname("KUBE_CLIENT_QPS");
+  cmd->add_option("--kube-client-burst", o->kube_client_burst, "Client-side burst")->envname("KUBE_CLIENT_BURST");
+  cmd->add_option("--interruption-queue", o->interruption_queue, "SQS queue of interruption events (AWS provider)")
+      ->envname("INTERRUPTION_QUEUE");
+  cmd->callback([o, &exit_code] { exit_code = RunController(*o, std::cerr); });
+}
+
+}  // namespace adze::cli

@@ -1,29 +1,36 @@
 #include "adapters/kube/json_yaml.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace adze::kube {
 
-YAML::Node JsonToYaml(const nlohmann::json& value) {
+codec::YamlNode JsonToYaml(const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::object: {
-      YAML::Node out(YAML::NodeType::Map);
-      for (auto it = value.begin(); it != value.end(); ++it) out[it.key()] = JsonToYaml(it.value());
-      return out;
+      std::vector<std::pair<codec::YamlNode, codec::YamlNode>> entries;
+      entries.reserve(value.size());
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        entries.emplace_back(codec::YamlNode::Scalar(it.key(), false), JsonToYaml(it.value()));
+      }
+      return codec::YamlNode::Map(std::move(entries));
     }
     case nlohmann::json::value_t::array: {
-      YAML::Node out(YAML::NodeType::Sequence);
-      for (const nlohmann::json& item : value) out.push_back(JsonToYaml(item));
-      return out;
+      std::vector<codec::YamlNode> items;
+      items.reserve(value.size());
+      for (const nlohmann::json& item : value) items.push_back(JsonToYaml(item));
+      return codec::YamlNode::Sequence(std::move(items));
     }
     case nlohmann::json::value_t::string:
-      return YAML::Node(value.get<std::string>());
+      // A JSON string is a quoted scalar: "null" or "" stays a string.
+      return codec::YamlNode::Scalar(value.get<std::string>(), false);
     case nlohmann::json::value_t::null:
     case nlohmann::json::value_t::discarded:
-      return YAML::Node(YAML::NodeType::Null);
+      return codec::YamlNode::Null();
     default:
       // Numbers and booleans: their JSON text is also their YAML scalar.
-      return YAML::Node(value.dump());
+      return codec::YamlNode::Scalar(value.dump(), true);
   }
 }
 

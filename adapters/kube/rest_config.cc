@@ -3,13 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "model/codec/document_loader.h"
+#include "model/codec/yaml_field.h"
 
 namespace adze::kube {
 namespace {
@@ -23,16 +25,15 @@ Result<std::string> ReadFile(const std::string& path) {
 }
 
 // The entry of list (clusters, users, contexts) called name, or an invalid node.
-YAML::Node Named(const YAML::Node& list, const std::string& name) {
-  if (!list || !list.IsSequence()) return YAML::Node(YAML::NodeType::Undefined);
-  for (const YAML::Node& e : list) {
-    if (e["name"] && e["name"].as<std::string>() == name) return e;
+codec::YamlNode Named(const codec::YamlNode& list, const std::string& name) {
+  for (const codec::YamlNode& e : list.Items()) {
+    if (e["name"].IsScalar() && e["name"].Scalar() == name) return e;
   }
-  return YAML::Node(YAML::NodeType::Undefined);
+  return codec::YamlNode();
 }
 
-std::string Str(const YAML::Node& n, const char* key) {
-  return n && n.IsMap() && n[key] && n[key].IsScalar() ? n[key].as<std::string>() : "";
+std::string Str(const codec::YamlNode& n, const char* key) {
+  return n[key].Scalar();
 }
 
 std::string ShellQuote(const std::string& s) {
@@ -74,11 +75,12 @@ Result<RestConfig> LoadKubeconfig(const std::string& path_in, const std::string&
   }
   auto text = ReadFile(path);
   if (!text.ok()) return Error::NotFound("kubeconfig: " + text.error().message);
-  YAML::Node root;
+  codec::YamlNode root;
   try {
-    root = YAML::Load(*text);
-  } catch (const YAML::Exception& e) {
-    return Error::InvalidArgument(path + ": " + e.what());
+    std::vector<codec::YamlNode> docs = codec::LoadDocuments(*text, path);
+    if (!docs.empty()) root = docs.front();
+  } catch (const codec::DecodeError& e) {
+    return Error::InvalidArgument(e.what());
   }
   std::string dir = std::filesystem::path(path).parent_path().string();
   auto resolve = [&](const std::string& file) {
@@ -87,12 +89,12 @@ Result<RestConfig> LoadKubeconfig(const std::string& path_in, const std::string&
   };
   std::string ctx_name = context_name.empty() ? Str(root, "current-context") : context_name;
   if (ctx_name.empty()) return Error::InvalidArgument(path + ": current-context: not set and no --context given");
-  YAML::Node ctx = Named(root["contexts"], ctx_name);
-  if (!ctx) return Error::InvalidArgument(path + ": contexts: no context named \"" + ctx_name + "\"");
+  codec::YamlNode ctx = Named(root["contexts"], ctx_name);
+  if (!ctx.IsDefined()) return Error::InvalidArgument(path + ": contexts: no context named \"" + ctx_name + "\"");
   std::string cluster_name = Str(ctx["context"], "cluster");
   std::string user_name = Str(ctx["context"], "user");
-  YAML::Node cluster = Named(root["clusters"], cluster_name)["cluster"];
-  if (!cluster) return Error::InvalidArgument(path + ": clusters: no cluster named \"" + cluster_name + "\"");
+  codec::YamlNode cluster = Named(root["clusters"], cluster_name)["cluster"];
+  if (!cluster.IsDefined()) return Error::InvalidArgument(path + ": clusters: no cluster named \"" + cluster_name + "\"");
   RestConfig c;
   c.server = Str(cluster, "server");
   while (!c.server.empty() && c.server.back() == '/') c.server.pop_back();
@@ -101,23 +103,23 @@ Result<RestConfig> LoadKubeconfig(const std::string& path_in, const std::string&
   c.ca_file = resolve(Str(cluster, "certificate-authority"));
   c.ca_pem = Base64Decode(Str(cluster, "certificate-authority-data"));
   c.insecure_skip_tls_verify = Str(cluster, "insecure-skip-tls-verify") == "true";
-  YAML::Node user = Named(root["users"], user_name)["user"];
-  if (user) {
+  codec::YamlNode user = Named(root["users"], user_name)["user"];
+  if (user.IsMap()) {
     c.bearer_token = Str(user, "token");
     c.token_file = resolve(Str(user, "tokenFile"));
     c.client_cert_file = resolve(Str(user, "client-certificate"));
     c.client_key_file = resolve(Str(user, "client-key"));
     c.client_cert_pem = Base64Decode(Str(user, "client-certificate-data"));
     c.client_key_pem = Base64Decode(Str(user, "client-key-data"));
-    if (YAML::Node exec = user["exec"]; exec && exec.IsMap()) {
+    if (codec::YamlNode exec = user["exec"]; exec.IsMap()) {
       ExecPlugin p;
       p.command = Str(exec, "command");
       p.api_version = Str(exec, "apiVersion");
-      if (exec["args"] && exec["args"].IsSequence()) {
-        for (const YAML::Node& a : exec["args"]) p.args.push_back(a.as<std::string>());
+      if (exec["args"].IsSequence()) {
+        for (const codec::YamlNode& a : exec["args"].Items()) p.args.push_back(a.Scalar());
       }
-      if (exec["env"] && exec["env"].IsSequence()) {
-        for (const YAML::Node& e : exec["env"]) p.env[Str(e, "name")] = Str(e, "value");
+      if (exec["env"].IsSequence()) {
+        for (const codec::YamlNode& e : exec["env"].Items()) p.env[Str(e, "name")] = Str(e, "value");
       }
       if (p.command.empty())
         return Error::InvalidArgument(path + ": users[" + user_name + "].user.exec.command: required");

@@ -20,6 +20,34 @@ const std::vector<std::pair<YamlNode, YamlNode>>& NoEntries() {
 
 }  // namespace
 
+YamlNode YamlNode::Null() {
+  auto data = std::make_shared<Data>();
+  data->type = Type::kNull;
+  return YamlNode(std::move(data));
+}
+
+YamlNode YamlNode::Scalar(std::string text, bool plain) {
+  auto data = std::make_shared<Data>();
+  data->type = Type::kScalar;
+  data->plain = plain;
+  data->scalar = std::move(text);
+  return YamlNode(std::move(data));
+}
+
+YamlNode YamlNode::Sequence(std::vector<YamlNode> items) {
+  auto data = std::make_shared<Data>();
+  data->type = Type::kSequence;
+  data->items = std::move(items);
+  return YamlNode(std::move(data));
+}
+
+YamlNode YamlNode::Map(std::vector<std::pair<YamlNode, YamlNode>> entries) {
+  auto data = std::make_shared<Data>();
+  data->type = Type::kMap;
+  data->entries = std::move(entries);
+  return YamlNode(std::move(data));
+}
+
 YamlNode::Type YamlNode::type() const { return data_ ? data_->type : Type::kUndefined; }
 
 const std::string& YamlNode::Scalar() const { return IsScalar() ? data_->scalar : EmptyString(); }

@@ -35,6 +35,13 @@ class YamlNode {
   // An undefined node: "no such key".
   YamlNode() = default;
 
+  // Nodes built in code (a JSON object read from an API, converted for the
+  // decoders): no position. A quoted scalar (plain = false) is never null.
+  static YamlNode Null();
+  static YamlNode Scalar(std::string text, bool plain);
+  static YamlNode Sequence(std::vector<YamlNode> items);
+  static YamlNode Map(std::vector<std::pair<YamlNode, YamlNode>> entries);
+
   Type type() const;
   bool IsDefined() const { return data_ != nullptr; }
   bool IsNull() const { return type() == Type::kNull; }

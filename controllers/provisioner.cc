@@ -52,6 +52,9 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
     }
     pending.push_back(pod);
   }
+  // Nothing to place: Provision returns before solving, so skip the nodes
+  // and the pools' instance types (a copy of the catalog per pool).
+  if (pending.empty()) return input;
   // Distinct request shapes only: a burst of thousands of identical pods
   // would otherwise be tested against every node, once per pod.
   std::vector<model::ResourceList> requests;

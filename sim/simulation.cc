@@ -156,6 +156,10 @@ class World : private controllers::OperatorListener {
 
   // --- controllers::OperatorListener
   void OnProvisioned(const controllers::ProvisioningResult& r) override {
+    for (const std::string& why : r.unschedulable_reasons) {
+      const size_t colon = why.find(": ");
+      if (colon != std::string::npos) unplaced_reason_[why.substr(0, colon)] = why.substr(colon + 2);
+    }
     Record({{"type", "provisioning"},
             {"pods", r.pods},
             {"nominated_existing", r.nominated_existing},
@@ -282,6 +286,21 @@ class World : private controllers::OperatorListener {
     s.gpu_hours_provisioned = bill.gpu_hours;
     const WorkloadStats& w = workloads_.stats();
     s.gpu_hours_requested = w.gpu_hours_requested;
+    s.gpu_hours_redone = w.gpu_hours_redone;
+    for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+      std::string why;
+      if (auto it = unplaced_reason_.find(pod->pod.meta.name); it != unplaced_reason_.end() && pod->unschedulable) {
+        why = it->second;
+      } else if (!pod->nominated_node_claim.empty()) {
+        why = "waiting for its node (nominated to a NodeClaim)";
+      } else if (pod->unschedulable) {
+        why = "unschedulable, not yet provisioned for";
+      } else {
+        why = "not yet tried by the scheduler";
+      }
+      ++s.pending_at_end_by_reason[why];
+      if (s.pending_at_end_pods.size() < RunSummary::kPendingListed) s.pending_at_end_pods.emplace_back(pod->pod.meta.name, why);
+    }
     s.pods_created = w.pods_created;
     s.pods_completed = w.pods_completed;
     s.pods_evicted = w.pods_evicted;
@@ -333,6 +352,7 @@ class World : private controllers::OperatorListener {
 
   RunResult result_;
   uint64_t scheduled_generation_ = ~uint64_t{0};
+  std::map<std::string, std::string> unplaced_reason_;  // pod -> the provisioner's last reason
   std::vector<double> ttr_;
   std::map<std::string, std::vector<double>> phases_;
   double savings_usd_ = 0;

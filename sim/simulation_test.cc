@@ -171,6 +171,41 @@ TEST(SimulationTest, APodNeedingADaemonSetsHostPortIsUnschedulableAndBuysNothing
     for (const auto& u : e["unschedulable"]) explained = explained || u.dump().find("9100") != std::string::npos;
   }
   EXPECT_TRUE(explained) << "the reason names the port";
+  // The summary lists the pods that never ran, with the reason (issue 16).
+  ASSERT_FALSE(r.summary.pending_at_end_pods.empty());
+  int64_t by_reason = 0, by_port = 0;
+  for (const auto& [why, n] : r.summary.pending_at_end_by_reason) {
+    by_reason += n;
+    if (why.find("9100") != std::string::npos) by_port += n;
+  }
+  EXPECT_EQ(by_reason, r.summary.pods_pending_at_end);
+  EXPECT_GT(by_port, 0) << "the provisioner's reason (the port) reaches the summary";
+  const nlohmann::json j = nlohmann::json::parse(report::SummaryToJson(r.summary).dump());
+  EXPECT_EQ(j["pods"]["pending_at_end_pods"].size(), r.summary.pending_at_end_pods.size());
+}
+
+TEST(SimulationTest, TracePodsKeepTheTaskName) {
+  // The first tasks of the built-in trace at 1000x: events name the trace's
+  // tasks (openb-pod-NNNN), so they join back to the trace.
+  const RunResult r = RunScenario(Scenario(R"(workloads:
+  - kind: Trace
+    name: alibaba
+    timeCompression: 1000
+    limit: 40
+)"));
+  ASSERT_GT(r.summary.pods_created, 0);
+  size_t named = 0;
+  for (const std::string& line : r.events) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    if (!e.contains("pod")) continue;
+    EXPECT_EQ(e["pod"].get<std::string>().rfind("openb-pod-", 0), 0u) << line;
+    ++named;
+  }
+  for (const auto& [pod, why] : r.summary.pending_at_end_pods) {
+    EXPECT_EQ(pod.rfind("openb-pod-", 0), 0u) << pod;
+    EXPECT_FALSE(why.empty());
+  }
+  EXPECT_GT(named, 0u);
 }
 
 TEST(SimulationTest, SameSeedGivesByteIdenticalOutputs) {

@@ -31,7 +31,9 @@ nlohmann::ordered_json SummaryToJson(const sim::RunSummary& s, bool include_wall
   j["duration_hours"] = static_cast<double>(s.duration) / model::kHour;
   j["cost"] = {{"total_usd", s.cost_usd},
                {"usd_by_capacity_type", s.cost_usd_by_capacity_type},
-               {"instance_hours", s.instance_hours}};
+               {"instance_hours", s.instance_hours},
+               {"lower_bound_usd", s.lower_bound_usd},
+               {"cost_over_lower_bound", s.lower_bound_usd > 0 ? s.cost_usd / s.lower_bound_usd : 0}};
   j["gpu_hours"] = {{"provisioned", s.gpu_hours_provisioned},
                     {"requested", s.gpu_hours_requested},
                     {"utilisation", s.gpu_hours_provisioned > 0 ? s.gpu_hours_requested / s.gpu_hours_provisioned : 0},

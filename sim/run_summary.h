@@ -30,6 +30,10 @@ struct RunSummary {
   double cost_usd = 0;
   std::map<std::string, double> cost_usd_by_capacity_type;
   double instance_hours = 0;
+  // The run-level lower bound: spec LB of the pods requested each simulated
+  // minute, integrated over the run (sim/run_lower_bound.h); cost / LB is
+  // the run's gap to it.
+  double lower_bound_usd = 0;
   double gpu_hours_provisioned = 0;
   double gpu_hours_requested = 0;  // by running pods, unique work (redone work excluded)
   // GPU-hours batch and trace pods had run when evicted or lost with their

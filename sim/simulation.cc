@@ -19,6 +19,7 @@
 #include "sim/invariant_monitor.h"
 #include "sim/kube_scheduler.h"
 #include "sim/kubelet.h"
+#include "sim/run_lower_bound.h"
 #include "sim/sim_clock.h"
 #include "sim/simulated_cluster.h"
 #include "sim/workload_driver.h"
@@ -257,6 +258,15 @@ class World : private controllers::OperatorListener {
     row.pods_pending = static_cast<int64_t>(cluster_.PendingPods().size());
     row.pods_running = static_cast<int64_t>(cluster_.pod_count()) - row.pods_pending;
     result_.timeseries.push_back(row);
+    // The run-level lower bound, one minute at a time (issue 16).
+    std::vector<const model::Pod*> requested;
+    for (const ports::PodInfo* pod : cluster_.PendingPods()) requested.push_back(&pod->pod);
+    for (const ports::NodeInfo* node : cluster_.Nodes()) {
+      for (const std::string& name : node->pods) {
+        if (const ports::PodInfo* pod = cluster_.GetPod(name)) requested.push_back(&pod->pod);
+      }
+    }
+    run_lower_bound_.Sample(requested, cluster_.NodePools(), scenario_.cluster.daemon_sets, kMinute);
   }
 
   int64_t Count(std::string_view counter, const ports::MetricLabels& labels = {}) const {
@@ -287,6 +297,7 @@ class World : private controllers::OperatorListener {
     const WorkloadStats& w = workloads_.stats();
     s.gpu_hours_requested = w.gpu_hours_requested;
     s.gpu_hours_redone = w.gpu_hours_redone;
+    s.lower_bound_usd = run_lower_bound_.usd();
     for (const ports::PodInfo* pod : cluster_.PendingPods()) {
       std::string why;
       if (auto it = unplaced_reason_.find(pod->pod.meta.name); it != unplaced_reason_.end() && pod->unschedulable) {
@@ -353,6 +364,7 @@ class World : private controllers::OperatorListener {
   RunResult result_;
   uint64_t scheduled_generation_ = ~uint64_t{0};
   std::map<std::string, std::string> unplaced_reason_;  // pod -> the provisioner's last reason
+  RunLowerBound run_lower_bound_{cloud_};
   std::vector<double> ttr_;
   std::map<std::string, std::vector<double>> phases_;
   double savings_usd_ = 0;

@@ -434,6 +434,34 @@ TEST(SimulationTest, DefaultScenarioRunsTheFullDay) {
   EXPECT_EQ(r->summary.pods_pending_at_end, 0);
   EXPECT_GT(r->summary.cost_usd, 0);
   EXPECT_GT(r->summary.gpu_hours_provisioned, r->summary.gpu_hours_requested);
+  // The run-level lower bound (issue 16): positive, and no run beats it.
+  EXPECT_GT(r->summary.lower_bound_usd, 0);
+  EXPECT_GE(r->summary.cost_usd, r->summary.lower_bound_usd);
+}
+
+TEST(SimulationTest, RunLowerBoundIsTheSpecBoundOfTheRequestedPodsPerMinute) {
+  // One pod of 2 CPUs for the whole run on m6i only: LB per hour = 2 CPUs
+  // at the least $/CPU-h of an m6i type that can carry it, so the bound is
+  // that over two hours, and a single node costs at least as much.
+  const RunResult r = RunScenario(Scenario(R"(workloads:
+  - kind: InferenceService
+    name: one
+    loadCurve: {diurnal: {min: 1, max: 1}}
+    template:
+      spec:
+        containers:
+          - name: app
+            image: public.ecr.aws/example/app:1
+            resources: {requests: {cpu: "2", memory: 1Gi}}
+)", "on-demand", "m6i"));
+  ASSERT_GT(r.summary.lower_bound_usd, 0);
+  EXPECT_GE(r.summary.cost_usd, r.summary.lower_bound_usd);
+  // m6i.large: 2 vCPU, $0.096/h on demand in us-east-1, ~1.93 allocatable
+  // CPUs: a 2-CPU pod needs m6i.xlarge ($0.192/h, ~3.92 CPUs) at least, so the
+  // per-CPU price is at most $0.192/3.92 and at least $0.096/2.
+  const double per_hour = r.summary.lower_bound_usd / 2.0;
+  EXPECT_GT(per_hour, 2 * 0.096 / 2 * 0.99);
+  EXPECT_LT(per_hour, 2 * 0.192 / 3.5);
 }
 
 }  // namespace

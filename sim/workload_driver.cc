@@ -78,7 +78,7 @@ void WorkloadDriver::Start() {
         lifetime = Seconds(static_cast<double>(std::max<int64_t>(1, *task.deletion_time - from)) / compression);
       }
       if (arrival > scenario_.duration) continue;
-      model::Pod pod = ToPod(task);
+      model::Pod pod = ToPod(task, replay.gpu_models);
       for (const auto& toleration : replay.tolerations) pod.tolerations.push_back(toleration);
       pod.meta.annotations[std::string(kTraceTaskAnnotation)] = task.name;
       events_.At(arrival, [this, t, pod = std::move(pod), lifetime, task = task.name] {

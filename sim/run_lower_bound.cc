@@ -29,6 +29,19 @@ std::string ShapeKey(const model::Pod& pod) {
 
 }  // namespace
 
+void RunLowerBound::Prime(const std::vector<model::NodePool>& pools) {
+  primed_ = true;
+  pools_.clear();
+  for (const model::NodePool& pool : pools) {
+    auto types = cloud_.GetInstanceTypes(pool);
+    if (!types.ok()) continue;
+    scheduling::PoolInput in;
+    in.pool = pool;
+    in.instance_types = std::move(types).value();
+    pools_.push_back(std::move(in));
+  }
+}
+
 size_t RunLowerBound::ShapeOf(const model::Pod& pod, const std::vector<model::NodePool>& pools,
                               const std::vector<model::DaemonSet>& daemon_sets) {
   if (auto it = shape_of_pod_.find(pod.meta.name); it != shape_of_pod_.end()) return it->second;
@@ -42,14 +55,8 @@ size_t RunLowerBound::ShapeOf(const model::Pod& pod, const std::vector<model::No
     alone.required_pod_anti_affinity.clear();
     alone.topology_spread.clear();
     input.pods.push_back(std::move(alone));
-    for (const model::NodePool& pool : pools) {
-      auto types = cloud_.GetInstanceTypes(pool);
-      if (!types.ok()) continue;
-      scheduling::PoolInput in;
-      in.pool = pool;
-      in.instance_types = std::move(types).value();
-      input.pools.push_back(std::move(in));
-    }
+    if (!primed_) Prime(pools);
+    input.pools = pools_;
     input.daemon_sets = daemon_sets;
     const scheduling::SolverOptions options{.compute_lower_bound = false};
     const scheduling::Problem problem(input, options);

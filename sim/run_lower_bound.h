@@ -7,10 +7,11 @@
 // times their period, it gives dollars no autoscaler could undercut on this
 // workload; cost / LB is the run's optimality gap.
 // The per-resource terms of a pod shape (requests, tolerations, node
-// selector, required node affinity, host ports) are computed once, with the
-// pools' instance types at the shape's first sample, and reused; a pool
-// change later in the run is not reflected (the bound stays a bound only as
-// long as prices do not fall below those first seen).
+// selector, required node affinity, host ports) are computed once and reused,
+// against the pools' instance types as offered at the start of the run
+// (Prime): before any insufficient-capacity error, so capacity running out
+// later never raises the bound above what a run could pay. NodePool changes
+// during the run are not reflected.
 // Thread-safety: none; the simulation owns it.
 #pragma once
 
@@ -24,12 +25,17 @@
 #include "model/pod.h"
 #include "model/workloads.h"
 #include "ports/cloud_provider.h"
+#include "scheduling/solver.h"
 
 namespace adze::sim {
 
 class RunLowerBound {
  public:
   explicit RunLowerBound(ports::CloudProvider& cloud) : cloud_(cloud) {}
+
+  // Takes the pools' instance types now; call before the run starts (Sample
+  // primes itself on first use otherwise).
+  void Prime(const std::vector<model::NodePool>& pools);
 
   // Adds LB(pods) × period. Pods are identified by name, so a pod's shape
   // is worked out once.
@@ -46,6 +52,8 @@ class RunLowerBound {
                  const std::vector<model::DaemonSet>& daemon_sets);
 
   ports::CloudProvider& cloud_;
+  bool primed_ = false;
+  std::vector<scheduling::PoolInput> pools_;
   std::unordered_map<std::string, size_t> shape_of_pod_;
   std::map<std::string, size_t> shape_index_;
   std::vector<std::map<std::string, double>> terms_;  // per shape: $/h per pod, by resource

@@ -113,6 +113,7 @@ class World : private controllers::OperatorListener {
         Record({{"type", "manifests_changed"}, {"objects", names}});
       });
     }
+    run_lower_bound_.Prime(cluster_.NodePools());  // offerings before any capacity error
     Every(kSecond, [this] { Tick(); });
     Every(kMinute, [this] { Sample(); });
     if (options_.on_progress) {

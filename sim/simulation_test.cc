@@ -329,6 +329,9 @@ workloads:
 )", "spot, on-demand", "m6i");
   const RunResult r = RunScenario(yaml);
   EXPECT_EQ(r.summary.insufficient_capacity_errors, 1);
+  // The run-level bound is taken before capacity ran out: still a bound.
+  EXPECT_GT(r.summary.lower_bound_usd, 0);
+  EXPECT_GE(r.summary.cost_usd, r.summary.lower_bound_usd);
   EXPECT_EQ(r.summary.pods_running_at_end, 2);
   const auto ice = EventsOf(r, "insufficient_capacity");
   const auto launched = EventsOf(r, "claim_launched");

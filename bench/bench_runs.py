@@ -25,7 +25,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = ["default", "prefix-delegation-off", "prefix-delegation-on", "snapshot-preseed-off",
-             "snapshot-preseed-on", "alibaba-trace@1000", "alibaba-trace@100"]
+             "snapshot-preseed-on", "gpu-spot-fallback", "alibaba-trace@1000", "alibaba-trace@100"]
 COMBOS = [("adze", "adze"), ("karpenter", "karpenter"), ("adze", "karpenter"), ("karpenter", "adze")]
 
 

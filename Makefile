@@ -12,7 +12,7 @@ FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: demo test asan-test bench fuzz deps configure build clean
+.PHONY: demo test asan-test bench bench-runs fuzz deps configure build clean
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +45,11 @@ bench: deps
 	@cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DADZE_BUILD_BENCHMARKS=ON -DADZE_BUILD_TESTS=OFF >/dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS)
 	@echo "benchmarks built in $(BENCH_BUILD); see docs/benchmarks.md for the commands"
+
+# Whole-run economics table (issue 16) into docs/benchmarks.md: every example
+# scenario and the trace at 1000x and 100x, seeds 1-5, four packer x disruption combinations.
+bench-runs: build
+	@python3 bench/bench_runs.py --adze $(BUILD)/cli/adze --seeds 1-5 --write docs/benchmarks.md
 
 # clang 14 with libFuzzer, ASan and UBSan; only the fuzz targets are built.
 fuzz: deps

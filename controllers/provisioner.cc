@@ -52,8 +52,16 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
     }
     pending.push_back(pod);
   }
+  // Nothing to place: Provision returns before solving, so skip the nodes
+  // and the pools' instance types (a copy of the catalog per pool).
+  if (pending.empty()) return input;
+  // Distinct request shapes only: a burst of thousands of identical pods
+  // would otherwise be tested against every node, once per pod.
   std::vector<model::ResourceList> requests;
-  for (const ports::PodInfo* pod : pending) requests.push_back(pod->pod.EffectiveRequests());
+  for (const ports::PodInfo* pod : pending) {
+    model::ResourceList r = pod->pod.EffectiveRequests();
+    if (std::find(requests.begin(), requests.end(), r) == requests.end()) requests.push_back(std::move(r));
+  }
   auto fits_any = [&](const model::ResourceList& free) {
     for (const auto& r : requests) {
       if (model::ResourceList::Fits(r, free)) return true;

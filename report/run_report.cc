@@ -31,16 +31,25 @@ nlohmann::ordered_json SummaryToJson(const sim::RunSummary& s, bool include_wall
   j["duration_hours"] = static_cast<double>(s.duration) / model::kHour;
   j["cost"] = {{"total_usd", s.cost_usd},
                {"usd_by_capacity_type", s.cost_usd_by_capacity_type},
-               {"instance_hours", s.instance_hours}};
+               {"instance_hours", s.instance_hours},
+               {"lower_bound_usd", s.lower_bound_usd},
+               {"cost_over_lower_bound", s.lower_bound_usd > 0 ? s.cost_usd / s.lower_bound_usd : 0}};
   j["gpu_hours"] = {{"provisioned", s.gpu_hours_provisioned},
                     {"requested", s.gpu_hours_requested},
-                    {"utilisation", s.gpu_hours_provisioned > 0 ? s.gpu_hours_requested / s.gpu_hours_provisioned : 0}};
+                    {"utilisation", s.gpu_hours_provisioned > 0 ? s.gpu_hours_requested / s.gpu_hours_provisioned : 0},
+                    {"redone_after_eviction", s.gpu_hours_redone}};
   nlohmann::ordered_json phases;
   for (const auto& [phase, p] : s.time_to_running_by_phase) phases[phase] = PercentilesJson(p);
   j["pods"] = {{"created", s.pods_created},
                {"completed", s.pods_completed},
                {"running_at_end", s.pods_running_at_end},
                {"pending_at_end", s.pods_pending_at_end},
+               {"pending_at_end_by_reason", s.pending_at_end_by_reason},
+               {"pending_at_end_pods", [&] {
+                  nlohmann::ordered_json pods = nlohmann::ordered_json::array();
+                  for (const auto& [pod, why] : s.pending_at_end_pods) pods.push_back({{"pod", pod}, {"reason", why}});
+                  return pods;
+                }()},
                {"evicted", s.pods_evicted},
                {"lost_with_node", s.pods_lost_with_node},
                {"time_to_running_seconds", PercentilesJson(s.time_to_running)},

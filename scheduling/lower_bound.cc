@@ -11,7 +11,10 @@ namespace adze::scheduling {
 
 using model::Requirements;
 
-double LowerBound(const Problem& p, const Plan& plan) {
+namespace {
+
+// LB_r for the given pods (indexes into p.pods_), one entry per resource of p.space_.
+std::vector<double> PerResource(const Problem& p, const std::vector<size_t>& pods) {
   // LB_r = Σ_pods request_r × min over types that can carry the pod of price / allocatable_r,
   // over the pods the plan buys capacity for (pods on existing nodes cost nothing,
   // and unschedulable pods are not in the plan's cost either).
@@ -31,8 +34,8 @@ double LowerBound(const Problem& p, const Plan& plan) {
   }
   // Pods of one equivalence class share their per-resource minimum.
   std::map<uint32_t, std::vector<double>> memo;
-  for (const NewClaim& c : plan.claims) {
-    for (size_t index : c.pods) {
+  {
+    for (size_t index : pods) {
       const PreparedPod& pod = p.pods_[index];
       auto [it, added] = memo.try_emplace(pod.equivalence_class);
       std::vector<double>& best = it->second;
@@ -75,7 +78,27 @@ double LowerBound(const Problem& p, const Plan& plan) {
       }
     }
   }
+  return lb;
+}
+
+}  // namespace
+
+double LowerBound(const Problem& p, const Plan& plan) {
+  std::vector<size_t> pods;
+  for (const NewClaim& c : plan.claims) pods.insert(pods.end(), c.pods.begin(), c.pods.end());
+  const std::vector<double> lb = PerResource(p, pods);
   return lb.empty() ? 0 : *std::max_element(lb.begin(), lb.end());
+}
+
+std::map<std::string, double> LowerBoundByResource(const Problem& p) {
+  std::vector<size_t> pods(p.pods_.size());
+  for (size_t i = 0; i < pods.size(); ++i) pods[i] = i;
+  const std::vector<double> lb = PerResource(p, pods);
+  std::map<std::string, double> out;
+  for (size_t r = 0; r < lb.size(); ++r) {
+    if (lb[r] > 0) out[p.space_.name(r)] = lb[r];
+  }
+  return out;
 }
 
 }  // namespace adze::scheduling

@@ -77,19 +77,49 @@ Template BuildTemplate(const model::NodePool& pool, const std::vector<catalog::I
   for (size_t d = 0; d < daemon_sets.size(); ++d) has_ports[d] = !daemon_sets[d].pod_template.HostPorts().empty();
   std::map<std::vector<size_t>, int> port_groups;
 
+  // Whether each daemon runs on this pool's nodes regardless of the type
+  // (1 or 0), or depends on the type's labels (-1): only then is the type's
+  // full node requirement set needed — copying it per type was most of a solve.
+  std::vector<int8_t> runs_on_every_type(daemon_sets.size(), -1);
+  bool some_daemon_depends_on_type = false;
+  for (size_t d = 0; d < daemon_sets.size(); ++d) {
+    const model::Pod& pod = daemon_sets[d].pod_template;
+    if (model::FirstUntolerated(pool.taints, pod.tolerations)) {
+      runs_on_every_type[d] = 0;
+    } else if (pod.node_selector.empty() && pod.required_node_affinity.empty()) {
+      runs_on_every_type[d] = 1;  // DaemonRunsOn: empty requirements are compatible with any node
+    } else {
+      some_daemon_depends_on_type = true;
+    }
+  }
+  // The offering keys CheapestCompatibleOffering reads.
+  constexpr std::string_view kOfferingKeys[] = {model::label::kZone, model::label::kCapacityType,
+                                                model::label::kCapacityReservationId};
+
   std::vector<std::pair<double, TypeOption>> ranked;
   for (const catalog::InstanceType& type : types) {
     if (type.requirements.Intersects(t.requirements)) continue;
-    model::Requirements node_reqs = type.requirements;
-    node_reqs.Add(t.requirements);
-    std::optional<double> price = CheapestCompatibleOffering(type, node_reqs);
+    // type.requirements ∩ t.requirements on the offering keys only.
+    model::Requirements offering_reqs;
+    for (std::string_view key : kOfferingKeys) {
+      if (const model::Requirement* r = type.requirements.Find(key)) offering_reqs.Add(*r);
+      if (const model::Requirement* r = t.requirements.Find(key)) offering_reqs.Add(*r);
+    }
+    std::optional<double> price = CheapestCompatibleOffering(type, offering_reqs);
     if (!price) continue;
+    std::optional<model::Requirements> node_reqs;
+    if (some_daemon_depends_on_type) {
+      node_reqs = type.requirements;
+      node_reqs->Add(t.requirements);
+    }
     TypeOption opt;
     opt.type = &type;
     opt.capacity = space.ToVector(type.capacity);
     std::vector<size_t> group;  // daemons with host ports that run on it
     for (size_t d = 0; d < daemon_sets.size(); ++d) {
-      if (!DaemonRunsOn(daemon_sets[d], pool, node_reqs)) continue;
+      const bool runs = runs_on_every_type[d] >= 0 ? runs_on_every_type[d] == 1
+                                                   : DaemonRunsOn(daemon_sets[d], pool, *node_reqs);
+      if (!runs) continue;
       opt.daemon_overhead += space.ToVector(daemon_sets[d].pod_template.EffectiveRequests());
       if (has_ports[d]) group.push_back(d);
     }

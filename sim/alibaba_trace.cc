@@ -170,7 +170,7 @@ Result<std::vector<AlibabaTask>> LoadAlibabaPodList(const std::string& path) {
 
 int32_t WholeGpus(const AlibabaTask& task) { return task.num_gpu; }
 
-model::Pod ToPod(const AlibabaTask& task) {
+model::Pod ToPod(const AlibabaTask& task, const GpuModelOverrides& overrides) {
   model::Pod pod;
   pod.meta.name = task.name;
   pod.meta.namespace_ = "default";
@@ -192,6 +192,10 @@ model::Pod ToPod(const AlibabaTask& task) {
     if (!task.gpu_spec.empty()) {
       std::vector<std::string> names;
       for (const std::string& m : task.gpu_spec) {
+        if (auto o = overrides.find(m); o != overrides.end()) {
+          names.insert(names.end(), o->second.begin(), o->second.end());
+          continue;
+        }
         std::optional<std::string_view> n = Ec2GpuName(m);
         ADZE_CHECK(n.has_value());
         names.emplace_back(*n);

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -90,9 +91,15 @@ Result<std::vector<AlibabaTask>> LoadAlibabaPodList(const std::string& path);
 // GPUs the task needs on EC2: num_gpu (a fractional share still takes a whole GPU).
 int32_t WholeGpus(const AlibabaTask& task);
 
-// The pending pod for the task, as described at the top of this file.
+// A scenario's own mapping of trace GPU models to EC2 GPU names
+// (karpenter.k8s.aws/instance-gpu-name values), overriding GpuModelMappings()
+// for the models it names: {"V100M16": {"v100", "t4"}}.
+using GpuModelOverrides = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+// The pending pod for the task, as described at the top of this file; a
+// gpu_spec model in overrides maps to its names there instead of the default.
 // REQUIRES: every gpu_spec model is known (ParseAlibabaPodList checks it).
-model::Pod ToPod(const AlibabaTask& task);
+model::Pod ToPod(const AlibabaTask& task, const GpuModelOverrides& overrides = {});
 
 // ToPod for every task, in order.
 std::vector<model::Pod> ToPods(const std::vector<AlibabaTask>& tasks);

@@ -115,6 +115,26 @@ TEST(AlibabaTraceTest, KnownRowConvertsExactly) {
   EXPECT_TRUE(pod.required_node_affinity.empty());
 }
 
+TEST(AlibabaTraceTest, ScenarioGpuModelMappingOverridesTheDefault) {
+  AlibabaTask t;
+  t.name = "v100-task";
+  t.cpu_milli = 4000;
+  t.memory_mib = 8192;
+  t.num_gpu = 1;
+  t.gpu_milli = 1000;
+  t.gpu_spec = {"V100M16", "T4"};
+  // Default: V100 only on v100 types (p3dn: 8 GPUs), T4 on t4.
+  const model::Pod by_default = ToPod(t);
+  ASSERT_EQ(by_default.required_node_affinity.size(), 1u);
+  EXPECT_EQ(by_default.required_node_affinity[0].Get(std::string(model::label::kInstanceGpuName)),
+            model::Requirement::In(std::string(model::label::kInstanceGpuName), {"t4", "v100"}));
+  // Mapped so a one-GPU V100 task may land on a one-GPU A10G or T4 type.
+  const model::Pod mapped = ToPod(t, GpuModelOverrides{{"V100M16", {"a10g"}}});
+  ASSERT_EQ(mapped.required_node_affinity.size(), 1u);
+  EXPECT_EQ(mapped.required_node_affinity[0].Get(std::string(model::label::kInstanceGpuName)),
+            model::Requirement::In(std::string(model::label::kInstanceGpuName), {"a10g", "t4"}));
+}
+
 TEST(AlibabaTraceTest, CpuOnlyTaskHasNoGpuRequestOrToleration) {
   auto tasks = MustParse(kHeader + "cpu-task,8000,30517,0,0,,BE,Running,9565025,9586760,9565025\n");
   ASSERT_EQ(tasks.size(), 1u);

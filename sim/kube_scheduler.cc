@@ -1,8 +1,10 @@
 #include "sim/kube_scheduler.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "model/taint.h"
 #include "scheduling/solver.h"
@@ -11,10 +13,64 @@ namespace adze::sim {
 
 namespace {
 
-double CpuAllocatedFraction(const ports::NodeInfo& node) {
-  const double allocatable = static_cast<double>(node.node.allocatable.Get(model::resource::kCpu).milli());
-  if (allocatable <= 0) return 0;
-  return static_cast<double>(node.requested.Get(model::resource::kCpu).milli()) / allocatable;
+// The resource names pending pods request, as a dense index: the pass
+// compares milli-unit arrays instead of looking names up in sorted lists
+// (string compares were most of a pass on thousands of nodes).
+class DenseResources {
+ public:
+  void AddNames(const model::ResourceList& list) {
+    for (const auto& [name, q] : list) {
+      if (std::find(names_.begin(), names_.end(), name) == names_.end()) names_.push_back(name);
+    }
+  }
+  std::vector<int64_t> Of(const model::ResourceList& list) const {
+    std::vector<int64_t> out(names_.size(), 0);
+    for (size_t i = 0; i < names_.size(); ++i) out[i] = list.Get(names_[i]).milli();
+    return out;
+  }
+  // allocatable minus requested, per name.
+  std::vector<int64_t> Free(const ports::NodeInfo& node) const {
+    std::vector<int64_t> out(names_.size(), 0);
+    for (size_t i = 0; i < names_.size(); ++i) {
+      out[i] = (node.node.allocatable.Get(names_[i]) - node.requested.Get(names_[i])).milli();
+    }
+    return out;
+  }
+  // ResourceList::Fits over the dense form: only positive requests count.
+  static bool Fits(const std::vector<int64_t>& requests, const std::vector<int64_t>& free) {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (requests[i] > 0 && requests[i] > free[i]) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::string> names_;
+};
+
+// Pods of one class pass the same node filters (taints, node selector,
+// required node affinity) and ask for the same resources: the filters run
+// once per class and node, and once one pod of the class fits nowhere, the
+// later ones in the same pass (free room only shrinks) fit nowhere either.
+struct PodClass {
+  const model::Pod* representative = nullptr;
+  std::vector<int64_t> requests;
+  int64_t cpu_milli = 0;
+  std::vector<size_t> eligible;  // candidate indexes that pass the filters
+  bool filtered = false;
+  bool exhausted = false;
+};
+
+bool SameClass(const model::Pod& a, const model::Pod& b) {
+  return a.tolerations == b.tolerations && a.node_selector == b.node_selector &&
+         a.required_node_affinity == b.required_node_affinity;
+}
+
+size_t HashOf(const std::vector<int64_t>& requests, const model::Pod& pod) {
+  size_t h = pod.tolerations.size() * 1'000'003 + pod.node_selector.size() * 10'007 +
+             pod.required_node_affinity.size();
+  for (int64_t r : requests) h = h * 1'000'000'007 + std::hash<int64_t>{}(r);
+  return h;
 }
 
 }  // namespace
@@ -41,47 +97,91 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   names.reserve(pending.size());
   for (const auto* p : pending) names.push_back(p->pod.meta.name);
 
-  // Each schedulable node with its free capacity, computed when first
-  // needed and updated as pods bind.
+  DenseResources space;
+  std::vector<model::ResourceList> requests(pending.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i]->pod.HasInterPodConstraints()) continue;
+    requests[i] = pending[i]->pod.EffectiveRequests();
+    space.AddNames(requests[i]);
+  }
+  // Each schedulable node with its free capacity and CPU allocation,
+  // computed when first needed and updated as pods bind.
   struct Candidate {
     const ports::NodeInfo* node;
-    std::optional<model::ResourceList> free;
+    std::optional<std::vector<int64_t>> free;
+    int64_t cpu_allocatable = 0;
+    int64_t cpu_requested = 0;
   };
   std::vector<Candidate> candidates;
-  for (const ports::NodeInfo* node : cluster_.SchedulableNodes()) candidates.push_back({node, std::nullopt});
+  for (const ports::NodeInfo* node : cluster_.SchedulableNodes()) {
+    candidates.push_back({node, std::nullopt, node->node.allocatable.Get(model::resource::kCpu).milli(),
+                          node->requested.Get(model::resource::kCpu).milli()});
+  }
+  std::vector<PodClass> classes;
+  std::unordered_multimap<size_t, size_t> class_index;
+  auto class_of = [&](size_t i) -> PodClass& {
+    const model::Pod& pod = pending[i]->pod;
+    std::vector<int64_t> dense = space.Of(requests[i]);
+    const size_t h = HashOf(dense, pod);
+    for (auto [it, end] = class_index.equal_range(h); it != end; ++it) {
+      PodClass& c = classes[it->second];
+      if (c.requests == dense && SameClass(*c.representative, pod)) return c;
+    }
+    class_index.emplace(h, classes.size());
+    PodClass& c = classes.emplace_back();
+    c.representative = &pod;
+    c.requests = std::move(dense);
+    c.cpu_milli = requests[i].Get(model::resource::kCpu).milli();
+    return c;
+  };
   std::vector<std::string> constrained;
-  for (const std::string& name : names) {
-    const ports::PodInfo* pod = cluster_.GetPod(name);
-    if (pod == nullptr) continue;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const std::string& name = names[i];
+    const ports::PodInfo* pod = pending[i];
     if (pod->pod.HasInterPodConstraints()) {
       constrained.push_back(name);
       continue;
     }
-    const model::ResourceList requests = pod->pod.EffectiveRequests();
+    PodClass& cls = class_of(i);
     Candidate* best = nullptr;
-    double best_score = -1;
-    for (Candidate& c : candidates) {
-      if (model::FirstUntolerated(c.node->node.taints, pod->pod.tolerations)) continue;
-      if (!pod->pod.MatchesNodeLabels(c.node->node.meta.labels)) continue;
-      if (!c.free) c.free = SimulatedCluster::Free(*c.node);
-      if (!model::ResourceList::Fits(requests, *c.free)) continue;
-      // The nominated node wins; otherwise the most allocated.
-      const double score = c.node->node_claim == pod->nominated_node_claim ? 2.0 : CpuAllocatedFraction(*c.node);
-      if (score > best_score) {
-        best = &c;
-        best_score = score;
+    if (!cls.exhausted) {
+      if (!cls.filtered) {
+        for (size_t k = 0; k < candidates.size(); ++k) {
+          const ports::NodeInfo& node = *candidates[k].node;
+          if (model::FirstUntolerated(node.node.taints, pod->pod.tolerations)) continue;
+          if (!pod->pod.MatchesNodeLabels(node.node.meta.labels)) continue;
+          cls.eligible.push_back(k);
+        }
+        cls.filtered = true;
+      }
+      double best_score = -1;
+      for (size_t k : cls.eligible) {
+        Candidate& c = candidates[k];
+        if (!c.free) c.free = space.Free(*c.node);
+        if (!DenseResources::Fits(cls.requests, *c.free)) continue;
+        // The nominated node wins; otherwise the most allocated (by CPU).
+        const double score =
+            c.node->node_claim == pod->nominated_node_claim ? 2.0
+            : c.cpu_allocatable <= 0
+                ? 0.0
+                : static_cast<double>(c.cpu_requested) / static_cast<double>(c.cpu_allocatable);
+        if (score > best_score) {
+          best = &c;
+          best_score = score;
+        }
       }
     }
     if (best != nullptr) {
       Bind(name, best->node->node.meta.name);
-      best->free->Subtract(requests);
+      for (size_t r = 0; r < cls.requests.size(); ++r) (*best->free)[r] -= cls.requests[r];
+      best->cpu_requested += cls.cpu_milli;
       ++result.bound;
     } else {
+      cls.exhausted = true;
       cluster_.MarkUnschedulable(name);
       result.unschedulable.push_back(name);
     }
   }
-
   if (!constrained.empty()) {
     scheduling::SolverInput input;
     for (const ports::NodeInfo* node : cluster_.SchedulableNodes()) {

@@ -7,6 +7,12 @@
 // DoNotSchedule topology spread or host ports are placed by the solver's
 // own predicates (scheduling::Solve with no NodePools). Pods that fit nowhere
 // are marked Unschedulable, which makes them provisionable.
+// Speed (issue 16): fast-path pods are grouped by class (requests,
+// tolerations, node selector, required node affinity); a class's node
+// filters run once per pass, resources are compared as dense milli-unit
+// vectors, and once a pod of a class fits nowhere the rest of the class is
+// marked unschedulable without a scan (room only shrinks within a pass).
+// Decisions are the same as pod-by-pod scanning.
 // Thread-safety: none.
 #pragma once
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/duration.h"
@@ -29,8 +30,15 @@ struct RunSummary {
   double cost_usd = 0;
   std::map<std::string, double> cost_usd_by_capacity_type;
   double instance_hours = 0;
+  // The run-level lower bound: spec LB of the pods requested each simulated
+  // minute, integrated over the run (sim/run_lower_bound.h); cost / LB is
+  // the run's gap to it.
+  double lower_bound_usd = 0;
   double gpu_hours_provisioned = 0;
-  double gpu_hours_requested = 0;  // by running pods
+  double gpu_hours_requested = 0;  // by running pods, unique work (redone work excluded)
+  // GPU-hours batch and trace pods had run when evicted or lost with their
+  // node: redone from scratch, so lost (issue 16).
+  double gpu_hours_redone = 0;
 
   // Pods.
   int64_t pods_created = 0;
@@ -42,6 +50,11 @@ struct RunSummary {
   // Pods never bound to a node: pending at the end, or deleted while pending
   // (an inference scale-down removes its newest replicas first).
   int64_t pods_never_scheduled = 0;
+  // Pods pending at the end, by why they were not placed (the provisioner's
+  // last reason, else the pod's state), and the first kPendingListed of them.
+  static constexpr size_t kPendingListed = 50;
+  std::map<std::string, int64_t> pending_at_end_by_reason;
+  std::vector<std::pair<std::string, std::string>> pending_at_end_pods;  // (pod, reason)
   Percentiles time_to_running;
   std::map<std::string, Percentiles> time_to_running_by_phase;  // decision, launch, boot, ...
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -173,6 +174,9 @@ struct TraceReplay {
   std::vector<model::Toleration> tolerations;
   // Lifetime of a task whose trace row has none.
   Duration default_duration = 1 * kHour;
+  // Trace GPU model -> EC2 GPU names, over the default mapping
+  // (sim/alibaba_trace.h GpuModelMappings()) for the models listed.
+  std::map<std::string, std::vector<std::string>, std::less<>> gpu_models;
 };
 
 // NodePools and EC2NodeClasses replaced, by name, at a point of the run —

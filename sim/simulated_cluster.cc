@@ -334,7 +334,13 @@ void SimulatedCluster::BindPod(const std::string& pod_name, const std::string& n
   ++generation_;
 }
 
-void SimulatedCluster::MarkUnschedulable(const std::string& pod) { MustPod(pod).unschedulable = true; }
+void SimulatedCluster::MarkUnschedulable(const std::string& pod) {
+  // Already marked: no change, so snapshots need not copy the pod again.
+  auto it = pods_.find(pod);
+  ADZE_CHECK(it != pods_.end());
+  if (it->second.live.unschedulable) return;
+  MutablePod(it).unschedulable = true;
+}
 
 void SimulatedCluster::SetPodRunning(const std::string& pod) {
   PodInfo& info = MustPod(pod);

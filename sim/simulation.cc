@@ -20,6 +20,7 @@
 #include "sim/invariant_monitor.h"
 #include "sim/kube_scheduler.h"
 #include "sim/kubelet.h"
+#include "sim/run_lower_bound.h"
 #include "sim/sim_clock.h"
 #include "sim/simulated_cluster.h"
 #include "sim/workload_driver.h"
@@ -120,6 +121,7 @@ class World : private controllers::OperatorListener {
         Record({{"type", "manifests_changed"}, {"objects", names}});
       });
     }
+    run_lower_bound_.Prime(cluster_.NodePools());  // offerings before any capacity error
     Every(kSecond, [this] { Tick(); });
     Every(kMinute, [this] { Sample(); });
     if (options_.on_progress) {
@@ -172,6 +174,10 @@ class World : private controllers::OperatorListener {
 
   // --- controllers::OperatorListener
   void OnProvisioned(const controllers::ProvisioningResult& r) override {
+    for (const std::string& why : r.unschedulable_reasons) {
+      const size_t colon = why.find(": ");
+      if (colon != std::string::npos) unplaced_reason_[why.substr(0, colon)] = why.substr(colon + 2);
+    }
     Record({{"type", "provisioning"},
             {"pods", r.pods},
             {"nominated_existing", r.nominated_existing},
@@ -269,6 +275,15 @@ class World : private controllers::OperatorListener {
     row.pods_pending = static_cast<int64_t>(cluster_.PendingPods().size());
     row.pods_running = static_cast<int64_t>(cluster_.pod_count()) - row.pods_pending;
     result_.timeseries.push_back(row);
+    // The run-level lower bound, one minute at a time (issue 16).
+    std::vector<const model::Pod*> requested;
+    for (const ports::PodInfo* pod : cluster_.PendingPods()) requested.push_back(&pod->pod);
+    for (const ports::NodeInfo* node : cluster_.Nodes()) {
+      for (const std::string& name : node->pods) {
+        if (const ports::PodInfo* pod = cluster_.GetPod(name)) requested.push_back(&pod->pod);
+      }
+    }
+    run_lower_bound_.Sample(requested, cluster_.NodePools(), scenario_.cluster.daemon_sets, kMinute);
   }
 
   int64_t Count(std::string_view counter, const ports::MetricLabels& labels = {}) const {
@@ -298,6 +313,22 @@ class World : private controllers::OperatorListener {
     s.gpu_hours_provisioned = bill.gpu_hours;
     const WorkloadStats& w = workloads_.stats();
     s.gpu_hours_requested = w.gpu_hours_requested;
+    s.gpu_hours_redone = w.gpu_hours_redone;
+    s.lower_bound_usd = run_lower_bound_.usd();
+    for (const ports::PodInfo* pod : cluster_.PendingPods()) {
+      std::string why;
+      if (auto it = unplaced_reason_.find(pod->pod.meta.name); it != unplaced_reason_.end() && pod->unschedulable) {
+        why = it->second;
+      } else if (!pod->nominated_node_claim.empty()) {
+        why = "waiting for its node (nominated to a NodeClaim)";
+      } else if (pod->unschedulable) {
+        why = "unschedulable, not yet provisioned for";
+      } else {
+        why = "not yet tried by the scheduler";
+      }
+      ++s.pending_at_end_by_reason[why];
+      if (s.pending_at_end_pods.size() < RunSummary::kPendingListed) s.pending_at_end_pods.emplace_back(pod->pod.meta.name, why);
+    }
     s.pods_created = w.pods_created;
     s.pods_completed = w.pods_completed;
     s.pods_evicted = w.pods_evicted;
@@ -351,6 +382,8 @@ class World : private controllers::OperatorListener {
 
   RunResult result_;
   uint64_t scheduled_generation_ = ~uint64_t{0};
+  std::map<std::string, std::string> unplaced_reason_;  // pod -> the provisioner's last reason
+  RunLowerBound run_lower_bound_{cloud_};
   std::vector<double> ttr_;
   std::map<std::string, std::vector<double>> phases_;
   double savings_usd_ = 0;

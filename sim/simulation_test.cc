@@ -171,6 +171,41 @@ TEST(SimulationTest, APodNeedingADaemonSetsHostPortIsUnschedulableAndBuysNothing
     for (const auto& u : e["unschedulable"]) explained = explained || u.dump().find("9100") != std::string::npos;
   }
   EXPECT_TRUE(explained) << "the reason names the port";
+  // The summary lists the pods that never ran, with the reason (issue 16).
+  ASSERT_FALSE(r.summary.pending_at_end_pods.empty());
+  int64_t by_reason = 0, by_port = 0;
+  for (const auto& [why, n] : r.summary.pending_at_end_by_reason) {
+    by_reason += n;
+    if (why.find("9100") != std::string::npos) by_port += n;
+  }
+  EXPECT_EQ(by_reason, r.summary.pods_pending_at_end);
+  EXPECT_GT(by_port, 0) << "the provisioner's reason (the port) reaches the summary";
+  const nlohmann::json j = nlohmann::json::parse(report::SummaryToJson(r.summary).dump());
+  EXPECT_EQ(j["pods"]["pending_at_end_pods"].size(), r.summary.pending_at_end_pods.size());
+}
+
+TEST(SimulationTest, TracePodsKeepTheTaskName) {
+  // The first tasks of the built-in trace at 1000x: events name the trace's
+  // tasks (openb-pod-NNNN), so they join back to the trace.
+  const RunResult r = RunScenario(Scenario(R"(workloads:
+  - kind: Trace
+    name: alibaba
+    timeCompression: 1000
+    limit: 40
+)"));
+  ASSERT_GT(r.summary.pods_created, 0);
+  size_t named = 0;
+  for (const std::string& line : r.events) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    if (!e.contains("pod")) continue;
+    EXPECT_EQ(e["pod"].get<std::string>().rfind("openb-pod-", 0), 0u) << line;
+    ++named;
+  }
+  for (const auto& [pod, why] : r.summary.pending_at_end_pods) {
+    EXPECT_EQ(pod.rfind("openb-pod-", 0), 0u) << pod;
+    EXPECT_FALSE(why.empty());
+  }
+  EXPECT_GT(named, 0u);
 }
 
 TEST(SimulationTest, SameSeedGivesByteIdenticalOutputs) {
@@ -294,6 +329,9 @@ workloads:
 )", "spot, on-demand", "m6i");
   const RunResult r = RunScenario(yaml);
   EXPECT_EQ(r.summary.insufficient_capacity_errors, 1);
+  // The run-level bound is taken before capacity ran out: still a bound.
+  EXPECT_GT(r.summary.lower_bound_usd, 0);
+  EXPECT_GE(r.summary.cost_usd, r.summary.lower_bound_usd);
   EXPECT_EQ(r.summary.pods_running_at_end, 2);
   const auto ice = EventsOf(r, "insufficient_capacity");
   const auto launched = EventsOf(r, "claim_launched");
@@ -399,6 +437,34 @@ TEST(SimulationTest, DefaultScenarioRunsTheFullDay) {
   EXPECT_EQ(r->summary.pods_pending_at_end, 0);
   EXPECT_GT(r->summary.cost_usd, 0);
   EXPECT_GT(r->summary.gpu_hours_provisioned, r->summary.gpu_hours_requested);
+  // The run-level lower bound (issue 16): positive, and no run beats it.
+  EXPECT_GT(r->summary.lower_bound_usd, 0);
+  EXPECT_GE(r->summary.cost_usd, r->summary.lower_bound_usd);
+}
+
+TEST(SimulationTest, RunLowerBoundIsTheSpecBoundOfTheRequestedPodsPerMinute) {
+  // One pod of 2 CPUs for the whole run on m6i only: LB per hour = 2 CPUs
+  // at the least $/CPU-h of an m6i type that can carry it, so the bound is
+  // that over two hours, and a single node costs at least as much.
+  const RunResult r = RunScenario(Scenario(R"(workloads:
+  - kind: InferenceService
+    name: one
+    loadCurve: {diurnal: {min: 1, max: 1}}
+    template:
+      spec:
+        containers:
+          - name: app
+            image: public.ecr.aws/example/app:1
+            resources: {requests: {cpu: "2", memory: 1Gi}}
+)", "on-demand", "m6i"));
+  ASSERT_GT(r.summary.lower_bound_usd, 0);
+  EXPECT_GE(r.summary.cost_usd, r.summary.lower_bound_usd);
+  // m6i.large: 2 vCPU, $0.096/h on demand in us-east-1, ~1.93 allocatable
+  // CPUs: a 2-CPU pod needs m6i.xlarge ($0.192/h, ~3.92 CPUs) at least, so the
+  // per-CPU price is at most $0.192/3.92 and at least $0.096/2.
+  const double per_hour = r.summary.lower_bound_usd / 2.0;
+  EXPECT_GT(per_hour, 2 * 0.096 / 2 * 0.99);
+  EXPECT_LT(per_hour, 2 * 0.192 / 3.5);
 }
 
 }  // namespace

@@ -36,21 +36,23 @@ WorkloadDriver::WorkloadDriver(EventQueue& events, SimulatedCluster& cluster, co
 
 std::string WorkloadDriver::AddPod(const model::Pod& pod_template, const std::string& workload, Kind kind,
                                    size_t index, model::Duration lifetime, int64_t weights_bytes,
-                                   bool do_not_disrupt) {
+                                   bool do_not_disrupt, const std::string& name) {
   model::Pod pod = pod_template;
   char suffix[24];
   std::snprintf(suffix, sizeof suffix, "-%06lld", static_cast<long long>(++name_counters_[workload]));
-  pod.meta.name = workload + suffix;
+  // A requested name is used when free (trace tasks keep their names).
+  const bool name_free = !name.empty() && cluster_.GetPod(name) == nullptr && !owned_.contains(name);
+  pod.meta.name = name_free ? name : workload + suffix;
   if (pod.meta.namespace_.empty()) pod.meta.namespace_ = "default";
   pod.meta.uid = pod.meta.name;
   pod.meta.labels.emplace("adze.dev/workload", workload);
   if (weights_bytes > 0) pod.meta.annotations[std::string(kModelWeightsAnnotation)] = std::to_string(weights_bytes);
   if (do_not_disrupt) pod.meta.annotations[std::string(model::label::kDoNotDisrupt)] = "true";
-  owned_[pod.meta.name] = Owned{kind, index, lifetime, -1, GpusOf(pod)};
+  owned_[pod.meta.name] = Owned{kind, index, lifetime, -1, GpusOf(pod), {}, 0};
   ++stats_.pods_created;
-  std::string name = pod.meta.name;
+  std::string added = pod.meta.name;
   cluster_.AddPod(std::move(pod));
-  return name;
+  return added;
 }
 
 void WorkloadDriver::Start() {
@@ -76,10 +78,12 @@ void WorkloadDriver::Start() {
         lifetime = Seconds(static_cast<double>(std::max<int64_t>(1, *task.deletion_time - from)) / compression);
       }
       if (arrival > scenario_.duration) continue;
-      model::Pod pod = ToPod(task);
+      model::Pod pod = ToPod(task, replay.gpu_models);
       for (const auto& toleration : replay.tolerations) pod.tolerations.push_back(toleration);
-      events_.At(arrival, [this, t, pod = std::move(pod), lifetime] {
-        AddPod(pod, scenario_.traces[t].name, Kind::kTrace, t, lifetime, 0, false);
+      pod.meta.annotations[std::string(kTraceTaskAnnotation)] = task.name;
+      events_.At(arrival, [this, t, pod = std::move(pod), lifetime, task = task.name] {
+        const std::string name = AddPod(pod, scenario_.traces[t].name, Kind::kTrace, t, lifetime, 0, false, task);
+        owned_.at(name).task = task;
       });
     }
   }
@@ -199,10 +203,11 @@ void WorkloadDriver::OnPodRunning(const std::string& pod) {
   }
 }
 
-void WorkloadDriver::AccountGpuTime(Owned& owned) {
+void WorkloadDriver::AccountGpuTime(Owned& owned, bool redone) {
   if (owned.running_since >= 0 && owned.gpus > 0) {
-    stats_.gpu_hours_requested +=
+    const double gpu_hours =
         static_cast<double>(events_.Now() - owned.running_since) / model::kHour * static_cast<double>(owned.gpus);
+    (redone ? stats_.gpu_hours_redone : stats_.gpu_hours_requested) += gpu_hours;
   }
   owned.running_since = -1;
 }
@@ -219,7 +224,9 @@ void WorkloadDriver::OnPodEnd(const ports::PodInfo& pod, PodEndReason reason) {
   auto it = owned_.find(pod.pod.meta.name);
   if (it == owned_.end()) return;  // retired by its owner
   Owned owned = it->second;
-  AccountGpuTime(owned);
+  // Batch and trace pods start again from scratch: what they ran is redone.
+  const bool restarts_from_scratch = owned.kind == Kind::kBatch || owned.kind == Kind::kTrace;
+  AccountGpuTime(owned, restarts_from_scratch && reason != PodEndReason::kCompleted);
   owned_.erase(it);
   if (reason == PodEndReason::kCompleted) {
     ++stats_.pods_completed;
@@ -250,7 +257,13 @@ void WorkloadDriver::OnPodEnd(const ports::PodInfo& pod, PodEndReason reason) {
       model::Pod again = pod.pod;
       again.node_name.clear();
       again.meta.labels.erase("adze.dev/workload");
-      AddPod(again, scenario_.traces[owned.workload].name, Kind::kTrace, owned.workload, owned.lifetime, 0, false);
+      const int32_t attempt = owned.attempt + 1;
+      const std::string rerun =
+          owned.task.empty() ? std::string() : owned.task + "-retry-" + std::to_string(attempt);
+      const std::string added = AddPod(again, scenario_.traces[owned.workload].name, Kind::kTrace, owned.workload,
+                                       owned.lifetime, 0, false, rerun);
+      owned_.at(added).task = owned.task;
+      owned_.at(added).attempt = attempt;
       break;
     }
   }

@@ -34,8 +34,15 @@ struct WorkloadStats {
   int64_t training_restarts = 0;
   int64_t training_jobs_completed = 0;
   double training_gpu_hours_lost = 0;  // GPU-hours since the last checkpoint
-  double gpu_hours_requested = 0;      // GPU-hours of running pods
+  double gpu_hours_requested = 0;      // GPU-hours of running pods, work redone after an eviction excluded
+  // GPU-hours batch and trace pods had run when evicted or lost with their
+  // node: they start again from scratch, so this work is done twice.
+  double gpu_hours_redone = 0;
 };
+
+// Annotation on every pod of a Trace workload: the trace's task name (the
+// first run of a task is also named after it; reruns are <task>-retry-<n>).
+inline constexpr std::string_view kTraceTaskAnnotation = "adze.dev/trace-task";
 
 class WorkloadDriver {
  public:
@@ -62,6 +69,8 @@ class WorkloadDriver {
     model::Duration lifetime = -1;  // -1: runs until its owner ends it
     model::Duration running_since = -1;
     int64_t gpus = 0;
+    std::string task;  // Trace: the task's name
+    int32_t attempt = 0;
   };
   struct Training {
     const TrainingJob* spec = nullptr;
@@ -79,14 +88,16 @@ class WorkloadDriver {
   };
 
   std::string AddPod(const model::Pod& pod_template, const std::string& workload, Kind kind, size_t index,
-                     model::Duration lifetime, int64_t weights_bytes, bool do_not_disrupt);
+                     model::Duration lifetime, int64_t weights_bytes, bool do_not_disrupt,
+                     const std::string& name = {});
   void SubmitGang(size_t job);
   void RestartGang(size_t job, const std::string& lost_pod);
   void CompleteTraining(size_t job, uint64_t token);
   void ReconcileInference(size_t service);
   int32_t TargetReplicas(const InferenceService& s, model::Duration now) const;
   void NextBatchArrival(size_t batch);
-  void AccountGpuTime(Owned& owned);
+  // redone: the run is lost (restarted from scratch), not useful work.
+  void AccountGpuTime(Owned& owned, bool redone = false);
   // Ends a pod its owner no longer wants (scale-down, gang restart).
   void Retire(const std::string& pod);
 

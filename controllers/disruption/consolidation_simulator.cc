@@ -181,6 +181,21 @@ model::ResourceList ConsolidationSimulator::KeptRoom(const std::string& node) co
   return it == options_.kept_room->end() ? model::ResourceList{} : it->second;
 }
 
+const std::vector<size_t>& ConsolidationSimulator::FitSlots(size_t shape, const Vec& request) {
+  if (fit_slots_.size() < shape_pods_.size()) fit_slots_.resize(shape_pods_.size());
+  std::optional<std::vector<size_t>>& fit = fit_slots_[shape];
+  if (!fit) {
+    fit.emplace();
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      if (!slots_[i].usable || !Compatible(shape, i)) continue;
+      bool fits = true;
+      for (size_t d = 0; d < dims_.size(); ++d) fits = fits && request[d] <= slots_[i].free[d];
+      if (fits) fit->push_back(i);
+    }
+  }
+  return *fit;
+}
+
 ConsolidationSimulator::SpotRule ConsolidationSimulator::SpotRuleFor(std::span<const size_t> candidate_indexes) const {
   for (size_t c : candidate_indexes) {
     if (candidates_[c].claim->capacity_type != "spot") return SpotRule::kAny;
@@ -190,13 +205,20 @@ ConsolidationSimulator::SpotRule ConsolidationSimulator::SpotRuleFor(std::span<c
 }
 
 Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes) {
-  std::vector<bool> excluded(slots_.size(), false);
+  // Excluded slots and free room are tracked per probe with epoch stamps, so a
+  // probe costs what it touches, not the size of the cluster.
+  ++epoch_;
+  if (stamp_.size() != slots_.size()) {
+    stamp_.assign(slots_.size(), 0);
+    excluded_stamp_.assign(slots_.size(), 0);
+    scratch_free_.resize(slots_.size());
+  }
   double candidate_price = 0;
   const SpotRule spot = SpotRuleFor(candidate_indexes);
   bool exact = too_many_dims_;
   std::vector<PodShape> pods;
   for (size_t c : candidate_indexes) {
-    excluded[slot_of_candidate_[c]] = true;
+    excluded_stamp_[slot_of_candidate_[c]] = epoch_;
     candidate_price += candidates_[c].price;
     for (const PodShape& p : pods_of_candidate_[c]) {
       pods.push_back(p);
@@ -204,31 +226,44 @@ Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes)
     }
   }
   if (exact) {
+    std::vector<bool> excluded(slots_.size(), false);
+    for (size_t i = 0; i < slots_.size(); ++i) excluded[i] = excluded_stamp_[i] == epoch_;
     std::vector<const ports::PodInfo*> all;
     for (const PodShape& p : pods) all.push_back(p.pod);
     return SolveRest(all, excluded, spot, candidate_price, /*with_nodes=*/true);
   }
   // First fit, biggest first (by the first dimensions: cpu and memory come first in practice).
   std::stable_sort(pods.begin(), pods.end(), [](const PodShape& a, const PodShape& b) { return a.request > b.request; });
-  std::vector<Vec> free(slots_.size());
-  for (size_t i = 0; i < slots_.size(); ++i) free[i] = slots_[i].free;
+  auto free = [&](size_t i) -> Vec& {
+    if (stamp_[i] != epoch_) {
+      stamp_[i] = epoch_;
+      scratch_free_[i] = slots_[i].free;
+    }
+    return scratch_free_[i];
+  };
+  // A cursor per shape into the slots that could take it at all (free room
+  // only shrinks during a probe, so a slot that could not take a shape never can).
   std::vector<size_t> cursor(shape_pods_.size(), 0);
   std::vector<const ports::PodInfo*> rest;
   std::vector<std::pair<std::string, const model::Pod*>> rest_shapes;
   for (const PodShape& p : pods) {
-    size_t& i = cursor[p.shape];
-    for (; i < slots_.size(); ++i) {
-      if (excluded[i] || !slots_[i].usable || !Compatible(p.shape, i)) continue;
+    const std::vector<size_t>& fit = FitSlots(p.shape, p.request);
+    size_t& k = cursor[p.shape];
+    for (; k < fit.size(); ++k) {
+      const size_t i = fit[k];
+      if (excluded_stamp_[i] == epoch_) continue;
+      const Vec& room = free(i);
       bool fits = true;
-      for (size_t d = 0; d < dims_.size(); ++d) fits = fits && p.request[d] <= free[i][d];
+      for (size_t d = 0; d < dims_.size(); ++d) fits = fits && p.request[d] <= room[d];
       if (fits) break;
     }
-    if (i == slots_.size()) {
+    if (k == fit.size()) {
       rest.push_back(p.pod);
       rest_shapes.emplace_back(shape_keys_[p.shape], &p.pod->pod);
       continue;
     }
-    for (size_t d = 0; d < dims_.size(); ++d) free[i][d] -= p.request[d];
+    Vec& room = free(fit[k]);
+    for (size_t d = 0; d < dims_.size(); ++d) room[d] -= p.request[d];
   }
   Move move;
   if (rest.empty()) {
@@ -266,7 +301,7 @@ Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes)
       return move;
     }
   }
-  move = SolveRest(rest, excluded, spot, candidate_price, /*with_nodes=*/false);
+  move = SolveRest(rest, /*excluded=*/{}, spot, candidate_price, /*with_nodes=*/false);
   if (cache_ != nullptr) cache_->Put(key, move);
   move.pods = pods.size();
   return move;

@@ -19,6 +19,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -116,6 +117,9 @@ class ConsolidationSimulator {
   // Fetches the pools' instance types on first use.
   void EnsurePools();
   bool Compatible(size_t shape, size_t slot);
+  // Usable, compatible slots whose free room (before any probe) takes the
+  // shape, in slot order; computed on first use.
+  const std::vector<size_t>& FitSlots(size_t shape, const Vec& request);
   Move SolveRest(const std::vector<const ports::PodInfo*>& pods, const std::vector<bool>& excluded, SpotRule spot,
                  double candidate_price, bool with_nodes);
   bool PriceReplacements(const scheduling::Plan& plan, SpotRule spot, double candidate_price, Move& move);
@@ -136,6 +140,11 @@ class ConsolidationSimulator {
   std::vector<const model::Pod*> shape_pods_;     // a representative per shape
   std::vector<std::vector<int8_t>> compatible_;   // [shape][slot]: -1 unknown
   scheduling::SolverInput solver_input_;          // pools fetched once
+  std::vector<std::optional<std::vector<size_t>>> fit_slots_;  // [shape]
+  // Per-probe state, valid where the stamp equals epoch_.
+  uint32_t epoch_ = 0;
+  std::vector<uint32_t> stamp_, excluded_stamp_;
+  std::vector<Vec> scratch_free_;
 };
 
 }  // namespace adze::controllers::disruption

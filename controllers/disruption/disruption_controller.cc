@@ -116,7 +116,16 @@ std::optional<Command> DisruptionController::Drift(std::vector<Candidate>& candi
   return std::nullopt;
 }
 
-std::optional<Command> DisruptionController::MultiNode(const std::vector<Candidate>& candidates) {
+SimulatorOptions DisruptionController::ConsolidationOptions() const {
+  SimulatorOptions sim_options;
+  sim_options.spot_to_spot = options_.spot_to_spot;
+  sim_options.kept_room = &kept_room_;
+  if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
+  return sim_options;
+}
+
+std::optional<Command> DisruptionController::MultiNode(const std::vector<Candidate>& candidates,
+                                                       ConsolidationSimulator& simulator) {
   auto budgets = Budgets(model::DisruptionReason::kUnderutilized);
   std::vector<size_t> eligible;
   for (size_t i = 0; i < candidates.size(); ++i) {
@@ -128,11 +137,6 @@ std::optional<Command> DisruptionController::MultiNode(const std::vector<Candida
     if (options_.mode == Mode::kKarpenter && eligible.size() == options_.multi_node_cap) break;
   }
   if (eligible.size() < 2) return std::nullopt;
-  SimulatorOptions sim_options;
-  sim_options.spot_to_spot = options_.spot_to_spot;
-  sim_options.kept_room = &kept_room_;
-  if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
-  ConsolidationSimulator simulator(Fresh(), cloud_, candidates, sim_options, &bound_, &solve_cache_);
   // Binary search on the prefix length in [2, n]; keep the longest valid.
   size_t lo = 2, hi = eligible.size();
   std::optional<std::pair<size_t, Move>> best;
@@ -165,13 +169,9 @@ std::optional<Command> DisruptionController::MultiNode(const std::vector<Candida
   return command;
 }
 
-std::optional<Command> DisruptionController::SingleNode(const std::vector<Candidate>& candidates) {
+std::optional<Command> DisruptionController::SingleNode(const std::vector<Candidate>& candidates,
+                                                        ConsolidationSimulator& simulator) {
   auto budgets = Budgets(model::DisruptionReason::kUnderutilized);
-  SimulatorOptions sim_options;
-  sim_options.spot_to_spot = options_.spot_to_spot;
-  sim_options.kept_room = &kept_room_;
-  if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
-  ConsolidationSimulator simulator(Fresh(), cloud_, candidates, sim_options, &bound_, &solve_cache_);
   double modelled_seconds = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (!UsesConsolidation(candidates[i]) || budgets[candidates[i].pool->meta.name] <= 0) continue;
@@ -206,8 +206,9 @@ std::optional<Command> DisruptionController::Decide(std::vector<Candidate>& cand
     if (IsProvisionable(*pod) && pod->nominated_node_claim.empty()) return std::nullopt;
   }
   SortForConsolidation(candidates);
-  if (auto c = MultiNode(candidates)) return c;
-  return SingleNode(candidates);
+  ConsolidationSimulator simulator(Fresh(), cloud_, candidates, ConsolidationOptions(), &bound_, &solve_cache_);
+  if (auto c = MultiNode(candidates, simulator)) return c;
+  return SingleNode(candidates, simulator);
 }
 
 bool DisruptionController::Validate(Command& command, std::string& why) {

@@ -88,8 +88,11 @@ class DisruptionController {
   std::optional<Command> Decide(std::vector<Candidate>& candidates, DisruptionResult& result);
   std::optional<Command> Emptiness(const std::vector<Candidate>& candidates);
   std::optional<Command> Drift(std::vector<Candidate>& candidates);
-  std::optional<Command> MultiNode(const std::vector<Candidate>& candidates);
-  std::optional<Command> SingleNode(const std::vector<Candidate>& candidates);
+  // Both consolidation methods of a pass probe the same snapshot and
+  // candidates, so they share one simulator (and its caches).
+  std::optional<Command> MultiNode(const std::vector<Candidate>& candidates, ConsolidationSimulator& simulator);
+  std::optional<Command> SingleNode(const std::vector<Candidate>& candidates, ConsolidationSimulator& simulator);
+  SimulatorOptions ConsolidationOptions() const;
   // Allowed disruptions left per pool for the reason.
   std::map<std::string, int32_t> Budgets(model::DisruptionReason reason);
   bool Validate(Command& command, std::string& why);

@@ -795,7 +795,7 @@ BatchJobs Decoder::DecodeBatchJobs(const YamlField& item) {
 }
 
 TraceReplay Decoder::DecodeTrace(const YamlField& item) {
-  item.CheckFields({"kind", "name", "path", "timeCompression", "limit", "tolerations", "defaultDuration"});
+  item.CheckFields({"kind", "name", "path", "timeCompression", "limit", "tolerations", "defaultDuration", "gpuModels"});
   TraceReplay trace;
   if (item["name"].present()) trace.name = WorkloadName(item);
   if (item["path"].present()) {
@@ -808,6 +808,21 @@ TraceReplay Decoder::DecodeTrace(const YamlField& item) {
   trace.limit = item["limit"].OptInt(1);
   for (const YamlField& t : item["tolerations"].Items()) trace.tolerations.push_back(codec::DecodeToleration(t));
   trace.default_duration = DurOr(item["defaultDuration"], trace.default_duration, Sign::kPositive);
+  // gpuModels: {V100M16: [v100, t4]} — trace model -> EC2 GPU names (a
+  // single name may be written without brackets).
+  if (item["gpuModels"].present()) {
+    item["gpuModels"].RequireMap();
+    for (const auto& [model_name, names] : item["gpuModels"].Entries()) {
+      if (!Ec2GpuName(model_name)) {
+        std::string known;
+        for (const GpuModelMapping& m : GpuModelMappings()) known += (known.empty() ? "" : ", ") + std::string(m.trace_model);
+        names.Fail("unknown trace GPU model \"" + model_name + "\", expected one of " + known);
+      }
+      std::vector<std::string> list = names.IsScalar() ? std::vector<std::string>{names.String()} : names.StringList();
+      if (list.empty()) names.Fail("expected at least one EC2 GPU name (karpenter.k8s.aws/instance-gpu-name)");
+      trace.gpu_models[model_name] = std::move(list);
+    }
+  }
   return trace;
 }
 

@@ -532,6 +532,16 @@ TEST(ScenarioDecoderErrorTest, ReplicaAndCountBounds) {
 }
 
 // Issue 15 class 3: these rates turned into times beyond SimTime, which
+TEST(ScenarioDecoderTest, TraceGpuModelsMapTraceModelsToEc2GpuNames) {
+  const Scenario s = DecodeOk(kHead + "workloads:\n  - kind: Trace\n    gpuModels: {V100M16: [v100, a10g], T4: t4}\n");
+  ASSERT_EQ(s.traces.size(), 1u);
+  EXPECT_EQ(s.traces[0].gpu_models.at("V100M16"), (std::vector<std::string>{"v100", "a10g"}));
+  EXPECT_EQ(s.traces[0].gpu_models.at("T4"), (std::vector<std::string>{"t4"}));
+  const std::string error = ErrorOf(kHead + "workloads:\n  - kind: Trace\n    gpuModels: {K80: [k80]}\n");
+  EXPECT_NE(error.find("workloads[0].gpuModels[K80]"), std::string::npos) << error;
+  EXPECT_NE(error.find("unknown trace GPU model \"K80\", expected one of A10, G2"), std::string::npos) << error;
+}
+
 // wrapped into the past (hangs, negative report durations).
 TEST(ScenarioDecoderErrorTest, RatesThatMakeTimesUnrepresentableAreRejected) {
   EXPECT_EQ(ErrorOf(kHead + "workloads:\n  - kind: BatchJobs\n    name: b\n    arrivalsPerHour: 1e-300\n" +

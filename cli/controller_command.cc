@@ -216,7 +216,8 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
       catalog, clock, [&](const std::string& n) { return cluster.GetNodeClass(n); },
       [&] {
         std::vector<ports::NodeClaimInfo> out;
-        for (const ports::NodeClaimInfo* c : cluster.Snapshot()->NodeClaims()) out.push_back(*c);
+        const auto snapshot = cluster.Snapshot();  // held: the claims point into it
+        for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) out.push_back(*c);
         return out;
       });
   NoQueue queue;

@@ -5,6 +5,12 @@
 namespace adze::kube {
 namespace {
 
+bool IsObjectWithMetadata(const nlohmann::json& o) {
+  if (!o.is_object()) return false;
+  auto m = o.find("metadata");
+  return m != o.end() && m->is_object();
+}
+
 std::string KeyOf(const nlohmann::json& o) {
   const nlohmann::json& m = o.value("metadata", nlohmann::json::object());
   std::string ns = m.value("namespace", "");
@@ -61,11 +67,17 @@ bool Informer::List() {
     return false;
   }
   Items next;
+  if (!(*list)["items"].is_array()) {
+    ++stats_.failures;
+    return false;
+  }
   for (nlohmann::json& item : (*list)["items"]) {
+    if (!IsObjectWithMetadata(item)) continue;  // a server's garbage is never cached
     std::string key = KeyOf(item);
     next.emplace(std::move(key), std::make_shared<const nlohmann::json>(std::move(item)));
   }
-  rv_ = (*list)["metadata"].value("resourceVersion", "");
+  const nlohmann::json& list_meta = (*list)["metadata"];
+  rv_ = list_meta.is_object() ? list_meta.value("resourceVersion", "") : "";
   items_ = std::make_shared<const Items>(std::move(next));
   return true;
 }
@@ -91,10 +103,16 @@ Status Informer::Watch(bool* expired) {
         std::string type = event.value("type", "");
         nlohmann::json& object = event["object"];
         if (type == "ERROR") {
-          if (object.value("code", 0) == 410) *expired = true;
+          if (object.is_object() && object.value("code", 0) == 410) *expired = true;
           return false;
         }
-        std::string new_rv = object.value("metadata", nlohmann::json::object()).value("resourceVersion", "");
+        // Only well-formed objects enter the cache: decoders and snapshots
+        // read metadata from every cached item.
+        if (!IsObjectWithMetadata(object)) return !stop_.load();
+        const nlohmann::json& meta = object["metadata"];
+        std::string new_rv = meta.contains("resourceVersion") && meta["resourceVersion"].is_string()
+                                 ? meta["resourceVersion"].get<std::string>()
+                                 : "";
         bool changed = type != "BOOKMARK";
         {
           std::lock_guard lock(mu_);

@@ -40,7 +40,13 @@ std::optional<T> DecodeYaml(const json& object, F&& decode) {
   }
 }
 
-std::string RvOf(const json& o) { return o["metadata"].value("resourceVersion", ""); }
+std::string RvOf(const json& o) {
+  if (!o.is_object()) return "";
+  auto m = o.find("metadata");
+  if (m == o.end() || !m->is_object()) return "";
+  auto rv = m->find("resourceVersion");
+  return rv != m->end() && rv->is_string() ? rv->get<std::string>() : "";
+}
 
 }  // namespace
 
@@ -93,7 +99,9 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
   std::vector<ports::NodeClaimInfo> claims;
   std::map<std::string, std::string> claim_by_provider;
   std::map<std::string, Decoded<ports::NodeClaimInfo>> claim_cache;
-  for (const auto& [key, object] : *claims_->items()) {
+  // Hold the informer's items: a temporary shared_ptr would die before the loop.
+  const auto claim_items = claims_->items();
+  for (const auto& [key, object] : *claim_items) {
     std::string rv = RvOf(*object);
     auto it = claim_cache_.find(key);
     Decoded<ports::NodeClaimInfo> d;
@@ -114,7 +122,8 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
   std::vector<ports::PodInfo> pods;
   std::vector<ports::PodInfo> pending;
   std::map<std::string, Decoded<ports::PodInfo>> pod_cache;
-  for (const auto& [key, object] : *pods_->items()) {
+  const auto pod_items = pods_->items();
+  for (const auto& [key, object] : *pod_items) {
     std::string rv = RvOf(*object);
     auto it = pod_cache_.find(key);
     Decoded<ports::PodInfo> d;
@@ -137,7 +146,8 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
   // The link is derived here on every snapshot and persisted with the
   // claim's next status write.
   std::map<std::string, std::pair<std::string, model::Duration>> node_of_provider;
-  for (const auto& [key, object] : *nodes_->items()) {
+  const auto node_items = nodes_->items();
+  for (const auto& [key, object] : *node_items) {
     std::string pid = (*object)["spec"].value("providerID", "");
     if (pid.empty()) continue;
     auto created = model::ParseTimestamp((*object)["metadata"].value("creationTimestamp", ""));
@@ -155,7 +165,7 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
 
   // Nodes with their bound pods.
   std::map<std::string, ports::NodeInfo> nodes;
-  for (const auto& [key, object] : *nodes_->items()) {
+  for (const auto& [key, object] : *node_items) {
     auto node = DecodeNode(*object);
     if (!node.ok()) continue;
     ports::NodeInfo info;
@@ -189,21 +199,24 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
   for (auto& [name, n] : nodes) node_list.push_back(std::move(n));
 
   std::vector<model::NodePool> pools;
-  for (const auto& [key, object] : *pools_->items()) {
+  const auto pool_items = pools_->items();
+  for (const auto& [key, object] : *pool_items) {
     if (auto p =
             DecodeYaml<model::NodePool>(*object, [](const codec::YamlField& f) { return codec::DecodeNodePool(f); })) {
       pools.push_back(std::move(*p));
     }
   }
   std::vector<model::DaemonSet> daemon_sets;
-  for (const auto& [key, object] : *daemon_sets_->items()) {
+  const auto daemon_set_items = daemon_sets_->items();
+  for (const auto& [key, object] : *daemon_set_items) {
     if (auto d = DecodeYaml<model::DaemonSet>(*object,
                                               [](const codec::YamlField& f) { return codec::DecodeDaemonSet(f); })) {
       daemon_sets.push_back(std::move(*d));
     }
   }
   std::vector<model::PodDisruptionBudget> pdbs;
-  for (const auto& [key, object] : *pdbs_->items()) {
+  const auto pdb_items = pdbs_->items();
+  for (const auto& [key, object] : *pdb_items) {
     if (auto d = DecodeYaml<model::PodDisruptionBudget>(
             *object, [](const codec::YamlField& f) { return codec::DecodePodDisruptionBudget(f); })) {
       pdbs.push_back(std::move(*d));
@@ -301,7 +314,8 @@ Status KubeCluster::RemoveNodeClaim(const std::string& claim) {
   std::string provider = (*current)["status"].value("providerID", "");
   std::string node_name = (*current)["status"].value("nodeName", "");
   if (node_name.empty() && !provider.empty()) {
-    for (const auto& [key, n] : *nodes_->items()) {
+    const auto node_items = nodes_->items();
+    for (const auto& [key, n] : *node_items) {
       if ((*n)["spec"].value("providerID", "") == provider) node_name = key;
     }
   }
@@ -334,6 +348,7 @@ Status KubeCluster::EditNode(const std::string& node, const std::function<bool(j
     auto current = client_.Call("GET", path);
     if (!current.ok()) return current.error();
     json next = *current;
+    if (!next.is_object()) return Error::Unavailable("GET " + path + ": the answer is not an object");
     if (!edit(next)) return OkStatus();  // nothing to change
     auto written = client_.Call("PUT", path, &next);
     if (written.ok()) return OkStatus();

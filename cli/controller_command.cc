@@ -13,6 +13,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "adapters/aws/aws_session.h"
+#include "adapters/aws/completion_queue.h"
+#include "adapters/aws/http_ec2_api.h"
+#include "adapters/aws/sqs_interruption_queue.h"
 #include "adapters/kube/kube_cluster.h"
 #include "adapters/kube/leader_elector.h"
 #include "adapters/kube/object_codec.h"
@@ -23,9 +27,12 @@
 #include "adapters/twin/kwok_cloud_provider.h"
 #include "catalog/catalog.h"
 #include "controllers/operator.h"
+#include "providers/aws/aws_cloud_provider.h"
 #include "model/duration.h"
 
 namespace adze::cli {
+namespace aws = adapters::aws;
+
 namespace {
 
 std::atomic<bool> g_stop{false};
@@ -123,10 +130,37 @@ Result<model::Duration> ParseFlagDuration(const std::string& flag, const std::st
 
 int RunController(const ControllerOptions& options, std::ostream& err) {
   Logger log(err, options.log_level);
-  if (options.cloud_provider != "kwok") {
-    err << "adze controller: --cloud-provider " << options.cloud_provider
-        << ": only kwok is available in this build (the AWS provider over adapters/aws is wired separately)\n";
-    return 2;
+  // The AWS side (--cloud-provider aws): one session (region, endpoints,
+  // credentials chain, retries) for EC2, SSM, Pricing and SQS. CreateFleet
+  // answers come back through `completions`, drained by the loop below, so
+  // the operator only ever runs on this thread.
+  aws::CompletionQueue completions;
+  std::unique_ptr<aws::AwsSession> aws_session;
+  std::unique_ptr<aws::HttpEc2Api> ec2;
+  std::unique_ptr<aws::SqsInterruptionQueue> sqs;
+  auto aws_log = [&log](std::string_view line) { log.Log("INFO", std::string(line), {}); };
+  if (options.cloud_provider == "aws") {
+    auto session = aws::AwsSession::Create(
+        aws::AwsConfigFlags{.region = options.region, .endpoint_url = options.endpoint_url},
+        [](std::string_view name) -> std::optional<std::string> {
+          const char* v = std::getenv(std::string(name).c_str());
+          return v ? std::optional<std::string>(v) : std::nullopt;
+        },
+        aws_log);
+    if (!session.ok()) {
+      err << "adze controller: " << session.error().message << "\n";
+      return 2;
+    }
+    aws_session = std::move(*session);
+    if (!options.interruption_queue.empty()) {
+      auto q = aws::SqsInterruptionQueue::Open(aws_session->sqs(), options.interruption_queue, aws_log);
+      if (!q.ok()) {
+        err << "adze controller: --interruption-queue " << options.interruption_queue << ": " << q.error().message
+            << "\n";
+        return 2;
+      }
+      sqs = std::move(*q);
+    }
   }
   auto batch_idle = ParseFlagDuration("--batch-idle-duration", options.batch_idle);
   auto batch_max = ParseFlagDuration("--batch-max-duration", options.batch_max);
@@ -220,7 +254,10 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
         for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) out.push_back(*c);
         return out;
       });
-  NoQueue queue;
+  NoQueue no_queue;
+  ports::InterruptionQueue& queue = sqs ? static_cast<ports::InterruptionQueue&>(*sqs) : no_queue;
+  // The AWS provider is built once the caches hold the EC2NodeClasses.
+  std::unique_ptr<providers::aws::AwsCloudProvider> aws_cloud;
   ports::SteadyStopwatch stopwatch;
   EventListener listener(cluster, log);
   std::unique_ptr<controllers::Operator> op;
@@ -263,10 +300,26 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
       log.Log("INFO", "successfully acquired lease", {{"lease", le.namespace_ + "/" + le.name}});
     was_leader = leader;
     clock.RunDue();
+    completions.RunPending();  // CreateFleet answers, on this thread
     if (leader && ready.load() && now >= next_tick) {
       if (!op) {
+        ports::CloudProvider* provider = &cloud;
+        if (aws_session) {
+          aws::HttpEc2ApiOptions ec2_options;
+          ec2_options.controller_now = [&clock] { return clock.Now(); };
+          ec2_options.pricing_region = aws_session->config().region();
+          ec2 = std::make_unique<aws::HttpEc2Api>(aws_session->ec2(), aws_session->ssm(), aws_session->pricing(),
+                                                  completions.Poster(), ec2_options);
+          catalog::CapacityOptions base;
+          base.region = aws_session->config().region();
+          providers::aws::AwsProviderOptions provider_options;
+          if (!options.cluster_name.empty()) provider_options.cluster_name = options.cluster_name;
+          aws_cloud = std::make_unique<providers::aws::AwsCloudProvider>(
+              *ec2, clock, completions.Poster(), cluster.NodeClasses(), base, provider_options);
+          provider = aws_cloud.get();
+        }
         op = std::make_unique<controllers::Operator>(
-            controllers::OperatorPorts{cluster, cloud, queue, clock, metrics, stopwatch}, op_options, &listener);
+            controllers::OperatorPorts{cluster, *provider, queue, clock, metrics, stopwatch}, op_options, &listener);
       }
       next_tick = now + std::chrono::seconds(1);
       auto snapshot = cluster.Snapshot();
@@ -282,9 +335,21 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  // Graceful shutdown: KWOK launches complete at once, so no claim is left
-  // without its instance; give the lease up so a standby takes over now.
+  // Graceful shutdown: KWOK launches complete at once; AWS launches in flight
+  // are waited for (up to 30 s) so that each instance reaches its claim (or
+  // is terminated by the provider) before the process ends. Then the lease
+  // is given up so a standby takes over now.
   clock.RunDue();
+  auto launching = [&cluster] {
+    const auto snapshot = cluster.Snapshot();
+    for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
+      if (!c->launched_at && !c->deletion_requested_at) return true;
+    }
+    return false;
+  };
+  for (int i = 0; ec2 && i < 30 && (completions.pending() > 0 || launching()); ++i) {
+    completions.WaitAndRunPending(model::kSecond);
+  }
   if (!options.disable_leader_election) elector.Release();
   log.Log("INFO", "stopping controller", {{"identity", identity}});
   cluster.Stop();
@@ -301,7 +366,7 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--kubeconfig", o->kubeconfig, "Kubeconfig file (default: in-cluster, else $KUBECONFIG)")
       ->envname("KUBECONFIG");
   cmd->add_option("--context", o->context, "Kubeconfig context (default: current-context)");
-  cmd->add_option("--cloud-provider", o->cloud_provider, "Cloud provider: kwok")->check(CLI::IsMember({"kwok", "aws"}));
+  cmd->add_option("--cloud-provider", o->cloud_provider, "Cloud provider: aws (EC2 over adapters/aws) or kwok (nodes made by adze twin)")->check(CLI::IsMember({"kwok", "aws"}));
   cmd->add_option("--cluster-name", o->cluster_name, "Cluster name (tags, discovery)")->envname("CLUSTER_NAME");
   cmd->add_option("--bind-address", o->bind_address, "Address the metrics and health servers listen on");
   cmd->add_option("--metrics-port", o->metrics_port, "Port of /metrics")
@@ -329,6 +394,8 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--kube-client-burst", o->kube_client_burst, "Client-side burst")->envname("KUBE_CLIENT_BURST");
   cmd->add_option("--interruption-queue", o->interruption_queue, "SQS queue of interruption events (AWS provider)")
       ->envname("INTERRUPTION_QUEUE");
+  cmd->add_option("--region", o->region, "AWS region (default: AWS_REGION, the profile's)");
+  cmd->add_option("--endpoint-url", o->endpoint_url, "Endpoint for every AWS service (a local fake or twin)");
   cmd->callback([o, &exit_code] { exit_code = RunController(*o, std::cerr); });
 }
 

@@ -35,6 +35,8 @@ struct ControllerOptions {
   std::string log_level = "info";                                  // LOG_LEVEL
   double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
   int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST
+  std::string region;                                               // --region (AWS provider)
+  std::string endpoint_url;                                         // --endpoint-url (AWS provider)
   std::string interruption_queue;                                  // INTERRUPTION_QUEUE (AWS provider only)
 };
 

@@ -246,6 +246,15 @@ std::optional<model::EC2NodeClass> KubeCluster::GetNodeClass(const std::string& 
                                          [](const codec::YamlField& f) { return codec::DecodeEC2NodeClass(f); });
 }
 
+std::vector<model::EC2NodeClass> KubeCluster::NodeClasses() const {
+  std::vector<model::EC2NodeClass> out;
+  const auto items = node_classes_->items();
+  for (const auto& [name, object] : *items) {
+    if (auto nc = GetNodeClass(name)) out.push_back(std::move(*nc));
+  }
+  return out;
+}
+
 std::vector<std::string> KubeCluster::MissingCrds() {
   std::vector<std::string> missing;
   for (const char* crd : {"nodepools.karpenter.sh", "nodeclaims.karpenter.sh", "ec2nodeclasses.karpenter.k8s.aws"}) {

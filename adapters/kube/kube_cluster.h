@@ -65,6 +65,9 @@ class KubeCluster : public ports::Cluster {
 
   // The EC2NodeClass of that name as last seen, or nullopt.
   std::optional<model::EC2NodeClass> GetNodeClass(const std::string& name) const;
+  // Every EC2NodeClass in the cache that decodes (what the AWS provider is
+  // built with).
+  std::vector<model::EC2NodeClass> NodeClasses() const;
   // The resources whose CustomResourceDefinitions the controller needs
   // (nodepools/nodeclaims.karpenter.sh, ec2nodeclasses.karpenter.k8s.aws),
   // missing from the server; empty when all are there.

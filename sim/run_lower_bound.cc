@@ -3,31 +3,11 @@
 #include <algorithm>
 
 #include "scheduling/lower_bound.h"
+#include "scheduling/pod_shape.h"
 #include "scheduling/problem.h"
 #include "scheduling/solver.h"
 
 namespace adze::sim {
-
-namespace {
-
-// What the lower bound of one pod depends on.
-std::string ShapeKey(const model::Pod& pod) {
-  std::string key = pod.EffectiveRequests().ToString();
-  key += "|t:";
-  for (const auto& t : pod.tolerations) {
-    key += t.key + (t.op == model::Toleration::Op::kExists ? "?" : "=") + t.value + ":" +
-           (t.effect ? std::string(model::TaintEffectName(*t.effect)) : "*") + ",";
-  }
-  key += "|s:";
-  for (const auto& [k, v] : pod.node_selector) key += k + "=" + v + ",";
-  key += "|a:";
-  for (const auto& term : pod.required_node_affinity) key += term.ToString() + ";";
-  key += "|p:";
-  for (const auto& p : pod.HostPorts()) key += std::to_string(p.host_port) + "/" + p.protocol + ",";
-  return key;
-}
-
-}  // namespace
 
 void RunLowerBound::Prime(const std::vector<model::NodePool>& pools) {
   primed_ = true;
@@ -45,7 +25,7 @@ void RunLowerBound::Prime(const std::vector<model::NodePool>& pools) {
 size_t RunLowerBound::ShapeOf(const model::Pod& pod, const std::vector<model::NodePool>& pools,
                               const std::vector<model::DaemonSet>& daemon_sets) {
   if (auto it = shape_of_pod_.find(pod.meta.name); it != shape_of_pod_.end()) return it->second;
-  const std::string key = ShapeKey(pod);
+  const std::string key = scheduling::PodShapeKey(pod);
   auto [it, added] = shape_index_.emplace(key, terms_.size());
   if (added) {
     // The pod alone, against every pool and no node: the solver's bound for it.

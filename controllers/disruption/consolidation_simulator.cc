@@ -5,6 +5,7 @@
 
 #include "controllers/claim_factory.h"
 #include "model/labels.h"
+#include "scheduling/pod_shape.h"
 
 namespace adze::controllers::disruption {
 
@@ -16,19 +17,6 @@ namespace {
 // types (spec §6.5).
 constexpr size_t kSpotToSpotMinTypes = 15;
 
-std::string ShapeKey(const model::Pod& pod) {
-  std::string key = pod.EffectiveRequests().ToString();
-  key += "|t:";
-  for (const auto& t : pod.tolerations) {
-    key += t.key + (t.op == model::Toleration::Op::kExists ? "?" : "=") + t.value + ":" +
-           (t.effect ? std::string(model::TaintEffectName(*t.effect)) : "*") + ",";
-  }
-  key += "|s:";
-  for (const auto& [k, v] : pod.node_selector) key += k + "=" + v + ",";
-  key += "|a:";
-  for (const auto& term : pod.required_node_affinity) key += term.ToString() + ";";
-  return key;
-}
 
 bool HasDisruptedTaint(const model::Node& node) {
   return std::any_of(node.taints.begin(), node.taints.end(),
@@ -105,7 +93,7 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
     for (const ports::PodInfo* p : c.pods) {
       PodShape ps;
       ps.pod = p;
-      std::string key = ShapeKey(p->pod);
+      std::string key = scheduling::PodShapeKey(p->pod);
       auto [it, inserted] = shapes.emplace(key, shape_pods_.size());
       if (inserted) {
         shape_pods_.push_back(&p->pod);

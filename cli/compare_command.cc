@@ -99,23 +99,8 @@ int RunCompare(const CompareOptions& options, std::ostream& out, std::ostream& e
     }
   }
 
-  std::vector<codec::Diagnostic> warnings;
-  Result<sim::Scenario> scenario = Error::Internal("unset");
-  if (options.file.empty()) {
-    scenario = sim::DefaultScenario();
-  } else {
-    auto text = ReadFile(options.file);
-    if (!text.ok()) {
-      err << "error: " << text.error().message << "\n";
-      return 1;
-    }
-    scenario = sim::DecodeScenario(*text, options.file, sim::ReadLocalFile, &warnings);
-  }
-  for (const auto& w : warnings) err << "warning: " << w.ToString() << "\n";
-  if (!scenario.ok()) {
-    err << "error: " << scenario.error().message << "\n";
-    return 1;
-  }
+  std::optional<sim::Scenario> scenario = LoadScenarioOrReport(options.file, err);
+  if (!scenario) return 1;
   if (options.duration) {
     auto d = sim::ParseScenarioDuration(*options.duration);
     if (!d.ok() || *d <= 0) {

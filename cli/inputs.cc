@@ -7,6 +7,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "sim/scenario/default_scenario.h"
+#include "sim/scenario/scenario_decoder.h"
+
 namespace adze::cli {
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -60,6 +63,27 @@ Result<codec::Manifests> LoadManifests(const std::vector<std::string>& paths) {
     if (Result<bool> appended = all.Append(std::move(m).value()); !appended.ok()) return appended.error();
   }
   return all;
+}
+
+std::optional<sim::Scenario> LoadScenarioOrReport(const std::string& file, std::ostream& err) {
+  std::vector<codec::Diagnostic> warnings;
+  Result<sim::Scenario> scenario = Error::Internal("unset");
+  if (file.empty()) {
+    scenario = sim::DefaultScenario();
+  } else {
+    auto text = ReadFile(file);
+    if (!text.ok()) {
+      err << "error: " << text.error().message << "\n";
+      return std::nullopt;
+    }
+    scenario = sim::DecodeScenario(*text, file, sim::ReadLocalFile, &warnings);
+  }
+  for (const auto& w : warnings) err << "warning: " << w.ToString() << "\n";
+  if (!scenario.ok()) {
+    err << "error: " << scenario.error().message << "\n";
+    return std::nullopt;
+  }
+  return std::move(*scenario);
 }
 
 }  // namespace adze::cli

@@ -3,12 +3,15 @@
 // Thread-safety: functions without shared state.
 #pragma once
 
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "catalog/catalog.h"
 #include "model/codec/manifests.h"
 #include "model/result.h"
+#include "sim/scenario.h"
 
 namespace adze::cli {
 
@@ -22,5 +25,11 @@ Result<catalog::Catalog> LoadCatalogOverride(const std::string& catalog_file, co
 // Decodes every file (YAML or JSON, multi-document, kind: List) into one set
 // of manifests. Warnings (unknown fields, ...) are printed to stderr.
 Result<codec::Manifests> LoadManifests(const std::vector<std::string>& paths);
+
+// The scenario of `simulate` and `compare`: the built-in default when file is
+// empty, else the file (its referenced files read beside it). Warnings are
+// printed to err as they are found; on an error the message is printed and
+// nullopt returned.
+std::optional<sim::Scenario> LoadScenarioOrReport(const std::string& file, std::ostream& err);
 
 }  // namespace adze::cli

@@ -104,23 +104,8 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
     err << "error: --packer: unknown packer \"" << options.packer << "\" (expected adze or karpenter)\n";
     return 1;
   }
-  std::vector<codec::Diagnostic> warnings;
-  Result<sim::Scenario> scenario = Error::Internal("unset");
-  if (options.file.empty()) {
-    scenario = sim::DefaultScenario();
-  } else {
-    auto text = ReadFile(options.file);
-    if (!text.ok()) {
-      err << "error: " << text.error().message << "\n";
-      return 1;
-    }
-    scenario = sim::DecodeScenario(*text, options.file, sim::ReadLocalFile, &warnings);
-  }
-  for (const auto& w : warnings) err << "warning: " << w.ToString() << "\n";
-  if (!scenario.ok()) {
-    err << "error: " << scenario.error().message << "\n";
-    return 1;
-  }
+  std::optional<sim::Scenario> scenario = LoadScenarioOrReport(options.file, err);
+  if (!scenario) return 1;
   if (options.seed) {
     // The same range as the scenario's `seed` field.
     int64_t seed = -1;

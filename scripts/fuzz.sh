@@ -12,7 +12,7 @@ build=${1:?usage: fuzz.sh BUILD_DIR SECONDS}
 seconds=${2:?usage: fuzz.sh BUILD_DIR SECONDS}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 targets=(quantity requirement_expression cron duration manifests scenario load_curve catalog_types catalog_zones trace
-         ec2_xml eventbridge kube_objects)
+         ec2_xml eventbridge kube_objects watch_stream)
 failed=0
 mkdir -p "$build/fuzz-artifacts"
 printf '%-24s %10s %8s %s\n' target executions crashes result

@@ -2,21 +2,10 @@
 
 #include <algorithm>
 
+#include "adapters/kube/watch_stream.h"
+
 namespace adze::kube {
 namespace {
-
-bool IsObjectWithMetadata(const nlohmann::json& o) {
-  if (!o.is_object()) return false;
-  auto m = o.find("metadata");
-  return m != o.end() && m->is_object();
-}
-
-std::string KeyOf(const nlohmann::json& o) {
-  const nlohmann::json& m = o.value("metadata", nlohmann::json::object());
-  std::string ns = m.value("namespace", "");
-  std::string name = m.value("name", "");
-  return ns.empty() ? name : ns + "/" + name;
-}
 
 constexpr std::chrono::milliseconds kBackoffStart{800};
 constexpr std::chrono::milliseconds kBackoffMax{30000};
@@ -62,22 +51,17 @@ bool Informer::List() {
   auto list = client_.Call("GET", path_);
   std::lock_guard lock(mu_);
   ++stats_.lists;
-  if (!list.ok() || !list->contains("items")) {
+  std::optional<ObjectList> page = list.ok() ? DecodeObjectList(std::move(*list)) : std::nullopt;
+  if (!page) {
     ++stats_.failures;
     return false;
   }
   Items next;
-  if (!(*list)["items"].is_array()) {
-    ++stats_.failures;
-    return false;
-  }
-  for (nlohmann::json& item : (*list)["items"]) {
-    if (!IsObjectWithMetadata(item)) continue;  // a server's garbage is never cached
-    std::string key = KeyOf(item);
+  for (nlohmann::json& item : page->items) {
+    std::string key = ObjectKey(item);
     next.emplace(std::move(key), std::make_shared<const nlohmann::json>(std::move(item)));
   }
-  const nlohmann::json& list_meta = (*list)["metadata"];
-  rv_ = list_meta.is_object() ? list_meta.value("resourceVersion", "") : "";
+  rv_ = std::move(page->resource_version);
   items_ = std::make_shared<const Items>(std::move(next));
   return true;
 }
@@ -98,32 +82,24 @@ Status Informer::Watch(bool* expired) {
   Status s = client_.Stream(
       url,
       [&](std::string_view line) {
-        nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
-        if (!event.is_object()) return true;
-        std::string type = event.value("type", "");
-        nlohmann::json& object = event["object"];
-        if (type == "ERROR") {
-          if (object.is_object() && object.value("code", 0) == 410) *expired = true;
-          return false;
-        }
+        WatchEvent event = DecodeWatchEvent(line);
+        using Type = WatchEvent::Type;
+        if (event.type == Type::kExpired) *expired = true;
+        if (event.type == Type::kExpired || event.type == Type::kError) return false;
         // Only well-formed objects enter the cache: decoders and snapshots
         // read metadata from every cached item.
-        if (!IsObjectWithMetadata(object)) return !stop_.load();
-        const nlohmann::json& meta = object["metadata"];
-        std::string new_rv = meta.contains("resourceVersion") && meta["resourceVersion"].is_string()
-                                 ? meta["resourceVersion"].get<std::string>()
-                                 : "";
-        bool changed = type != "BOOKMARK";
+        if (event.type == Type::kMalformed) return !stop_.load();
+        bool changed = event.type != Type::kBookmark;
         {
           std::lock_guard lock(mu_);
-          if (!new_rv.empty()) rv_ = new_rv;
+          if (!event.resource_version.empty()) rv_ = event.resource_version;
           if (changed) {
             Items next = *items_;
-            std::string key = KeyOf(object);
-            if (type == "DELETED") {
+            std::string key = ObjectKey(event.object);
+            if (event.type == Type::kDeleted) {
               next.erase(key);
             } else {
-              next[key] = std::make_shared<const nlohmann::json>(std::move(object));
+              next[key] = std::make_shared<const nlohmann::json>(std::move(event.object));
             }
             items_ = std::make_shared<const Items>(std::move(next));
           }

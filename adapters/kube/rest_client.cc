@@ -1,5 +1,7 @@
 #include "adapters/kube/rest_client.h"
 
+#include "adapters/kube/watch_stream.h"
+
 #include <curl/curl.h>
 
 #include <fstream>
@@ -21,7 +23,8 @@ size_t CollectBody(char* data, size_t size, size_t n, void* user) {
 }
 
 struct StreamState {
-  std::string pending;
+  LineFramer lines;
+  bool line_too_long = false;
   const std::function<bool(std::string_view)>* on_line = nullptr;
   const std::atomic<bool>* stop = nullptr;
   bool aborted = false;
@@ -37,16 +40,17 @@ size_t StreamBody(char* data, size_t size, size_t n, void* user) {
     st->error_body.append(data, size * n);
     return size * n;
   }
-  st->pending.append(data, size * n);
-  size_t start = 0;
-  for (size_t nl; (nl = st->pending.find('\n', start)) != std::string::npos; start = nl + 1) {
-    if (!(*st->on_line)(std::string_view(st->pending).substr(start, nl - start))) {
+  switch (st->lines.Feed(std::string_view(data, size * n), *st->on_line)) {
+    case LineFramer::Outcome::kMore:
+      return size * n;
+    case LineFramer::Outcome::kStopped:
       st->aborted = true;
       return 0;  // aborts the transfer
-    }
+    case LineFramer::Outcome::kLineTooLong:
+      st->line_too_long = true;
+      return 0;
   }
-  st->pending.erase(0, start);
-  return size * n;
+  return 0;
 }
 
 int StreamProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
@@ -219,6 +223,7 @@ Status RestClient::Stream(const std::string& path, const std::function<bool(std:
   curl_slist* headers = Prepare(c.get(), config, *token, "");
   CURLcode rc = curl_easy_perform(c.get());
   curl_slist_free_all(headers);
+  if (st.line_too_long) return Error::Unavailable("watch " + path + ": an event longer than 16 MiB (not a Kubernetes object)");
   if (st.aborted || (stop != nullptr && stop->load())) return OkStatus();
   if (st.status == 0) curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &st.status);
   if (st.status != 0 && st.status != 200) return FromHttp(st.status, st.error_body);

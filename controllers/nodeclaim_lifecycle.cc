@@ -172,4 +172,23 @@ LifecycleResult NodeClaimLifecycle::CollectGarbage() {
   return result;
 }
 
+LifecycleResult NodeClaimLifecycle::CollectOrphanInstances() {
+  LifecycleResult result;
+  // Instances first, claims after (as Karpenter): an instance whose claim is
+  // recorded while the list is read is then seen as recorded.
+  const std::vector<ports::Instance> instances = cloud_.List();
+  const auto snapshot = cluster_.Snapshot();
+  std::set<std::string> recorded;
+  for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
+    if (!c->claim.provider_id.empty()) recorded.insert(c->claim.provider_id);
+  }
+  const model::Duration now = clock_.Now();
+  for (const ports::Instance& i : instances) {
+    if (i.terminated || recorded.count(i.provider_id) > 0 || now - i.launched_at <= kOrphanGrace) continue;
+    if (!i.node_claim.empty() && in_flight_.count(i.node_claim) > 0) continue;  // its answer is on the way
+    if (cloud_.Delete(i.provider_id).ok()) result.orphans_terminated.push_back(i);
+  }
+  return result;
+}
+
 }  // namespace adze::controllers

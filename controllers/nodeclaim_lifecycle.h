@@ -12,6 +12,11 @@
 //                 (nvidia.com/gpu, ...) has non-zero allocatable
 //   GPU timeout   beyond Karpenter: a node whose GPUs never register is
 //                 replaced after gpu_initialization_timeout (default 10 min)
+//   orphans       an instance no claim records (its launch answer was lost:
+//                 the controller restarted mid-launch, or the claim went away
+//                 while its launch was in flight) is terminated once it is
+//                 older than 30 s (Karpenter AWS's instance garbage collection,
+//                 pkg/controllers/nodeclaim/garbagecollection)
 // Thread-safety: none.
 #pragma once
 
@@ -48,6 +53,7 @@ struct LifecycleResult {
   std::vector<std::string> initialized;
   std::vector<std::pair<std::string, std::string>> deletion_requested;  // claim, reason
   std::vector<std::string> garbage_collected;  // instance vanished
+  std::vector<ports::Instance> orphans_terminated;  // instances no claim recorded
   // Launches that failed and will be retried (throttled, unavailable, a
   // deadline, or the claim could not be written).
   std::vector<std::pair<std::string, Error>> launch_errors;
@@ -71,6 +77,10 @@ class NodeClaimLifecycle {
   LifecycleResult Reconcile();
   // Claims whose instance is gone are removed (Karpenter: every 2 min).
   LifecycleResult CollectGarbage();
+  // Instances no claim records, older than kOrphanGrace and not the answer
+  // of a launch still in flight here, are terminated.
+  LifecycleResult CollectOrphanInstances();
+  static constexpr model::Duration kOrphanGrace = 30 * model::kSecond;
 
  private:
   void Launch(const ports::NodeClaimInfo& claim);

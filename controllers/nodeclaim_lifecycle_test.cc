@@ -127,5 +127,30 @@ TEST_F(LifecycleTest, GarbageCollectsAClaimWhoseInstanceVanished) {
   EXPECT_TRUE(w.cluster.HasClaim("b"));
 }
 
+// A controller killed between CreateFleet and recording the instance leaves
+// an instance no claim knows: it is terminated after the 30 s grace, not before,
+// and instances that claims record are left alone.
+TEST_F(LifecycleTest, TerminatesAnInstanceNoClaimRecordsAfterTheGracePeriod) {
+  w.AddRunningNode("kept");
+  const ports::Instance orphan = w.cloud.AddInstance("lost-answer", "m6i.large");
+  w.clock.Advance(NodeClaimLifecycle::kOrphanGrace);
+  EXPECT_TRUE(lifecycle.CollectOrphanInstances().orphans_terminated.empty());  // not older than the grace yet
+  w.clock.Advance(kSecond);
+  const LifecycleResult r = lifecycle.CollectOrphanInstances();
+  ASSERT_EQ(r.orphans_terminated.size(), 1u);
+  EXPECT_EQ(r.orphans_terminated[0].provider_id, orphan.provider_id);
+  ASSERT_EQ(w.cloud.List().size(), 1u);
+  EXPECT_EQ(w.cloud.List()[0].node_claim, "kept");
+}
+
+TEST_F(LifecycleTest, AnInstanceWhoseLaunchAnswerIsStillOnTheWayIsNotAnOrphan) {
+  w.AddPendingClaim("a");
+  w.cloud.SetLatency(2 * kMinute);  // EC2 made the instance; the answer is slow
+  lifecycle.Reconcile();
+  w.cloud.AddInstance("a", "m6i.large");
+  w.clock.Advance(kMinute);
+  EXPECT_TRUE(lifecycle.CollectOrphanInstances().orphans_terminated.empty());
+}
+
 }  // namespace
 }  // namespace adze::controllers

@@ -64,6 +64,12 @@ void Operator::Tick() {
     reconciled_generation_ = ports_.cluster.Snapshot()->generation();
   }
   if (Due(options_.garbage_collection)) Apply(lifecycle_.CollectGarbage());
+  // Karpenter AWS looks for orphaned instances every 10 s for its first 20
+  // passes (a restart is when a lost launch answer is likeliest), then every 2 min.
+  if ((ports_.clock.Now() - started_ <= 20 * options_.orphan_collection_startup && Due(options_.orphan_collection_startup)) ||
+      Due(options_.garbage_collection)) {
+    Apply(lifecycle_.CollectOrphanInstances());
+  }
   if (Due(options_.disruption_period)) RunDisruption();
   // Deletions this operator requested, or anyone else did (kubectl delete nodeclaim).
   if (deletions_pending_ || ports_.cluster.Snapshot()->claims_deleting() > 0) RunTermination();
@@ -127,6 +133,10 @@ void Operator::Apply(const LifecycleResult& r) {
   for (const std::string& name : r.garbage_collected) {
     ports_.metrics.Add("adze_nodeclaims_terminated_total", 1, {{"reason", "instance_terminated"}});
     listener_->OnClaimTerminated(name, "instance_terminated");
+  }
+  for (const ports::Instance& i : r.orphans_terminated) {
+    ports_.metrics.Add("adze_instances_garbage_collected_total", 1);
+    listener_->OnOrphanInstanceTerminated(i);
   }
   CountErrors("lifecycle", r.launch_errors);
 }

@@ -7,7 +7,8 @@
 //
 //   Tick()            once a second: interruption messages; the lifecycle when
 //                     a launching claim may have moved (or every 10 s);
-//                     garbage collection every 2 min; expiration and
+//                     garbage collection every 2 min (orphaned instances
+//                     every 10 s for the first 20 passes); expiration and
 //                     disruption every 10 s; termination while claims are
 //                     being deleted
 //   OnUnschedulable   pods the kube-scheduler could not place: they open or
@@ -58,6 +59,8 @@ class OperatorListener {
   virtual void OnClaimInitialized(const std::string& /*claim*/) {}
   virtual void OnDeletionRequested(const std::string& /*claim*/, const std::string& /*reason*/) {}
   virtual void OnClaimTerminated(const std::string& /*claim*/, const std::string& /*reason*/) {}
+  // An instance no claim recorded was terminated (garbage collection).
+  virtual void OnOrphanInstanceTerminated(const ports::Instance&) {}
   virtual void OnDisruption(const disruption::DisruptionResult&) {}
 };
 

@@ -42,6 +42,8 @@ struct OperatorOptions {
   // once a second by the shell.
   model::Duration lifecycle_resync = 10 * model::kSecond;  // besides every change while claims launch
   model::Duration garbage_collection = 2 * model::kMinute;  // Karpenter's NodeClaim GC period
+  // Orphaned-instance collection runs at this period for its first 20 passes, then at garbage_collection.
+  model::Duration orphan_collection_startup = 10 * model::kSecond;
   model::Duration disruption_period = 10 * model::kSecond;  // Karpenter's disruption poll
   // Karpenter's "consolidated" memo: after a disruption pass that found
   // nothing, wait for the cluster to change or for this long.

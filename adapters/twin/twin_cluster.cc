@@ -96,6 +96,7 @@ void TwinCluster::Bootstrap() {
 void TwinCluster::Step(int64_t now) {
   Kubelets(now);
   CollectGarbage();
+  workloads_.Step();
   Schedule(now);
 }
 

@@ -8,6 +8,8 @@
 //   - the cloud's node lifecycle: a Node the twin made whose claim is gone is
 //     deleted (its instance was terminated), and pods bound to a deleted
 //     Node are deleted (pod garbage collection);
+//   - Deployments keep their replicas (WorkloadController), so evicted pods
+//     come back pending;
 //   - kube-scheduler: pending pods, highest priority then oldest first, are
 //     bound to a Ready, schedulable Node whose taints they tolerate, whose
 //     labels their node selector and required affinity accept, and with room
@@ -24,6 +26,7 @@
 #include <string>
 
 #include "adapters/twin/object_store.h"
+#include "adapters/twin/workload_controller.h"
 
 namespace adze::twin {
 
@@ -59,6 +62,7 @@ class TwinCluster {
   double speed_;
   std::map<std::string, Boot> boots_;  // by providerID
   uint64_t bound_ = 0;
+  WorkloadController workloads_{store_};
 };
 
 }  // namespace adze::twin

@@ -4,14 +4,21 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <tuple>
 #include <chrono>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "adapters/twin/aws_endpoint.h"
 #include "adapters/twin/object_store.h"
 #include "adapters/twin/twin_cluster.h"
+#include "adapters/twin/twin_ec2.h"
+#include "catalog/catalog.h"
+#include "cli/inputs.h"
 #include "model/duration.h"
 
 namespace adze::cli {
@@ -27,6 +34,13 @@ int64_t WallMicros() {
 }
 
 }  // namespace
+
+std::pair<std::string, std::string> TwinAwsCredentials() {
+  const char* key = std::getenv("AWS_ACCESS_KEY_ID");
+  const char* secret = std::getenv("AWS_SECRET_ACCESS_KEY");
+  if (key != nullptr && secret != nullptr && *key != '\0' && *secret != '\0') return {key, secret};
+  return {"adze-twin", "adze-twin-secret"};
+}
 
 Result<twin::ServerFaults> ParseFaults(const std::vector<std::string>& faults) {
   twin::ServerFaults out;
@@ -98,8 +112,45 @@ int RunTwin(const TwinOptions& options, std::ostream& out, std::ostream& err) {
     err << "adze twin: " << faults.error().message << "\n";
     return 2;
   }
+  // The AWS side: the scenario's EC2 (pools, reservations, interruption
+  // multiplier, CreateFleet latency) or the built-in defaults.
+  std::unique_ptr<twin::TwinEc2> ec2;
+  std::unique_ptr<twin::AwsEndpoint> aws;
+  if (options.aws) {
+    sim::Scenario scenario;
+    if (!options.scenario_file.empty()) {
+      auto loaded = LoadScenarioOrReport(options.scenario_file, err);
+      if (!loaded) return 2;
+      scenario = std::move(*loaded);
+    }
+    catalog::CapacityOptions base;
+    base.prefix_delegation = scenario.cluster.prefix_delegation;
+    base.region = options.region.empty() ? scenario.region : options.region;
+    base.zones = scenario.zones;
+    twin::TwinEc2Options ec2_options;
+    ec2_options.speed = options.speed;
+    ec2_options.seed = scenario.seed;
+    ec2_options.region = base.region;
+    ec2 = std::make_unique<twin::TwinEc2>(catalog::Catalog::Embedded(), scenario.ec2, base, ec2_options);
+    twin::AwsEndpointOptions aws_options;
+    aws_options.port = options.aws_port;
+    aws_options.region = base.region;
+    std::tie(aws_options.access_key_id, aws_options.secret_access_key) = TwinAwsCredentials();
+    aws_options.seed = scenario.seed;
+    aws = std::make_unique<twin::AwsEndpoint>(*ec2, aws_options);
+    auto aws_port = aws->Start();
+    if (!aws_port.ok()) {
+      err << "adze twin: --aws-port " << options.aws_port << ": " << aws_port.error().message << "\n";
+      return 1;
+    }
+    ec2->Start();
+  }
+  auto stop_aws = [&] {
+    if (ec2) ec2->Stop();
+    if (aws) aws->Stop();
+  };
   twin::ObjectStore store(WallMicros, /*history_limit=*/20000);
-  twin::TwinCluster cluster(store, options.speed);
+  twin::TwinCluster cluster(store, options.speed, ec2.get());
   cluster.Bootstrap();
   twin::ServerOptions server_options;
   server_options.port = options.port;
@@ -108,6 +159,7 @@ int RunTwin(const TwinOptions& options, std::ostream& out, std::ostream& err) {
   auto port = server.Start();
   if (!port.ok()) {
     err << "adze twin: " << port.error().message << "\n";
+    stop_aws();
     return 1;
   }
   if (!options.kubeconfig_out.empty()) {
@@ -116,20 +168,35 @@ int RunTwin(const TwinOptions& options, std::ostream& out, std::ostream& err) {
     if (!f) {
       err << "adze twin: cannot write the kubeconfig to " << options.kubeconfig_out << "\n";
       server.Stop();
+      stop_aws();
       return 1;
     }
   }
   if (options.output == "json") {
-    out << nlohmann::json{{"port", *port},
-                          {"server", "http://127.0.0.1:" + std::to_string(*port)},
-                          {"kubeconfig", options.kubeconfig_out},
-                          {"speed", options.speed}}
-               .dump()
-        << std::endl;
+    nlohmann::json start{{"port", *port},
+                         {"server", "http://127.0.0.1:" + std::to_string(*port)},
+                         {"kubeconfig", options.kubeconfig_out},
+                         {"speed", options.speed}};
+    if (aws) {
+      start["aws_endpoint"] = aws->url();
+      start["aws_port"] = aws->port();
+      start["region"] = aws->options().region;
+      start["interruption_queue"] = aws->options().default_queue;
+      start["interruption_queue_url"] = aws->queue_url();
+      start["access_key_id"] = aws->options().access_key_id;
+    }
+    out << start.dump() << std::endl;
   } else {
     out << "adze twin: serving the Kubernetes API on http://127.0.0.1:" << *port << " (speed " << options.speed << "x)";
     if (!options.kubeconfig_out.empty()) out << "; export KUBECONFIG=" << options.kubeconfig_out;
     out << std::endl;
+    if (aws) {
+      out << "adze twin: serving AWS (EC2, SQS, SSM, Pricing, STS) on " << aws->url() << ": region "
+          << aws->options().region << ", interruption queue " << aws->options().default_queue << ", access key id "
+          << aws->options().access_key_id << "\n"
+          << "  adze controller --cloud-provider aws --endpoint-url " << aws->url() << " --region "
+          << aws->options().region << " --interruption-queue " << aws->options().default_queue << std::endl;
+    }
   }
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
@@ -140,7 +207,12 @@ int RunTwin(const TwinOptions& options, std::ostream& out, std::ostream& err) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   server.Stop();
-  if (options.output != "json") out << "adze twin: stopped after " << server.requests() << " requests\n";
+  stop_aws();
+  if (options.output != "json") {
+    out << "adze twin: stopped after " << server.requests() << " requests";
+    if (aws) out << " and " << aws->requests() << " AWS requests";
+    out << "\n";
+  }
   return 0;
 }
 
@@ -156,6 +228,16 @@ void RegisterTwinCommand(CLI::App& app, int& exit_code) {
                   "Inject faults: error-rate=F (500s), throttle-rate=F (429s), delay=D, drop-watches=D "
                   "(end every watch after D), compact=D (forget watch history every D: 410 Gone), seed=N")
       ->take_all();
+  cmd->add_flag("--aws", options->aws,
+                "Also serve AWS (EC2, SQS, SSM, Pricing, STS) from the simulator's EC2, for "
+                "`adze controller --cloud-provider aws --endpoint-url`");
+  cmd->add_option("--aws-port", options->aws_port, "Port of the AWS endpoint on 127.0.0.1 (0: a free port)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--region", options->region, "AWS region the twin serves (default: the scenario's, else us-east-1)");
+  cmd->add_option("--scenario", options->scenario_file,
+                  "Scenario file whose ec2: section (pools, reservations, spot interruption multiplier, "
+                  "createFleetLatency) and catalog settings configure the twin's EC2")
+      ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", options->output, "Start line format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([options, &exit_code] { exit_code = RunTwin(*options, std::cout, std::cerr); });

@@ -5,6 +5,9 @@
 // after the simulator's calibrated delays divided by --speed), writes a
 // kubeconfig for itself, and runs until SIGINT or SIGTERM.
 // --fault injects the failures the reliability tests need.
+// --aws also serves the AWS side (adapters/twin/aws_endpoint.h) from the
+// simulator's EC2 run in real time, so `adze controller --cloud-provider aws
+// --endpoint-url` launches instances that become the twin's Nodes.
 // Thread-safety: not thread-safe (a command runs once).
 #pragma once
 
@@ -24,7 +27,16 @@ struct TwinOptions {
   double speed = 1;                 // delays are divided by this
   std::vector<std::string> faults;  // error-rate=F throttle-rate=F delay=D drop-watches=D compact=D
   std::string output = "text";      // -o text | json: the start line
+  // The AWS side (--aws): EC2, SQS, SSM, Pricing and STS on one more port.
+  bool aws = false;
+  int aws_port = 0;                 // 0: a free port
+  std::string region;               // default: the scenario's, else us-east-1
+  std::string scenario_file;        // its ec2: section and catalog settings configure the EC2
 };
+
+// The twin's AWS credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when
+// both are set, else adze-twin / adze-twin-secret.
+std::pair<std::string, std::string> TwinAwsCredentials();
 
 // Parses --fault values; errors name the flag value and what was expected.
 Result<twin::ServerFaults> ParseFaults(const std::vector<std::string>& faults);

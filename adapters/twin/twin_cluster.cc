@@ -54,7 +54,13 @@ void SetCondition(json& status, json c) {
 
 }  // namespace
 
-TwinCluster::TwinCluster(ObjectStore& store, double speed) : store_(store), speed_(speed > 0 ? speed : 1) {}
+TwinCluster::TwinCluster(ObjectStore& store, double speed, const InstanceDirectory* instances)
+    : store_(store), speed_(speed > 0 ? speed : 1), instances_(instances) {}
+
+std::string TwinCluster::Ec2InstanceId(const std::string& provider_id) const {
+  if (instances_ == nullptr || !provider_id.starts_with("aws:///")) return "";
+  return provider_id.substr(provider_id.rfind('/') + 1);
+}
 
 void TwinCluster::Bootstrap() {
   for (const char* ns : {"default", "kube-system", "kube-public", "kube-node-lease"}) {
@@ -112,8 +118,17 @@ void TwinCluster::Kubelets(int64_t now) {
     if (!claim.ok()) continue;
     const model::NodeClaim& c = claim->claim;
     if (c.provider_id.empty() || claim->deletion_requested_at) continue;
+    // An EC2 instance boots from its launch, and only while it runs.
+    const std::string instance_id = Ec2InstanceId(c.provider_id);
+    int64_t booted_from = now;
+    if (!instance_id.empty()) {
+      const std::optional<InstanceState> instance = instances_->Find(instance_id);
+      if (!instance || !instance->running) continue;
+      booted_from = instance->launched_at;
+    }
     live.insert(c.provider_id);
-    bool gpu = c.capacity.Get(model::resource::kNvidiaGpu).milli() > 0;
+    const int64_t gpus = c.capacity.Get(model::resource::kNvidiaGpu).milli();
+    bool gpu = gpus > 0;
     auto [it, fresh] = boots_.try_emplace(c.provider_id);
     Boot& boot = it->second;
     if (fresh) {
@@ -124,8 +139,12 @@ void TwinCluster::Kubelets(int64_t now) {
       }
       int64_t reg = Mid(gpu ? timings.gpu_registered : timings.cpu_registered);
       int64_t ready = Mid(gpu ? timings.gpu_ready : timings.cpu_ready);
-      boot.register_at = now + static_cast<int64_t>(static_cast<double>(reg) / speed_);
-      boot.ready_at = now + static_cast<int64_t>(static_cast<double>(ready) / speed_);
+      boot.register_at = booted_from + static_cast<int64_t>(static_cast<double>(reg) / speed_);
+      boot.ready_at = booted_from + static_cast<int64_t>(static_cast<double>(ready) / speed_);
+      if (gpu && !instance_id.empty()) {
+        const int64_t plugin = Mid(timings.gpu_device_plugin);
+        boot.gpu_at = booted_from + static_cast<int64_t>(static_cast<double>(ready + plugin) / speed_);
+      }
     }
     std::string node_name = c.node_name.empty() ? c.meta.name : c.node_name;
     if (!boot.registered && now >= boot.register_at) {
@@ -144,6 +163,11 @@ void TwinCluster::Kubelets(int64_t now) {
       }
       node.provider_id = c.provider_id;
       node.ready = false;
+      if (boot.gpu_at != 0) {
+        // The GPUs are not advertised until the device plugin registers them.
+        node.capacity.Set(model::resource::kNvidiaGpu, model::Quantity::FromUnits(0));
+        node.allocatable.Set(model::resource::kNvidiaGpu, model::Quantity::FromUnits(0));
+      }
       json encoded = kube::EncodeNode(node);
       encoded["metadata"]["ownerReferences"] = json::array({json{{"apiVersion", "karpenter.sh/v1"},
                                                                  {"kind", "NodeClaim"},
@@ -160,6 +184,15 @@ void TwinCluster::Kubelets(int64_t now) {
       });
       boot.ready_at = 0;  // done
     }
+    if (boot.registered && boot.ready_at == 0 && boot.gpu_at != 0 && now >= boot.gpu_at) {
+      const std::string count = std::to_string(gpus / 1000);
+      (void)store_.Mutate("nodes", "", node_name, [&](json& n) -> Status {
+        n["status"]["capacity"][std::string(model::resource::kNvidiaGpu)] = count;
+        n["status"]["allocatable"][std::string(model::resource::kNvidiaGpu)] = count;
+        return OkStatus();
+      });
+      boot.gpu_at = 0;
+    }
   }
   for (auto it = boots_.begin(); it != boots_.end();) {
     it = live.contains(it->first) ? std::next(it) : boots_.erase(it);
@@ -175,7 +208,14 @@ void TwinCluster::CollectGarbage() {
   for (const json& n : store_.List("nodes", "").items) {
     std::string pid = n.value("spec", json::object()).value("providerID", "");
     bool ours = n["metadata"].value("annotations", json::object()).contains(kKubeletAnnotation);
-    if (ours && !claim_providers.contains(pid)) {
+    // An EC2 instance that is no longer running takes its Node with it.
+    const std::string instance_id = Ec2InstanceId(pid);
+    bool gone = false;
+    if (ours && !instance_id.empty()) {
+      const std::optional<InstanceState> instance = instances_->Find(instance_id);
+      gone = !instance || !instance->running;
+    }
+    if (ours && (gone || !claim_providers.contains(pid))) {
       (void)store_.Delete("nodes", "", Name(n));
       continue;
     }

@@ -10,6 +10,13 @@
 //     Node are deleted (pod garbage collection);
 //   - Deployments keep their replicas (WorkloadController), so evicted pods
 //     come back pending;
+//   - instances of the twin's EC2 (an InstanceDirectory is given): a claim
+//     whose providerID is aws:///<zone>/<instance-id> gets its Node only while
+//     that instance runs, registered and Ready the calibrated delays after the
+//     instance's launch (÷ speed); on GPU types nvidia.com/gpu appears in the
+//     Node's capacity only after the device plugin's delay (GPU
+//     initialisation); when EC2 terminates the instance the Node is deleted.
+//     kwok:// claims behave as without a directory;
 //   - kube-scheduler: pending pods, highest priority then oldest first, are
 //     bound to a Ready, schedulable Node whose taints they tolerate, whose
 //     labels their node selector and required affinity accept, and with room
@@ -25,6 +32,7 @@
 #include <map>
 #include <string>
 
+#include "adapters/twin/instance_directory.h"
 #include "adapters/twin/object_store.h"
 #include "adapters/twin/workload_controller.h"
 
@@ -32,8 +40,9 @@ namespace adze::twin {
 
 class TwinCluster {
  public:
-  // speed > 0 divides every delay.
-  TwinCluster(ObjectStore& store, double speed);
+  // speed > 0 divides every delay. `instances` (may be null: no cloud
+  // instances) must outlive this object.
+  TwinCluster(ObjectStore& store, double speed, const InstanceDirectory* instances = nullptr);
 
   // What a fresh cluster has: the namespaces default, kube-system,
   // kube-public and kube-node-lease, and the CustomResourceDefinitions of
@@ -56,10 +65,15 @@ class TwinCluster {
     int64_t register_at = 0;
     int64_t ready_at = 0;
     bool registered = false;
+    int64_t gpu_at = 0;  // EC2 GPU nodes: when the device plugin registers the GPUs (0: done)
   };
+  // The instance id of an aws:///<zone>/<id> provider id when a directory is
+  // set; "" otherwise.
+  std::string Ec2InstanceId(const std::string& provider_id) const;
 
   ObjectStore& store_;
   double speed_;
+  const InstanceDirectory* instances_;
   std::map<std::string, Boot> boots_;  // by providerID
   uint64_t bound_ = 0;
   WorkloadController workloads_{store_};

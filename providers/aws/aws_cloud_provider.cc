@@ -204,7 +204,9 @@ Result<AwsCloudProvider::TypeCache*> AwsCloudProvider::Types(const std::string& 
       for (Offering& o : t.offerings) {
         // Spot needs a spot market (a price); on-demand needs the type
         // offered in the zone and a price. Both need a subnet in the zone.
-        bool offered = o.available && (*view)->subnet_by_zone.contains(o.zone);
+        // The prices come from the price calls, not from the row: a row
+        // DescribeInstanceTypes answered over HTTP carries none.
+        bool offered = (*view)->subnet_by_zone.contains(o.zone);
         if (o.capacity_type == kSpot) {
           auto p = c.spot_prices.find({t.name, o.zone});
           offered = offered && p != c.spot_prices.end();

@@ -407,30 +407,45 @@ void SimulatedEc2::ScheduleSpotInterruption(uint64_t seq) {
   const Duration rebalance = std::max(launched, warning - lead);
 
   std::weak_ptr<bool> alive = alive_;
-  auto terminate = [this, alive, seq] {
-    if (alive.expired()) return;
-    InstanceRecord* r = FindRunning(seq);
-    if (r == nullptr) return;
-    Terminate(*r);
-    ++counters_.spot_interruptions;
-    Post(ports::InterruptionMessage::Kind::kInstanceTerminated, r->instance.instance_id);
-  };
-  auto warn = [this, alive, seq, terminate] {
-    if (alive.expired()) return;
-    InstanceRecord* r = FindRunning(seq);
-    if (r == nullptr) return;
-    ++counters_.spot_interruption_warnings;
-    Post(ports::InterruptionMessage::Kind::kSpotInterrupted, r->instance.instance_id);
-    events_.After(kSpotNotice, terminate);
-  };
-  events_.At(rebalance, [this, alive, seq, warning, warn] {
+  events_.At(rebalance, [this, alive, seq, warning] {
     if (alive.expired()) return;
     InstanceRecord* r = FindRunning(seq);
     if (r == nullptr) return;
     ++counters_.rebalance_recommendations;
     Post(ports::InterruptionMessage::Kind::kRebalanceRecommendation, r->instance.instance_id);
-    events_.At(warning, warn);
+    events_.At(warning, [this, alive, seq] {
+      if (!alive.expired()) WarnAndTerminate(seq);
+    });
   });
+}
+
+void SimulatedEc2::WarnAndTerminate(uint64_t seq) {
+  InstanceRecord* r = FindRunning(seq);
+  if (r == nullptr) return;
+  ++counters_.spot_interruption_warnings;
+  Post(ports::InterruptionMessage::Kind::kSpotInterrupted, r->instance.instance_id);
+  std::weak_ptr<bool> alive = alive_;
+  events_.After(kSpotNotice, [this, alive, seq] {
+    if (alive.expired()) return;
+    InstanceRecord* t = FindRunning(seq);
+    if (t == nullptr) return;
+    Terminate(*t);
+    ++counters_.spot_interruptions;
+    Post(ports::InterruptionMessage::Kind::kInstanceTerminated, t->instance.instance_id);
+  });
+}
+
+Status SimulatedEc2::InterruptSpotInstance(const std::string& instance_id) {
+  auto it = by_id_.find(instance_id);
+  if (it == by_id_.end()) return Error::NotFound("instance " + instance_id + " does not exist");
+  InstanceRecord* r = FindRunning(it->second);
+  if (r == nullptr || r->capacity_type != kSpot) {
+    return Error::InvalidArgument("instance " + instance_id + " is not a running spot instance");
+  }
+  ++counters_.rebalance_recommendations;
+  Post(ports::InterruptionMessage::Kind::kRebalanceRecommendation, instance_id);
+  WarnAndTerminate(it->second);
+  return OkStatus();
 }
 
 SimulatedEc2::InstanceRecord* SimulatedEc2::FindRunning(uint64_t seq) {
@@ -463,6 +478,13 @@ Status SimulatedEc2::Delete(const std::string& receipt_handle) {
   if (it == messages_.end()) return Error::NotFound("receipt handle " + receipt_handle + " not found");
   messages_.erase(it);
   return OkStatus();
+}
+
+std::vector<aws::Ec2Instance> SimulatedEc2::AllInstances() const {
+  std::vector<aws::Ec2Instance> out;
+  out.reserve(instances_.size());
+  for (const auto& [seq, rec] : instances_) out.push_back(rec.instance);
+  return out;
 }
 
 // ---- Billing -------------------------------------------------------------------------

@@ -167,6 +167,15 @@ class SimulatedEc2 : public providers::aws::Ec2Api, public ports::InterruptionQu
   Ec2Bill Bill() const;
   const Ec2Counters& counters() const { return counters_; }
 
+  // Interrupts a running spot instance now, as AWS FIS's
+  // send-spot-instance-interruptions does: the rebalance recommendation and
+  // the two-minute warning are posted now, the instance terminates
+  // kSpotNotice later. kNotFound: unknown instance; kInvalidArgument: not
+  // a running spot instance. (Used by the twin's fault controls.)
+  Status InterruptSpotInstance(const std::string& instance_id);
+  // Every instance launched so far, terminated ones included, in id order.
+  std::vector<providers::aws::Ec2Instance> AllInstances() const;
+
  private:
   struct PoolState {
     int32_t size = 0;
@@ -198,6 +207,8 @@ class SimulatedEc2 : public providers::aws::Ec2Api, public ports::InterruptionQu
                      const std::string& capacity_type);
   void Terminate(InstanceRecord& record);
   void ScheduleSpotInterruption(uint64_t seq);
+  // The warning now and the termination kSpotNotice later.
+  void WarnAndTerminate(uint64_t seq);
   void Post(ports::InterruptionMessage::Kind kind, const std::string& instance_id);
   InstanceRecord* FindRunning(uint64_t seq);
   std::vector<catalog::Zone> RegionZones() const;

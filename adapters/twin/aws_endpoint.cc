@@ -569,6 +569,10 @@ AwsEndpoint::Answer AwsEndpoint::Sqs(const std::string& action, const json& in, 
     if (auto u = queues_->UrlOf(options_.default_queue)) urls.push_back(*u);
     return ok({{"QueueUrls", urls}});
   }
+  if (action != "SendMessage" && action != "ReceiveMessage" && action != "DeleteMessage" &&
+      action != "GetQueueAttributes") {
+    return Fail(Protocol::kJson, "sqs", 400, "InvalidAction", "The action " + action + " is not valid.", rid);
+  }
   const std::string url = Str(in, "QueueUrl");
   if (url.empty()) return Fail(Protocol::kJson, "sqs", 400, "MissingParameter", "QueueUrl is required", rid);
   if (action == "SendMessage") {

@@ -312,9 +312,15 @@ TEST_F(AwsEndpointTest, ReceiveWaitsForWaitTimeSecondsWhenTheQueueIsEmpty) {
   ASSERT_TRUE(got.ok());
   EXPECT_TRUE(got->empty());
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(950));
-  auto missing = aws::SqsInterruptionQueue::Open(clients_->sqs, "no-such-queue", {});
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  // Any queue name is served; a URL that names no queue is an error.
+  auto other = aws::SqsInterruptionQueue::Open(clients_->sqs, "my-interruption-queue", {});
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ((*other)->queue_url(), endpoint_->url() + "/000000000000/my-interruption-queue");
+  auto missing = aws::SqsInterruptionQueue::Open(clients_->sqs, endpoint_->url() + "/000000000000/nothing", {});
+  ASSERT_TRUE(missing.ok());  // a URL is not looked up
+  auto got_missing = (*missing)->Receive(1, 0);
+  ASSERT_FALSE(got_missing.ok());
+  EXPECT_EQ(got_missing.error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(AwsEndpointTest, WrongSecretIsRejectedWithEachServicesErrorShape) {

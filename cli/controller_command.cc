@@ -28,6 +28,7 @@
 #include "catalog/catalog.h"
 #include "controllers/operator.h"
 #include "providers/aws/aws_cloud_provider.h"
+#include "providers/aws/node_class_hash.h"
 #include "model/duration.h"
 
 namespace adze::cli {
@@ -118,6 +119,18 @@ class NoQueue final : public ports::InterruptionQueue {
   }
   Status Delete(const std::string& h) override { return Error::NotFound(h); }
 };
+
+// What the AWS provider resolved an EC2NodeClass from: its static hash and
+// its selector terms. A change (or a new class) is handed to the provider.
+uint64_t NodeClassVersion(const model::EC2NodeClass& nc) {
+  return providers::aws::Hasher()
+      .AddU64(providers::aws::StaticHash(nc))
+      .AddTerms(nc.ami_selector_terms)
+      .AddTerms(nc.subnet_selector_terms)
+      .AddTerms(nc.security_group_selector_terms)
+      .AddTerms(nc.capacity_reservation_selector_terms)
+      .value();
+}
 
 Result<model::Duration> ParseFlagDuration(const std::string& flag, const std::string& text) {
   auto d = model::ParseDuration(text);
@@ -258,6 +271,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   ports::InterruptionQueue& queue = sqs ? static_cast<ports::InterruptionQueue&>(*sqs) : no_queue;
   // The AWS provider is built once the caches hold the EC2NodeClasses.
   std::unique_ptr<providers::aws::AwsCloudProvider> aws_cloud;
+  std::map<std::string, uint64_t> node_class_versions;  // what aws_cloud was given, by name
   ports::SteadyStopwatch stopwatch;
   EventListener listener(cluster, log);
   std::unique_ptr<controllers::Operator> op;
@@ -314,14 +328,26 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
           base.region = aws_session->config().region();
           providers::aws::AwsProviderOptions provider_options;
           if (!options.cluster_name.empty()) provider_options.cluster_name = options.cluster_name;
+          std::vector<model::EC2NodeClass> node_classes = cluster.NodeClasses();
+          for (const model::EC2NodeClass& nc : node_classes) node_class_versions[nc.meta.name] = NodeClassVersion(nc);
           aws_cloud = std::make_unique<providers::aws::AwsCloudProvider>(
-              *ec2, clock, completions.Poster(), cluster.NodeClasses(), base, provider_options);
+              *ec2, clock, completions.Poster(), std::move(node_classes), base, provider_options);
           provider = aws_cloud.get();
         }
         op = std::make_unique<controllers::Operator>(
             controllers::OperatorPorts{cluster, *provider, queue, clock, metrics, stopwatch}, op_options, &listener);
       }
       next_tick = now + std::chrono::seconds(1);
+      if (aws_cloud) {
+        // EC2NodeClasses applied or changed after the start.
+        for (const model::EC2NodeClass& nc : cluster.NodeClasses()) {
+          const uint64_t version = NodeClassVersion(nc);
+          auto [it, fresh] = node_class_versions.try_emplace(nc.meta.name, version);
+          if (!fresh && it->second == version) continue;
+          it->second = version;
+          aws_cloud->UpdateNodeClass(nc);
+        }
+      }
       auto snapshot = cluster.Snapshot();
       std::vector<std::string> unschedulable;
       for (const ports::PodInfo* p : snapshot->PendingPods()) {

@@ -107,6 +107,10 @@ int RunTwin(const TwinOptions& options, std::ostream& out, std::ostream& err) {
     err << "adze twin: --speed " << options.speed << ": expected a number above 0 and at most 10000\n";
     return 2;
   }
+  if (!options.aws && (!options.scenario_file.empty() || options.aws_port != 0 || !options.region.empty())) {
+    err << "adze twin: --scenario, --aws-port and --region configure the AWS side: add --aws\n";
+    return 2;
+  }
   auto faults = ParseFaults(options.faults);
   if (!faults.ok()) {
     err << "adze twin: " << faults.error().message << "\n";

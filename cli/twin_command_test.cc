@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <sstream>
+
 namespace adze::cli {
 namespace {
 
@@ -29,6 +32,26 @@ TEST(TwinCommand, KubeconfigPointsAtThePort) {
   std::string kc = TwinKubeconfig(41234);
   EXPECT_NE(kc.find("server: http://127.0.0.1:41234"), std::string::npos);
   EXPECT_NE(kc.find("current-context: adze-twin"), std::string::npos);
+}
+
+TEST(TwinCommand, AwsFlagsWithoutAwsAreAnError) {
+  TwinOptions o;
+  o.scenario_file = "examples/default.yaml";
+  std::ostringstream out, err;
+  EXPECT_EQ(RunTwin(o, out, err), 2);
+  EXPECT_NE(err.str().find("add --aws"), std::string::npos);
+}
+
+TEST(TwinCommand, AwsCredentialsFromTheEnvironmentElseTheDefaults) {
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
+  EXPECT_EQ(TwinAwsCredentials(), std::make_pair(std::string("adze-twin"), std::string("adze-twin-secret")));
+  setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE", 1);
+  EXPECT_EQ(TwinAwsCredentials().first, "adze-twin");  // both or neither
+  setenv("AWS_SECRET_ACCESS_KEY", "s3cret", 1);
+  EXPECT_EQ(TwinAwsCredentials(), std::make_pair(std::string("AKIAEXAMPLE"), std::string("s3cret")));
+  unsetenv("AWS_ACCESS_KEY_ID");
+  unsetenv("AWS_SECRET_ACCESS_KEY");
 }
 
 }  // namespace

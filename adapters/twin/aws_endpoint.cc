@@ -559,15 +559,20 @@ AwsEndpoint::Answer AwsEndpoint::Sqs(const std::string& action, const json& in, 
     return ok({{"QueueUrl", queues_->Create(name)}});
   }
   if (action == "GetQueueUrl") {
+    // Any name: the twin has every queue a client asks for, as if its
+    // EventBridge rule targeted it from the start.
     const std::string name = Str(in, "QueueName");
-    auto url = queues_->UrlOf(name);
-    if (!url) return fail(adze::Error::NotFound("The specified queue does not exist: " + name));
-    return ok({{"QueueUrl", *url}});
+    if (name.empty()) return Fail(Protocol::kJson, "sqs", 400, "MissingParameter", "QueueName is required", rid);
+    return ok({{"QueueUrl", queues_->Create(name)}});
   }
   if (action == "ListQueues") {
     json urls = json::array();
     if (auto u = queues_->UrlOf(options_.default_queue)) urls.push_back(*u);
     return ok({{"QueueUrls", urls}});
+  }
+  if (action != "SendMessage" && action != "ReceiveMessage" && action != "DeleteMessage" &&
+      action != "GetQueueAttributes") {
+    return Fail(Protocol::kJson, "sqs", 400, "InvalidAction", "The action " + action + " is not valid.", rid);
   }
   const std::string url = Str(in, "QueueUrl");
   if (url.empty()) return Fail(Protocol::kJson, "sqs", 400, "MissingParameter", "QueueUrl is required", rid);

@@ -13,8 +13,9 @@
 // unknown action or target is 400 InvalidAction.
 //
 // The interruption events of the twin's EC2 are posted to every SQS queue
-// (the default queue exists from the start; CreateQueue adds others), as an
-// EventBridge rule with each queue as a target would.
+// (the default queue exists from the start; CreateQueue and GetQueueUrl of
+// any other name add it), as an EventBridge rule with each queue as a target
+// would. A queue URL naming no queue is QueueDoesNotExist.
 //
 // Test and fault controls, JSON, unsigned, under /adze-twin/v1/ (docs/twin.md):
 //   POST   spot-interruptions      {"instanceIds":[..]} | {"count":N}

@@ -155,6 +155,24 @@ TEST_F(AwsCloudProviderTest, ResolvesTypesAndOfferingsFromTheDescribeCalls) {
   EXPECT_EQ(provider_->GetInstanceTypes(missing).error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(AwsCloudProviderTest, RowsWithoutPricesArePricedByThePriceCalls) {
+  // DescribeInstanceTypes over HTTP carries no price: the offerings come from
+  // the offering and price calls alone.
+  for (catalog::InstanceTypeInfo& info : ec2_.instance_types) {
+    info.od_price_usd_hr.reset();
+    info.spot_savings_pct.reset();
+  }
+  Make();
+  auto types = provider_->GetInstanceTypes(Pool());
+  ASSERT_TRUE(types.ok());
+  const catalog::InstanceType* m5 = Find(*types, "m5.large");
+  ASSERT_NE(m5, nullptr);
+  EXPECT_TRUE(m5->HasAvailableOffering("on-demand"));
+  EXPECT_TRUE(m5->HasAvailableOffering("spot"));
+  EXPECT_DOUBLE_EQ(*m5->CheapestPrice("on-demand"), Od("m5.large"));
+  EXPECT_TRUE(Launch(Claim("nc", {"m5.large"}, {"on-demand"})).ok());
+}
+
 TEST_F(AwsCloudProviderTest, ZoneWithoutASubnetHasNoAvailableOffering) {
   ec2_.subnets.pop_back();  // no subnet in us-east-1b
   Make();

@@ -643,3 +643,41 @@ TEST(SimulatedEc2Lifetime, EventsOutlivingTheProviderDoNothing) {
 
 }  // namespace
 }  // namespace adze::sim
+
+namespace adze::sim {
+namespace {
+
+TEST_F(SimulatedEc2Test, InterruptSpotInstanceWarnsNowAndTerminatesAfterTheNotice) {
+  options_.spot_interruptions = false;  // only the interruption asked for
+  Make();
+  ports::Instance spot = MustCreate(Claim("nc", {"m5.large"}, {"spot"}));
+  ports::Instance od = MustCreate(Claim("nc-od", {"m5.large"}, {"on-demand"}));
+  const std::string id = spot.id;
+  const std::string od_id = od.id;
+  EXPECT_EQ(ec2_->InterruptSpotInstance(od_id).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ec2_->InterruptSpotInstance("i-0000000000000dead").error().code, ErrorCode::kNotFound);
+
+  const Duration asked = events_.Now();
+  ASSERT_TRUE(ec2_->InterruptSpotInstance(id).ok());
+  std::vector<InterruptionMessage> now = ReceiveAll(*ec2_);
+  ASSERT_EQ(now.size(), 2u);
+  EXPECT_EQ(now[0].kind, InterruptionMessage::Kind::kRebalanceRecommendation);
+  EXPECT_EQ(now[1].kind, InterruptionMessage::Kind::kSpotInterrupted);
+  EXPECT_EQ(now[1].time, asked);
+  events_.RunUntil(asked + SimulatedEc2::kSpotNotice - 1);
+  EXPECT_TRUE(ReceiveAll(*ec2_).empty());
+  events_.RunUntil(asked + SimulatedEc2::kSpotNotice);
+  std::vector<InterruptionMessage> later = ReceiveAll(*ec2_);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].kind, InterruptionMessage::Kind::kInstanceTerminated);
+  EXPECT_EQ(ec2_->counters().spot_interruptions, 1u);
+  auto all = ec2_->AllInstances();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].instance_id, id);
+  EXPECT_EQ(all[0].state, "terminated");
+  EXPECT_EQ(all[1].state, "running");
+  EXPECT_EQ(ec2_->InterruptSpotInstance(id).error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace adze::sim

@@ -12,7 +12,7 @@ FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: demo test asan-test bench bench-runs fuzz deps configure build clean
+.PHONY: demo live-demo test asan-test bench bench-runs fuzz deps configure build clean
 
 deps:
 	@scripts/install-deps.sh
@@ -31,6 +31,12 @@ demo: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target adze
 	@echo "make demo: built $(BUILD)/cli/adze; running the default scenario."
 	@scripts/demo.sh $(BUILD)/cli/adze
+
+# The whole loop live: adze twin --aws (EKS + EC2), adze controller, kubectl.
+live-demo: configure
+	@echo "make live-demo: compiling the adze binary only (Release, $(BUILD), $(JOBS) jobs)."
+	@cmake --build $(BUILD) -j $(JOBS) --target adze
+	@scripts/live-demo.sh $(BUILD)/cli/adze
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -181,7 +181,23 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     err << "adze controller: " << (!batch_idle.ok() ? batch_idle.error().message : batch_max.error().message) << "\n";
     return 2;
   }
+  if (options.packer != "adze" && options.packer != "karpenter") {
+    err << "adze controller: --packer " << options.packer << ": expected adze or karpenter\n";
+    return 2;
+  }
+  if (options.disruption != "adze" && options.disruption != "karpenter" && options.disruption != "off") {
+    err << "adze controller: --disruption " << options.disruption << ": expected adze, karpenter or off\n";
+    return 2;
+  }
+  if (!options.headroom && options.disruption != "adze") {
+    err << "adze controller: warning: --no-headroom has no effect with --disruption " << options.disruption << "\n";
+  }
   controllers::OperatorOptions op_options;
+  op_options.packer = options.packer == "karpenter" ? scheduling::Packer::kKarpenter : scheduling::Packer::kAdze;
+  op_options.disruption = options.disruption == "karpenter" ? controllers::DisruptionMode::kKarpenter
+                          : options.disruption == "off"     ? controllers::DisruptionMode::kOff
+                                                            : controllers::DisruptionMode::kAdze;
+  op_options.headroom = options.headroom;
   op_options.controllers.batch_idle = *batch_idle;
   op_options.controllers.batch_max = *batch_max;
   if (options.feature_gates.find("SpotToSpotConsolidation=true") != std::string::npos) {
@@ -413,6 +429,13 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--batch-max-duration", o->batch_max, "Provisioning batch maximum")->envname("BATCH_MAX_DURATION");
   cmd->add_option("--feature-gates", o->feature_gates, "Feature gates, e.g. SpotToSpotConsolidation=true")
       ->envname("FEATURE_GATES");
+  cmd->add_option("--packer", o->packer, "Provisioning packer: adze or karpenter")->capture_default_str();
+  cmd->add_option("--disruption", o->disruption,
+                  "Disruption: adze (whole-cluster consolidation), karpenter (Karpenter's reference limits) or off")
+      ->capture_default_str();
+  cmd->add_flag_callback("--no-headroom", [o] { o->headroom = false; },
+                         "adze disruption: remove idle nodes without keeping room for each pool's recent demand "
+                         "(Karpenter keeps none)");
   cmd->add_option("--log-level", o->log_level, "debug, info or error")
       ->envname("LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "error"}));

@@ -33,6 +33,9 @@ struct ControllerOptions {
   std::string batch_max = "10s";                                   // BATCH_MAX_DURATION
   std::string feature_gates;                                       // FEATURE_GATES, e.g. SpotToSpotConsolidation=true
   std::string log_level = "info";                                  // LOG_LEVEL
+  std::string packer = "adze";                                     // adze | karpenter (as adze simulate)
+  std::string disruption = "adze";                                 // adze | karpenter | off
+  bool headroom = true;                                            // --no-headroom: false
   double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
   int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST
   std::string region;                                               // --region (AWS provider)

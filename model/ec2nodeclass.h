@@ -83,6 +83,7 @@ struct EC2NodeClass {
 
   // The AMI family in effect: ami_family, else the alias's family, else AL2023.
   AmiFamily EffectiveAmiFamily() const;
+  friend bool operator==(const EC2NodeClass&, const EC2NodeClass&) = default;
 };
 
 }  // namespace adze::model

@@ -26,6 +26,7 @@ struct ObjectMeta {
   // Microseconds since the epoch of the run (SimTime), 0 when unknown.
   Duration creation_time = 0;
   bool deleting = false;  // deletionTimestamp set
+  friend bool operator==(const ObjectMeta&, const ObjectMeta&) = default;
 };
 
 }  // namespace adze::model

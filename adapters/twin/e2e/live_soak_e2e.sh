@@ -1,0 +1,187 @@
+#!/bin/bash
+# Live soak with faults (issue 14): the same workload twice against
+# `adze twin --aws` + `adze controller` — once calm, once with the twin
+# injecting faults on both APIs:
+#   Kubernetes API  5 % of requests answered 500, watches dropped every 15 s
+#   AWS APIs        5 % of calls answered 500; a throttling burst (50 % for
+#                   5 s); one window where CreateFleet answers after its
+#                   60 s deadline; an insufficient-capacity storm across the
+#                   c family (30 s); spot interruption waves
+#   controller      SIGKILL and restart, twice
+# Then, with the faults cleared and the cluster settled, the invariants:
+#   every Deployment's replicas run; no instance without a claim and no
+#   claim without an instance; no do-not-disrupt pod evicted (the same pods
+#   ran throughout); voluntary disruptions never exceeded the pool's budget;
+#   instances launched within 20 % of the calm run (plus one replacement per
+#   injected interruption, which a calm run does not need).
+# Prints the figures as JSON on the last line (docs/reliability.md).
+# Usage: live_soak_e2e.sh ADZE_BINARY EXAMPLES_DIR
+ADZE=$1 EXAMPLES=$2
+SPEED=${SPEED:-20}
+source "$(dirname "$0")/live_lib.sh"
+
+# kubectl under API faults: retried, as an operator's scripts would.
+kubectl() {
+  local i
+  for i in 1 2 3 4 5 6 7 8; do
+    command kubectl "$@" 2>> "$TMP/kubectl-retries.log" && return 0
+    sleep 0.3
+  done
+  return 1
+}
+
+soak_pools() {
+  kubectl apply -f - > /dev/null <<'YAML'
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: default}
+spec:
+  template:
+    spec:
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      requirements:
+      - {key: karpenter.k8s.aws/instance-category, operator: In, values: [c, m, r]}
+      - {key: karpenter.sh/capacity-type, operator: In, values: [spot, on-demand]}
+  disruption:
+    consolidationPolicy: WhenEmptyOrUnderutilized
+    consolidateAfter: 0s
+    budgets: [{nodes: "2"}]
+  limits: {cpu: "2000"}
+---
+apiVersion: karpenter.k8s.aws/v1
+kind: EC2NodeClass
+metadata: {name: default}
+spec:
+  role: KarpenterNodeRole-demo
+  amiSelectorTerms: [{alias: al2023@latest}]
+  subnetSelectorTerms: [{tags: {karpenter.sh/discovery: demo}}]
+  securityGroupSelectorTerms: [{tags: {karpenter.sh/discovery: demo}}]
+YAML
+  sed 's/consolidateAfter: 5m/consolidateAfter: 0s/; s/nodes: "10%"/nodes: "2"/' "$EXAMPLES/gpu-nodepool.yaml" |
+    kubectl apply -f - > /dev/null
+}
+deployment() {  # name replicas capacity-type cpu [gpu] [do-not-disrupt]
+  local gpu_req="" tol="" ann=""
+  if [ -n "${5:-}" ]; then
+    gpu_req=", nvidia.com/gpu: \"$5\""
+    tol="tolerations: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]"
+  fi
+  [ -n "${6:-}" ] && ann='annotations: {karpenter.sh/do-not-disrupt: "true"}'
+  kubectl apply -f - > /dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: $1, namespace: default}
+spec:
+  replicas: $2
+  selector: {matchLabels: {app: $1}}
+  template:
+    metadata:
+      labels: {app: $1}
+      $ann
+    spec:
+      nodeSelector: {karpenter.sh/capacity-type: $3}
+      $tol
+      containers:
+      - {name: c, image: busybox, resources: {requests: {cpu: "$4", memory: 4Gi$gpu_req}}}
+YAML
+}
+scale() { kubectl patch deployment "$1" --type=merge -p "{\"spec\":{\"replicas\":$2}}" > /dev/null; }
+all_ready() {
+  local out
+  out=$(command kubectl get deploy -o jsonpath='{range .items[*]}{.spec.replicas} {.status.readyReplicas}{"\n"}{end}') || return 1
+  [ -n "$out" ] && echo "$out" | awk '$1 != ($2 == "" ? 0 : $2) {bad=1} END {exit bad}'
+}
+dnd_pods() { kubectl get pods -l app=train -o jsonpath='{range .items[*]}{.metadata.uid}{"\n"}{end}' | sort; }
+
+# One run of the workload. $1: calm | faults. Leaves its figures in $TMP/$1.json.
+run() {
+  local mode=$1 restarts=0 t0
+  if [ "$mode" = faults ]; then
+    start_twin --fault error-rate=0.05 --fault drop-watches=15s --fault seed=7
+    twin_api POST faults '{"errorRate":0.05}' > /dev/null
+  else
+    start_twin
+  fi
+  start_controller "$mode-0"
+  soak_pools
+  deployment web 8 spot 3
+  deployment api 4 on-demand 6
+  deployment infer 2 spot 3 1
+  deployment train 2 on-demand 3 1 dnd
+  t0=$(date +%s)
+  wait_for 150 "[$mode] the first wave running" all_ready
+  local train_pods
+  train_pods=$(dnd_pods)
+  local phase
+  for phase in 1 2 3 4; do
+    case $phase in
+      1) scale web 16 ;;
+      2) scale web 4; scale api 2 ;;
+      3) scale web 12; scale infer 4 ;;
+      4) scale web 6; scale infer 1 ;;
+    esac
+    if [ "$mode" = faults ]; then
+      case $phase in
+        1) twin_api POST spot-interruptions '{"count":1}' > /dev/null
+           twin_api POST faults '{"errorRate":0.05,"throttleRate":0.5}' > /dev/null
+           sleep 5
+           twin_api POST faults '{"errorRate":0.05,"createFleetDelaySeconds":65}' > /dev/null
+           sleep 3
+           twin_api POST faults '{"errorRate":0.05}' > /dev/null ;;
+        2) twin_api POST insufficient-capacity '{"family":"c","durationSeconds":'"$((30 * SPEED))"'}' > /dev/null
+           kill -9 "${CONTROLLER_PID[$mode-$restarts]}"; restarts=$((restarts + 1)); start_controller "$mode-$restarts" ;;
+        3) twin_api POST spot-interruptions '{"count":1}' > /dev/null ;;
+        4) kill -9 "${CONTROLLER_PID[$mode-$restarts]}"; restarts=$((restarts + 1)); start_controller "$mode-$restarts"
+           twin_api POST spot-interruptions '{"count":1}' > /dev/null ;;
+      esac
+    fi
+    sleep 12
+  done
+  if [ "$mode" = faults ]; then
+    twin_api POST faults '{"errorRate":0}' > /dev/null
+    twin_api DELETE insufficient-capacity > /dev/null || true
+  fi
+  wait_for 240 "[$mode] every Deployment's replicas running after the faults" all_ready
+  wait_for 120 "[$mode] no instance without a claim, no claim without an instance" instances_match_claims
+  [ "$(dnd_pods)" = "$train_pods" ] || fail "[$mode] a do-not-disrupt pod was replaced"
+  # Voluntary disruptions in flight at once, from the controllers' logs.
+  local budget_peak
+  budget_peak=$(cat "$TMP"/controller-"$mode"-*.log | /usr/bin/python3 -c '
+import json, sys
+inflight, peak = set(), 0
+for line in sys.stdin:
+    try: e = json.loads(line)
+    except ValueError: continue
+    m, c = e.get("message"), e.get("NodeClaim")
+    if m == "disrupting nodeclaim" and e.get("reason") in ("Underutilized", "Empty", "Drifted"):
+        inflight.add(c); peak = max(peak, len(inflight))
+    elif m == "deleted nodeclaim": inflight.discard(c)
+print(peak)')
+  [ "$budget_peak" -le 2 ] || fail "[$mode] $budget_peak voluntary disruptions at once, budget 2"
+  twin_api GET counters > "$TMP/$mode-counters.json"
+  /usr/bin/python3 - "$TMP/$mode-counters.json" "$mode" "$restarts" "$budget_peak" "$(( $(date +%s) - t0 ))" \
+    "$(wc -l < "$TMP/kubectl-retries.log" 2>/dev/null || echo 0)" > "$TMP/$mode.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+print(json.dumps({"mode": sys.argv[2], "launches": c["launches"], "createFleetCalls": c["createFleetCalls"],
+                  "faults": c["faults"], "insufficientCapacityErrors": c["insufficientCapacityErrors"],
+                  "spotInterruptions": c["spotInterruptions"], "controllerRestarts": int(sys.argv[3]),
+                  "peakVoluntaryDisruptions": int(sys.argv[4]), "seconds": int(sys.argv[5]),
+                  "kubectlErrorLines": int(sys.argv[6]), "violations": 0}))
+PY
+  # Stop this run's processes before the next.
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  PIDS=()
+}
+
+run calm
+run faults
+CALM=$(json_get 'd["launches"]' < "$TMP/calm.json")
+FAULTS=$(json_get 'd["launches"]' < "$TMP/faults.json")
+INTERRUPTED=$(json_get 'd["spotInterruptions"]' < "$TMP/faults.json")
+awk -v f="$FAULTS" -v c="$CALM" -v i="$INTERRUPTED" 'BEGIN{exit !(f <= 1.2 * c + i && f >= 0.8 * c)}' ||
+  fail "launched $FAULTS instances with faults, $CALM calm (+$INTERRUPTED interruptions): beyond 20 %"
+cat "$TMP/calm.json"
+echo "{\"soak\": $(cat "$TMP/faults.json"), \"calm_launches\": $CALM}"
+echo "PASS: invariants held under faults; launches $FAULTS vs $CALM calm (+$INTERRUPTED interrupted)"

@@ -95,6 +95,7 @@ void NodeClaimLifecycle::Launched(const ports::NodeClaimInfo& info, const ports:
     result.launch_errors.emplace_back(name, written.error());
     return;
   }
+  recorded_.insert(name);
   result.launched.push_back(name);
 }
 
@@ -120,11 +121,16 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
   ApplyLaunches(result);
   const model::Duration now = clock_.Now();
   const auto snapshot = cluster_.Snapshot();
+  std::erase_if(recorded_, [&](const std::string& n) {
+    const ports::NodeClaimInfo* c = snapshot->GetNodeClaim(n);
+    return c == nullptr || c->launched_at;
+  });
   // Only claims still on their way up need work.
   for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
     if (c->deletion_requested_at || c->initialized_at) continue;
     const ports::NodeClaimInfo& claim = *c;
     const std::string& name = claim.claim.meta.name;
+    if (!claim.launched_at && recorded_.contains(name)) continue;  // launched; the snapshot is behind
     if (!claim.launched_at) {
       // One launch at a time per claim; a failed one is retried on a later
       // Reconcile (not at the instant it failed, so a shell that reconciles

@@ -102,6 +102,10 @@ class NodeClaimLifecycle {
   std::vector<std::pair<std::string, Result<ports::Instance>>> completed_;
   // Claims whose launch failed, and when: retried on a later Reconcile.
   std::map<std::string, model::Duration> failed_at_;
+  // Claims launched and written, until a snapshot shows the launch: a cache
+  // fed by a watch (adapters/kube) lags the write, and a stale snapshot must
+  // not launch the claim a second time.
+  std::set<std::string> recorded_;
   // Completion callbacks hold a weak_ptr to it and do nothing once it expires.
   std::shared_ptr<bool> alive_;
 };

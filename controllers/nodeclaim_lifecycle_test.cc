@@ -38,6 +38,52 @@ TEST_F(LifecycleTest, LaunchesAndRecordsTheInstanceOnTheClaim) {
   EXPECT_FALSE(claim->claim.provider_id.empty());
 }
 
+// A Cluster whose snapshots lag its writes while frozen, as the kube cache
+// lags the API server (the write lands, the watch event comes later).
+class LaggingCluster : public ports::Cluster {
+ public:
+  explicit LaggingCluster(ports::Cluster& c) : c_(c) {}
+  void Freeze() { frozen_ = c_.Snapshot(); }
+  void Thaw() { frozen_.reset(); }
+  std::shared_ptr<const ports::ClusterSnapshot> Snapshot() const override { return frozen_ ? frozen_ : c_.Snapshot(); }
+  Result<std::string> CreateNodeClaim(model::NodeClaim claim, const std::string& pool) override {
+    return c_.CreateNodeClaim(std::move(claim), pool);
+  }
+  Status UpdateNodeClaim(const ports::NodeClaimInfo& info) override { return c_.UpdateNodeClaim(info); }
+  Status RequestNodeClaimDeletion(const std::string& claim, const std::string& reason) override {
+    return c_.RequestNodeClaimDeletion(claim, reason);
+  }
+  Status RemoveNodeClaim(const std::string& claim) override { return c_.RemoveNodeClaim(claim); }
+  Status NominatePod(const std::string& pod, const std::string& claim) override { return c_.NominatePod(pod, claim); }
+  Status TaintNode(const std::string& node, const model::Taint& taint) override { return c_.TaintNode(node, taint); }
+  Status RemoveTaint(const std::string& node, const std::string& key) override { return c_.RemoveTaint(node, key); }
+  Status EvictPod(const std::string& pod) override { return c_.EvictPod(pod); }
+  Status DeletePod(const std::string& pod) override { return c_.DeletePod(pod); }
+
+ private:
+  ports::Cluster& c_;
+  std::shared_ptr<const ports::ClusterSnapshot> frozen_;
+};
+
+TEST_F(LifecycleTest, AStaleSnapshotAfterTheLaunchWasWrittenDoesNotLaunchAgain) {
+  LaggingCluster lagging(w.cluster);
+  NodeClaimLifecycle lc{lagging, w.cloud, w.clock, LifecycleOptions{}};
+  w.AddPendingClaim("a");
+  lagging.Freeze();  // the cache still shows "a" unlaunched after the write below
+  lc.Reconcile();
+  w.clock.Advance(0);
+  EXPECT_EQ(lc.Reconcile().launched, std::vector<std::string>{"a"});
+  w.clock.Advance(kSecond);
+  lc.Reconcile();
+  w.clock.Advance(kSecond);
+  lc.Reconcile();
+  EXPECT_EQ(w.cloud.CountCalls("Create "), 1u);
+  EXPECT_EQ(w.cloud.CountCalls("Delete "), 0u);
+  lagging.Thaw();
+  lc.Reconcile();
+  EXPECT_EQ(w.cloud.CountCalls("Create "), 1u);
+}
+
 TEST_F(LifecycleTest, InsufficientCapacityDeletesTheClaimAtOnce) {
   w.AddPendingClaim("a");
   w.cloud.FailNextCreate(Error::InsufficientCapacity("no p5.48xlarge in us-east-1a"));

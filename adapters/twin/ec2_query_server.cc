@@ -375,13 +375,8 @@ bool Ec2QueryServer::Serves(const std::string& action) {
   return std::find(std::begin(kActions), std::end(kActions), action) != std::end(kActions);
 }
 
-QueryAnswer Ec2QueryServer::Handle(const std::string& action, const FormFields& form, const std::string& request_id,
+QueryAnswer Ec2QueryServer::Handle(const std::string& action, const FormFields& f, const std::string& rid,
                                    std::chrono::milliseconds create_fleet_timeout) {
-  return Dispatch(action, form, request_id, create_fleet_timeout);
-}
-
-QueryAnswer Ec2QueryServer::Dispatch(const std::string& action, const FormFields& f, const std::string& rid,
-                                     std::chrono::milliseconds create_fleet_timeout) {
   auto invalid = [&](const Error& e) { return Fail(aws::AwsError{"InvalidParameterValue", e.message}, rid); };
   Doc d(action, rid);
   pugi::xml_node root = d.root;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,13 +54,12 @@ class Ec2QueryServer {
   Ec2QueryServer(TwinEc2& ec2, std::function<int64_t()> wall_now);
 
   static bool Serves(const std::string& action);
-  // REQUIRES: Serves(action).
+  // Answers one call; an action it does not serve is InvalidAction.
+  // CreateFleet waits up to create_fleet_timeout for the twin's EC2.
   QueryAnswer Handle(const std::string& action, const FormFields& form, const std::string& request_id,
                      std::chrono::milliseconds create_fleet_timeout);
 
  private:
-  QueryAnswer Dispatch(const std::string& action, const FormFields& form, const std::string& request_id,
-                       std::chrono::milliseconds create_fleet_timeout);
   TwinEc2& ec2_;
   std::function<int64_t()> wall_now_;
 };

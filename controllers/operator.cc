@@ -34,9 +34,22 @@ Operator::Operator(OperatorPorts ports, OperatorOptions options, OperatorListene
       interruption_(ports.cluster, ports.cloud, ports.queue),
       expiration_(ports.cluster, ports.clock),
       disruption_(ports.cluster, ports.cloud, ports.clock, ports.stopwatch, DisruptionOptionsOf(options)),
-      started_(ports.clock.Now()) {}
+      started_(ports.clock.Now()) {
+  next_due_.fill(started_);
+}
 
-bool Operator::Due(model::Duration period) const { return (ports_.clock.Now() - started_) % period == 0; }
+bool Operator::Due(Cadence cadence, model::Duration period) {
+  // Due at started_ + k × period. A real clock never ticks exactly on those
+  // instants (the controller's tick drifts by milliseconds), so a cadence is
+  // due at the first tick at or past its next instant, which then moves to
+  // the following multiple. In the simulator ticks fall on whole seconds
+  // from started_, where this is the same as (now - started_) % period == 0.
+  const model::Duration now = ports_.clock.Now();
+  model::Duration& next = next_due_[static_cast<size_t>(cadence)];
+  if (now < next) return false;
+  next = started_ + ((now - started_) / period + 1) * period;
+  return true;
+}
 
 void Operator::Tick() {
   const InterruptionResult interrupted = interruption_.Reconcile();
@@ -58,19 +71,20 @@ void Operator::Tick() {
   // The lifecycle runs whenever a launching claim may have moved on, and
   // every 10 s regardless (timeouts).
   const auto snapshot = ports_.cluster.Snapshot();
-  if ((snapshot->claims_in_flight() > 0 && snapshot->generation() != reconciled_generation_) ||
-      Due(options_.lifecycle_resync)) {
+  const bool resync = Due(Cadence::kLifecycleResync, options_.lifecycle_resync);
+  if ((snapshot->claims_in_flight() > 0 && snapshot->generation() != reconciled_generation_) || resync) {
     RunLifecycle();
     reconciled_generation_ = ports_.cluster.Snapshot()->generation();
   }
-  if (Due(options_.garbage_collection)) Apply(lifecycle_.CollectGarbage());
+  if (Due(Cadence::kGarbageCollection, options_.garbage_collection)) Apply(lifecycle_.CollectGarbage());
   // Karpenter AWS looks for orphaned instances every 10 s for its first 20
   // passes (a restart is when a lost launch answer is likeliest), then every 2 min.
-  if ((ports_.clock.Now() - started_ <= 20 * options_.orphan_collection_startup && Due(options_.orphan_collection_startup)) ||
-      Due(options_.garbage_collection)) {
+  const bool starting = ports_.clock.Now() - started_ < 20 * options_.orphan_collection_startup;
+  if (Due(Cadence::kOrphanedInstances,
+          starting ? options_.orphan_collection_startup : options_.garbage_collection)) {
     Apply(lifecycle_.CollectOrphanInstances());
   }
-  if (Due(options_.disruption_period)) RunDisruption();
+  if (Due(Cadence::kDisruption, options_.disruption_period)) RunDisruption();
   // Deletions this operator requested, or anyone else did (kubectl delete nodeclaim).
   if (deletions_pending_ || ports_.cluster.Snapshot()->claims_deleting() > 0) RunTermination();
 }

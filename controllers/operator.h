@@ -29,6 +29,7 @@
 // Thread-safety: none; call from the one thread that runs the controllers.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -86,7 +87,10 @@ class Operator {
   const OperatorOptions& options() const { return options_; }
 
  private:
-  bool Due(model::Duration period) const;
+  enum class Cadence { kLifecycleResync, kGarbageCollection, kOrphanedInstances, kDisruption, kCount };
+  // True at the first call at or past the cadence's next instant (started_ +
+  // k × period), which then moves on.
+  bool Due(Cadence cadence, model::Duration period);
   void CloseBatch();
   void RunLifecycle();
   void Apply(const LifecycleResult& r);
@@ -108,6 +112,7 @@ class Operator {
   disruption::DisruptionController disruption_;
 
   ports::Time started_;  // cadences count from construction
+  std::array<model::Duration, static_cast<size_t>(Cadence::kCount)> next_due_{};
   uint64_t reconciled_generation_ = ~uint64_t{0};
   bool batch_timer_set_ = false;
   uint64_t disrupted_generation_ = ~uint64_t{0};

@@ -112,5 +112,20 @@ TEST_F(OperatorTest, CountsControllerErrorsByCode) {
   EXPECT_EQ(recorder.launched, std::vector<std::string>{"a"});
 }
 
+// `adze controller` ticks about once a second on the wall clock, never
+// exactly on started + k seconds. The periodic controllers must still run:
+// before, their cadence was (now - started) % period == 0, which a real
+// clock practically never meets, so garbage collection and disruption never ran.
+TEST_F(OperatorTest, PeriodicControllersRunOnAClockThatNeverTicksOnTheSecond) {
+  const std::string provider_id = w.AddRunningNode("a");
+  Start();
+  w.cloud.Vanish(provider_id);
+  for (int i = 0; i < 130 && recorder.terminated.empty(); ++i) {
+    w.clock.Advance(kSecond + 3 * model::kMillisecond);  // a tick that drifts
+    op->Tick();
+  }
+  EXPECT_EQ(recorder.terminated, std::vector<std::string>{"a:instance_terminated"});
+}
+
 }  // namespace
 }  // namespace adze::controllers

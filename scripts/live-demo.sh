@@ -27,8 +27,10 @@ watch_until() {  # seconds description command...: prints the pods every 3 s unt
 step "1. adze twin --aws --speed $SPEED (EKS + EC2 on 127.0.0.1; node boot delays ÷ $SPEED)"
 start_twin
 echo "Kubernetes API: $(command kubectl config view -o jsonpath='{.clusters[0].cluster.server}')   AWS endpoint: $AWS_EP"
-step "2. adze controller --cloud-provider aws --endpoint-url $AWS_EP"
-start_controller demo
+step "2. adze controller --cloud-provider aws --endpoint-url $AWS_EP --no-headroom"
+# --no-headroom: idle nodes go as soon as they are idle (adze's default keeps
+# room for each pool's recent demand, so some would stay a while).
+start_controller demo --no-headroom
 echo "controller log: $TMP/controller-demo.log   metrics: http://127.0.0.1:${METRICS_PORT[demo]}/metrics"
 
 step "3. kubectl apply: the GPU NodePool + a CPU pool, an 8×H100 training worker, a 4-GPU inference pod"

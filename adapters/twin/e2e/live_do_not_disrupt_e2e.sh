@@ -9,7 +9,7 @@ ADZE=$1 EXAMPLES=$2
 source "$(dirname "$0")/live_lib.sh"
 
 start_twin
-start_controller a
+start_controller a --no-headroom  # every idle node goes (adze keeps none for recent demand)
 apply_pools
 kubectl apply -f - > /dev/null <<'YAML'
 apiVersion: apps/v1

@@ -3,7 +3,7 @@
 # CreateFleet slowly (a fault), the controller is killed while the call is in
 # flight — EC2 still launches that instance, and nobody records it. A new
 # controller starts: the pending pod is placed, there is one claim (no
-# duplicate), and the orphaned instance is terminated after the 30 s
+# duplicate), and an instance no claim records is terminated after the 30 s
 # garbage-collection grace: every running instance has a claim.
 # Usage: live_restart_e2e.sh ADZE_BINARY EXAMPLES_DIR
 ADZE=$1 EXAMPLES=$2
@@ -33,6 +33,9 @@ T0=$(date +%s)
 start_controller b
 wait_for 60 "web-0 Running after the restart" pod_running default web-0
 [ "$(claims_count)" = 1 ] || fail "want 1 claim, have $(claims_count)"
-[ "$(twin_api GET counters | json_get 'd["launches"]')" = 2 ] || fail "want 2 launches (the lost one and its replacement)"
+# Either the new controller launched again (the first instance is then an
+# orphan) or it found the instance tagged with its claim; never more.
+LAUNCHES=$(twin_api GET counters | json_get 'd["launches"]')
+[ "$LAUNCHES" -le 2 ] || fail "$LAUNCHES launches for one claim"
 wait_for 90 "the orphaned instance terminated" instances_match_claims
-echo "PASS: one claim; the orphan terminated $(( $(date +%s) - T0 )) s after the restart"
+echo "PASS: one claim, $LAUNCHES launch(es); instances match claims $(( $(date +%s) - T0 )) s after the restart"

@@ -62,5 +62,40 @@ TEST_F(ProvisionerTest, APodGoneBeforeItsNominationDoesNotStopTheOthers) {
   EXPECT_EQ(w.cluster.Snapshot()->GetPod("b")->nominated_node_claim, r.created_claims[0]);
 }
 
+TEST_F(ProvisionerTest, PodsWaitingForALaunchedClaimHoldTheirRoomOnItAndAreNotSolvedAgain) {
+  AddPendingPod("a");
+  ProvisioningResult r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  const std::string claim = r.created_claims[0];
+  // CreateFleet answered: the claim is launched with room for two 1-CPU pods;
+  // its node is not up yet.
+  ports::NodeClaimInfo& launched = w.cluster.claim(claim);
+  launched.launched_at = w.clock.Now();
+  launched.claim.allocatable = {{"cpu", model::Quantity::FromUnits(2)},
+                                {"memory", model::Quantity::MiB(8192)},
+                                {"pods", model::Quantity::FromUnits(29)}};
+  auto nominated = [&](const std::string& pod) { return w.cluster.Snapshot()->GetPod(pod)->nominated_node_claim; };
+
+  AddPendingPod("b");
+  r = provisioner.Provision();
+  EXPECT_EQ(r.pods, 1u);  // a waits for its claim: only b is solved
+  EXPECT_TRUE(r.created_claims.empty());
+  EXPECT_EQ(nominated("a"), claim);
+  EXPECT_EQ(nominated("b"), claim);  // the room a leaves
+
+  AddPendingPod("c");
+  r = provisioner.Provision();
+  EXPECT_EQ(r.pods, 1u);
+  ASSERT_EQ(r.created_claims.size(), 1u);  // a and b hold the claim's two CPUs
+  EXPECT_NE(nominated("c"), claim);
+
+  // A claim being deleted holds nobody: its pods are solved again.
+  w.cluster.claim(claim).deletion_requested_at = w.clock.Now();
+  r = provisioner.Provision();
+  EXPECT_EQ(r.pods, 2u);  // a and b (c waits for its own claim, not launched)
+  EXPECT_NE(nominated("a"), claim);
+  EXPECT_NE(nominated("b"), claim);
+}
+
 }  // namespace
 }  // namespace adze::controllers

@@ -159,10 +159,14 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   }
   // Pools: weight order is the solver's job; usage is what their claims hold.
   std::map<std::string, model::ResourceList> usage;
+  std::map<std::string, int64_t> nodes_of_pool;
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     usage[claim->node_pool].Add(claim->claim.capacity);
-    // spec.limits.nodes counts the pool's nodes: registered and in flight (spec §2.5.3).
-    usage[claim->node_pool].Add(model::ResourceList{{"nodes", model::Quantity::FromUnits(1)}});
+    ++nodes_of_pool[claim->node_pool];
+  }
+  // spec.limits.nodes counts the pool's nodes: registered and in flight (spec §2.5.3).
+  for (const auto& [pool, nodes] : nodes_of_pool) {
+    usage[pool].Add(model::ResourceList{{"nodes", model::Quantity::FromUnits(nodes)}});
   }
   for (const model::NodePool& pool : cluster.NodePools()) {
     auto types = cloud_.GetInstanceTypes(pool);

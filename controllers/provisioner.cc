@@ -43,32 +43,15 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   // A pod nominated to a claim whose launch is still in flight waits for it:
   // the claim has no capacity to show the solver yet, and a second claim for
   // the same pod would be a duplicate (CreateFleet takes seconds).
-  // A pod nominated to a launched claim that is not initialized yet waits
-  // too, holding its requests on the claim (issue 16: re-solving thousands
-  // of such pods every pass of a burst only put them back where they were).
-  // Pods with inter-pod constraints or host ports are still re-solved: the
-  // solver must see them to place their neighbours. Once the claim is
-  // initialized the kube-scheduler binds them, or they become provisionable
-  // again; a claim being deleted frees them at once.
   std::vector<const ports::PodInfo*> pending;
-  std::map<std::string, model::ResourceList, std::less<>> waiting;  // claim -> requests held on it
   for (const ports::PodInfo* pod : cluster.PendingPods()) {
     if (!IsProvisionable(*pod)) continue;
     if (!pod->nominated_node_claim.empty()) {
       const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(pod->nominated_node_claim);
-      if (claim != nullptr && !claim->deletion_requested_at) {
-        if (!claim->launched_at) continue;
-        if (!claim->initialized_at && !pod->pod.HasInterPodConstraints() && pod->pod.HostPorts().empty()) {
-          waiting[pod->nominated_node_claim].Add(pod->pod.EffectiveRequests());
-          continue;
-        }
-      }
+      if (claim != nullptr && !claim->launched_at && !claim->deletion_requested_at) continue;
     }
     pending.push_back(pod);
   }
-  auto hold_waiting = [&](const std::string& claim, model::ResourceList& free) {
-    if (auto it = waiting.find(claim); it != waiting.end()) free.Subtract(it->second);
-  };
   // Nothing to place: Provision returns before solving, so skip the nodes
   // and the pools' instance types (a copy of the catalog per pool).
   if (pending.empty()) return input;
@@ -110,7 +93,6 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
         free.Set(name, q - node->requested.Get(name));
       }
     }
-    hold_waiting(node->node_claim, free);
     if (!fits_any(free)) continue;
     scheduling::NodeInput in;
     in.node = node->node;
@@ -123,8 +105,7 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   }
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     if (claim->deletion_requested_at || !claim->launched_at || node_index.contains(claim->claim.meta.name)) continue;
-    // The room left first, without copying the claim: in a burst most
-    // in-flight claims are full of the pods waiting for them.
+    // The room left first: a claim no pending shape fits is not copied.
     const model::NodePool* pool = cluster.GetNodePool(claim->node_pool);
     std::vector<const model::DaemonSet*> daemons;
     if (pool != nullptr) daemons = DaemonsOn(cluster.DaemonSets(), *pool, claim->claim.meta.labels);
@@ -133,7 +114,6 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
       for (const model::DaemonSet* ds : daemons) {
         if (!shown(ds->pod_template)) free.Subtract(ds->pod_template.EffectiveRequests());
       }
-      hold_waiting(claim->claim.meta.name, free);
       if (!fits_any(free)) continue;
     }
     scheduling::NodeInput in;
@@ -149,7 +129,6 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
       if (daemon.meta.namespace_.empty()) daemon.meta.namespace_ = ds->meta.namespace_;
       show(daemon, in, in.node.allocatable);
     }
-    hold_waiting(claim->claim.meta.name, in.node.allocatable);
     node_claim_of_input.push_back(claim->claim.meta.name);
     input.nodes.push_back(std::move(in));
   }

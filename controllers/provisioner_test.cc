@@ -62,13 +62,16 @@ TEST_F(ProvisionerTest, APodGoneBeforeItsNominationDoesNotStopTheOthers) {
   EXPECT_EQ(w.cluster.Snapshot()->GetPod("b")->nominated_node_claim, r.created_claims[0]);
 }
 
-TEST_F(ProvisionerTest, PodsWaitingForALaunchedClaimHoldTheirRoomOnItAndAreNotSolvedAgain) {
+// Pods nominated to a launched claim are packed again with the new ones, as
+// Karpenter does (issue 16 measured the alternative, leaving them where they
+// were, at 2-16 % dearer on the Alibaba trace: re-packing lets new and
+// waiting pods share in-flight claims).
+TEST_F(ProvisionerTest, PodsNominatedToALaunchedClaimArePackedAgainWithTheNewOnes) {
   AddPendingPod("a");
   ProvisioningResult r = provisioner.Provision();
   ASSERT_EQ(r.created_claims.size(), 1u);
   const std::string claim = r.created_claims[0];
-  // CreateFleet answered: the claim is launched with room for two 1-CPU pods;
-  // its node is not up yet.
+  // CreateFleet answered: the claim is launched with room for two 1-CPU pods.
   ports::NodeClaimInfo& launched = w.cluster.claim(claim);
   launched.launched_at = w.clock.Now();
   launched.claim.allocatable = {{"cpu", model::Quantity::FromUnits(2)},
@@ -78,23 +81,17 @@ TEST_F(ProvisionerTest, PodsWaitingForALaunchedClaimHoldTheirRoomOnItAndAreNotSo
 
   AddPendingPod("b");
   r = provisioner.Provision();
-  EXPECT_EQ(r.pods, 1u);  // a waits for its claim: only b is solved
+  EXPECT_EQ(r.pods, 2u);
+  EXPECT_EQ(r.nominated_existing, 2u);
   EXPECT_TRUE(r.created_claims.empty());
   EXPECT_EQ(nominated("a"), claim);
-  EXPECT_EQ(nominated("b"), claim);  // the room a leaves
+  EXPECT_EQ(nominated("b"), claim);
 
-  AddPendingPod("c");
+  AddPendingPod("c");  // the claim is full
   r = provisioner.Provision();
-  EXPECT_EQ(r.pods, 1u);
-  ASSERT_EQ(r.created_claims.size(), 1u);  // a and b hold the claim's two CPUs
+  EXPECT_EQ(r.pods, 3u);
+  ASSERT_EQ(r.created_claims.size(), 1u);
   EXPECT_NE(nominated("c"), claim);
-
-  // A claim being deleted holds nobody: its pods are solved again.
-  w.cluster.claim(claim).deletion_requested_at = w.clock.Now();
-  r = provisioner.Provision();
-  EXPECT_EQ(r.pods, 2u);  // a and b (c waits for its own claim, not launched)
-  EXPECT_NE(nominated("a"), claim);
-  EXPECT_NE(nominated("b"), claim);
 }
 
 }  // namespace

@@ -72,8 +72,11 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
                                              [](const ports::PodInfo* p) { return p->pod.HasInterPodConstraints(); });
   // Pods the solver must see, not just their requests; their requests go
   // back into `free` because the solver subtracts them itself.
+  auto shown = [&](const model::Pod& pod) {
+    return pending_inter_pod || pod.HasInterPodConstraints() || !pod.HostPorts().empty();
+  };
   auto show = [&](const model::Pod& pod, scheduling::NodeInput& in, model::ResourceList& free) {
-    if (!pending_inter_pod && !pod.HasInterPodConstraints() && pod.HostPorts().empty()) return;
+    if (!shown(pod)) return;
     free.Add(pod.EffectiveRequests());
     in.pods.push_back(pod);
   };
@@ -102,23 +105,30 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   }
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     if (claim->deletion_requested_at || !claim->launched_at || node_index.contains(claim->claim.meta.name)) continue;
+    // The room left first: a claim no pending shape fits is not copied.
+    const model::NodePool* pool = cluster.GetNodePool(claim->node_pool);
+    std::vector<const model::DaemonSet*> daemons;
+    if (pool != nullptr) daemons = DaemonsOn(cluster.DaemonSets(), *pool, claim->claim.meta.labels);
+    {
+      model::ResourceList free = claim->claim.allocatable;
+      for (const model::DaemonSet* ds : daemons) {
+        if (!shown(ds->pod_template)) free.Subtract(ds->pod_template.EffectiveRequests());
+      }
+      if (!fits_any(free)) continue;
+    }
     scheduling::NodeInput in;
     in.node.meta.name = claim->claim.meta.name;
     in.node.meta.labels = claim->claim.meta.labels;
     in.node.taints = claim->claim.taints;
     in.node.allocatable = claim->claim.allocatable;
     in.node.capacity = claim->claim.capacity;
-    for (const model::NodePool& pool : cluster.NodePools()) {
-      if (pool.meta.name != claim->node_pool) continue;
-      for (const model::DaemonSet* ds : DaemonsOn(cluster.DaemonSets(), pool, claim->claim.meta.labels)) {
-        in.node.allocatable.Subtract(ds->pod_template.EffectiveRequests());
-        model::Pod daemon = ds->pod_template;
-        daemon.meta.name = ds->meta.name + "-" + claim->claim.meta.name;
-        if (daemon.meta.namespace_.empty()) daemon.meta.namespace_ = ds->meta.namespace_;
-        show(daemon, in, in.node.allocatable);
-      }
+    for (const model::DaemonSet* ds : daemons) {
+      in.node.allocatable.Subtract(ds->pod_template.EffectiveRequests());
+      model::Pod daemon = ds->pod_template;
+      daemon.meta.name = ds->meta.name + "-" + claim->claim.meta.name;
+      if (daemon.meta.namespace_.empty()) daemon.meta.namespace_ = ds->meta.namespace_;
+      show(daemon, in, in.node.allocatable);
     }
-    if (!fits_any(in.node.allocatable)) continue;
     node_claim_of_input.push_back(claim->claim.meta.name);
     input.nodes.push_back(std::move(in));
   }
@@ -128,10 +138,14 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   }
   // Pools: weight order is the solver's job; usage is what their claims hold.
   std::map<std::string, model::ResourceList> usage;
+  std::map<std::string, int64_t> nodes_of_pool;
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     usage[claim->node_pool].Add(claim->claim.capacity);
-    // spec.limits.nodes counts the pool's nodes: registered and in flight (spec §2.5.3).
-    usage[claim->node_pool].Add(model::ResourceList{{"nodes", model::Quantity::FromUnits(1)}});
+    ++nodes_of_pool[claim->node_pool];
+  }
+  // spec.limits.nodes counts the pool's nodes: registered and in flight (spec §2.5.3).
+  for (const auto& [pool, nodes] : nodes_of_pool) {
+    usage[pool].Add(model::ResourceList{{"nodes", model::Quantity::FromUnits(nodes)}});
   }
   for (const model::NodePool& pool : cluster.NodePools()) {
     auto types = cloud_.GetInstanceTypes(pool);

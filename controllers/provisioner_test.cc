@@ -62,5 +62,37 @@ TEST_F(ProvisionerTest, APodGoneBeforeItsNominationDoesNotStopTheOthers) {
   EXPECT_EQ(w.cluster.Snapshot()->GetPod("b")->nominated_node_claim, r.created_claims[0]);
 }
 
+// Pods nominated to a launched claim are packed again with the new ones, as
+// Karpenter does (issue 16 measured the alternative, leaving them where they
+// were, at 2-16 % dearer on the Alibaba trace: re-packing lets new and
+// waiting pods share in-flight claims).
+TEST_F(ProvisionerTest, PodsNominatedToALaunchedClaimArePackedAgainWithTheNewOnes) {
+  AddPendingPod("a");
+  ProvisioningResult r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  const std::string claim = r.created_claims[0];
+  // CreateFleet answered: the claim is launched with room for two 1-CPU pods.
+  ports::NodeClaimInfo& launched = w.cluster.claim(claim);
+  launched.launched_at = w.clock.Now();
+  launched.claim.allocatable = {{"cpu", model::Quantity::FromUnits(2)},
+                                {"memory", model::Quantity::MiB(8192)},
+                                {"pods", model::Quantity::FromUnits(29)}};
+  auto nominated = [&](const std::string& pod) { return w.cluster.Snapshot()->GetPod(pod)->nominated_node_claim; };
+
+  AddPendingPod("b");
+  r = provisioner.Provision();
+  EXPECT_EQ(r.pods, 2u);
+  EXPECT_EQ(r.nominated_existing, 2u);
+  EXPECT_TRUE(r.created_claims.empty());
+  EXPECT_EQ(nominated("a"), claim);
+  EXPECT_EQ(nominated("b"), claim);
+
+  AddPendingPod("c");  // the claim is full
+  r = provisioner.Provision();
+  EXPECT_EQ(r.pods, 3u);
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_NE(nominated("c"), claim);
+}
+
 }  // namespace
 }  // namespace adze::controllers

@@ -31,7 +31,6 @@ Packing::Packing(const Problem& problem, RepackMemo* memo, bool fullest_first, b
       cost_aware_(cost_aware),
       alpha_(alpha),
       topology_(problem.topology_),
-      nodes_(problem.nodes_),
       reservations_(problem.reservations_),
       nodes_left_(problem.nodes_left_),
       dead_nodes_(problem.num_class_steps_),
@@ -43,7 +42,8 @@ Packing::Packing(const Problem& problem, RepackMemo* memo, bool fullest_first, b
   for (const Template& t : p_.templates_) limits_.push_back(t.remaining_limits);
   n_resources_ = p_.space_.size();
   n_keys_ = static_cast<size_t>(topology_.num_keys());
-  for (ExistingNode& n : nodes_) n.domain_of = [d = &n.domains](int key) { return (*d)[static_cast<size_t>(key)]; };
+  nodes_.reserve(p_.nodes_.size());
+  for (const ExistingNode& n : p_.nodes_) nodes_.push_back(NodeState{n.remaining, n.host_ports});
 }
 
 void Packing::Run(const std::vector<size_t>& queue) {
@@ -94,18 +94,19 @@ bool Packing::PlaceOnExisting(const PodView& view, size_t cs) {
   const auto& predicates = Predicates();
   bool all_permanent = true;
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    ExistingNode& n = nodes_[i];
+    NodeState& n = nodes_[i];
     // The cheapest check first; nodes only fill up, so it is permanent.
     if (!pod.requests.FitsIn(n.remaining)) continue;
     if (dead_nodes_[cs].Test(i)) continue;
+    const ExistingNode& e = p_.nodes_[i];
     Candidate c;
-    c.taints = &n.taints;
-    c.requirements = &n.labels;
+    c.taints = &e.taints;
+    c.requirements = &e.labels;
     c.free = &n.remaining;
     c.space = &p_.space_;
     c.host_ports = &n.host_ports;
     c.topology = &topology_;
-    c.domain_of = &n.domain_of;
+    c.domain_of = &e.domain_of;
     bool ok = true;
     for (const Predicate* pred : predicates) {
       Verdict v = pred->Check(view, c);
@@ -122,8 +123,8 @@ bool Packing::PlaceOnExisting(const PodView& view, size_t cs) {
     if (!ok) continue;
     n.remaining -= pod.requests;
     n.host_ports.insert(n.host_ports.end(), pod.host_ports.begin(), pod.host_ports.end());
-    topology_.Record(pod, {&n.labels, &n.taints, n.domain_of});
-    placed_.emplace_back(pod.index, n.input->node.meta.name);
+    topology_.Record(pod, {&e.labels, &e.taints, e.domain_of});
+    placed_.emplace_back(pod.index, e.input->node.meta.name);
     return true;
   }
   if (all_permanent) nodes_exhausted_[cs] = 1;

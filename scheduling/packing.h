@@ -206,7 +206,13 @@ class Packing {
   double alpha_;
   std::map<uint32_t, std::vector<double>> standalone_;  // per class, per template
   Topology topology_;
-  std::vector<ExistingNode> nodes_;
+  // What placing pods changes on each of the problem's existing nodes (the
+  // rest is read from Problem::nodes_, not copied per packing).
+  struct NodeState {
+    ResourceVector remaining;
+    std::vector<model::ContainerPort> host_ports;
+  };
+  std::vector<NodeState> nodes_;
   ReservationCounts reservations_;
   std::vector<int64_t> nodes_left_;  // -1: unlimited
   std::vector<std::optional<ResourceVector>> limits_;

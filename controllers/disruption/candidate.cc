@@ -79,7 +79,7 @@ bool RequirementsDrifted(const model::NodePool& pool, const model::Labels& label
 }  // namespace
 
 std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, const ports::CloudProvider& cloud,
-                                       model::Duration now) {
+                                       model::Duration now, const std::set<std::string>* only) {
   std::vector<Candidate> out;
   std::map<std::string, const model::NodePool*> pools;
   std::map<std::string, std::string> pool_hashes;
@@ -94,6 +94,7 @@ std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, co
   const std::vector<int32_t> allowed = PdbAllowances(cluster);
 
   for (const ports::NodeInfo* node : cluster.Nodes()) {
+    if (only != nullptr && !only->contains(node->node_claim)) continue;
     const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
     if (claim == nullptr || !claim->initialized_at || claim->deletion_requested_at || node->deleting) continue;
     auto pool = pools.find(claim->node_pool);

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,8 +44,11 @@ double PodEvictionCost(const model::Pod& pod);
 
 inline constexpr std::string_view kDisruptedTaintKey = "karpenter.sh/disrupted";
 
+// With `only`, just the nodes of those NodeClaims are examined (validation
+// needs a command's few candidates, not the whole cluster's); each candidate
+// comes out as it would from the full call.
 std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, const ports::CloudProvider& cloud,
-                                       model::Duration now);
+                                       model::Duration now, const std::set<std::string>* only = nullptr);
 
 // Orders candidates as Karpenter (HEAD) does for consolidation: by
 // price / (1 + Σ max(0, pod eviction cost)) descending, ties by name.

@@ -87,20 +87,45 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
     slots_.push_back(slot);
   }
   std::map<std::string, size_t> shapes;
+  // Pods equal in everything PodShapeKey reads have its key: compare with
+  // the few shapes met last before building the text (building it for every
+  // pod of every candidate was half of this constructor on 8,000 pods).
+  struct Recent {
+    const model::Pod* pod;
+    model::ResourceList requests;
+    size_t shape;
+  };
+  constexpr size_t kRecent = 8;
+  std::vector<Recent> recent;  // most recently used first
+  auto same_shape = [](const model::Pod& a, const model::Pod& b) {
+    return a.tolerations == b.tolerations && a.node_selector == b.node_selector &&
+           a.required_node_affinity == b.required_node_affinity && a.HostPorts() == b.HostPorts();
+  };
   for (const Candidate& c : candidates) {
     slot_of_candidate_.push_back(slot_of_node.at(c.node->node.meta.name));
     std::vector<PodShape> pods;
     for (const ports::PodInfo* p : c.pods) {
       PodShape ps;
       ps.pod = p;
-      std::string key = scheduling::PodShapeKey(p->pod);
-      auto [it, inserted] = shapes.emplace(key, shape_pods_.size());
-      if (inserted) {
-        shape_pods_.push_back(&p->pod);
-        shape_keys_.push_back(std::move(key));
+      model::ResourceList requests = p->pod.EffectiveRequests();
+      auto hit = std::find_if(recent.begin(), recent.end(), [&](const Recent& r) {
+        return r.requests == requests && same_shape(*r.pod, p->pod);
+      });
+      if (hit != recent.end()) {
+        ps.shape = hit->shape;
+        std::rotate(recent.begin(), hit, hit + 1);
+      } else {
+        std::string key = scheduling::PodShapeKey(p->pod);
+        auto [it, inserted] = shapes.emplace(key, shape_pods_.size());
+        if (inserted) {
+          shape_pods_.push_back(&p->pod);
+          shape_keys_.push_back(std::move(key));
+        }
+        ps.shape = it->second;
+        if (recent.size() == kRecent) recent.pop_back();
+        recent.insert(recent.begin(), Recent{&p->pod, requests, ps.shape});
       }
-      ps.shape = it->second;
-      ps.request = ToVec(p->pod.EffectiveRequests());
+      ps.request = ToVec(requests);
       pods.push_back(ps);
     }
     pods_of_candidate_.push_back(std::move(pods));

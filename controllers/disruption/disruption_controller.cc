@@ -212,7 +212,8 @@ std::optional<Command> DisruptionController::Decide(std::vector<Candidate>& cand
 }
 
 bool DisruptionController::Validate(Command& command, std::string& why) {
-  std::vector<Candidate> fresh = BuildCandidates(Fresh(), cloud_, clock_.Now());
+  const std::set<std::string> named(command.candidates.begin(), command.candidates.end());
+  std::vector<Candidate> fresh = BuildCandidates(Fresh(), cloud_, clock_.Now(), &named);
   std::vector<size_t> indexes;
   for (const std::string& name : command.candidates) {
     auto it = std::find_if(fresh.begin(), fresh.end(),

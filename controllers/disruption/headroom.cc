@@ -23,6 +23,22 @@ size_t PoissonQuantile(double mean, double quantile, size_t cap) {
   return k;
 }
 
+namespace {
+
+// Whether two pods' effective requests are equal because everything they are
+// computed from is (containers' and init containers' requests, sidecar flags,
+// overhead).
+bool SameRequestInputs(const model::Pod& a, const model::Pod& b) {
+  auto same = [](const std::vector<model::Container>& x, const std::vector<model::Container>& y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const model::Container& p, const model::Container& q) {
+      return p.restart_always == q.restart_always && p.requests == q.requests;
+    });
+  };
+  return a.overhead == b.overhead && same(a.containers, b.containers) && same(a.init_containers, b.init_containers);
+}
+
+}  // namespace
+
 void Headroom::Observe(const ports::ClusterSnapshot& cluster, model::Duration now) {
   for (const model::NodePool& pool : cluster.NodePools()) {
     pools_[pool.meta.name].window =
@@ -41,6 +57,12 @@ void Headroom::Observe(const ports::ClusterSnapshot& cluster, model::Duration no
     std::vector<model::Duration> arrivals;
   };
   std::map<std::string, Seen> seen;
+  // The share of the last pod seen: the next pod with the same requests in
+  // the same pool (most pods, node after node) counts there without
+  // recomputing its requests.
+  const model::Pod* last_pod = nullptr;
+  const Seen* last_pool = nullptr;
+  size_t last_share = 0;
   for (const ports::NodeInfo* node : cluster.Nodes()) {
     const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
     if (claim == nullptr) continue;
@@ -49,11 +71,16 @@ void Headroom::Observe(const ports::ClusterSnapshot& cluster, model::Duration no
       const ports::PodInfo* pod = cluster.GetPod(name);
       if (pod == nullptr || pod->pod.OwnedByDaemonSet()) continue;
       ++pool.bound;
-      model::ResourceList shape = pod->pod.EffectiveRequests();
-      shape.Set(model::resource::kPods, model::Quantity::FromUnits(1));
-      auto same = std::find_if(pool.mix.begin(), pool.mix.end(), [&](const Share& s) { return s.shape == shape; });
-      if (same == pool.mix.end()) same = pool.mix.insert(pool.mix.end(), Share{std::move(shape), 0});
-      ++same->pods;
+      if (last_pool != &pool || last_pod == nullptr || !SameRequestInputs(*last_pod, pod->pod)) {
+        model::ResourceList shape = pod->pod.EffectiveRequests();
+        shape.Set(model::resource::kPods, model::Quantity::FromUnits(1));
+        auto same = std::find_if(pool.mix.begin(), pool.mix.end(), [&](const Share& s) { return s.shape == shape; });
+        if (same == pool.mix.end()) same = pool.mix.insert(pool.mix.end(), Share{std::move(shape), 0});
+        last_share = static_cast<size_t>(same - pool.mix.begin());
+        last_pool = &pool;
+        last_pod = &pod->pod;
+      }
+      ++pool.mix[last_share].pods;
       if (pod->bound_at > observed_until_ && pod->bound_at <= now) pool.arrivals.push_back(pod->bound_at);
     }
   }

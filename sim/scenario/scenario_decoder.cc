@@ -21,6 +21,7 @@
 #include "model/codec/pod_decoder.h"
 #include "model/codec/yaml_field.h"
 #include "sim/alibaba_trace.h"
+#include "sim/scenario/gpu_capacity_pools.h"
 
 namespace adze::sim {
 namespace {
@@ -515,6 +516,9 @@ void Decoder::DecodeEc2(const YamlField& ec2) {
   Ec2Options& o = s_.ec2;
   o.create_fleet_latency = DurOr(ec2["createFleetLatency"], o.create_fleet_latency, Sign::kNonNegative);
   o.default_pool_size = ec2["defaultPoolSize"].OptInt32(0).value_or(o.default_pool_size);
+  // GPU pools are scarce (gpu_capacity_pools.h); a scenario that sizes every
+  // pool with defaultPoolSize keeps that, and its own pools below win.
+  if (!ec2["defaultPoolSize"].present()) o.pools = CalibratedGpuPools(catalog::Catalog::Embedded());
   for (const YamlField& f : ec2["pools"].Items()) {
     f.RequireMap();
     f.CheckFields({"instanceType", "zone", "capacityType", "size"});

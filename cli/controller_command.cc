@@ -166,13 +166,25 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     }
     aws_session = std::move(*session);
     if (!options.interruption_queue.empty()) {
-      auto q = aws::SqsInterruptionQueue::Open(aws_session->sqs(), options.interruption_queue, aws_log);
-      if (!q.ok()) {
-        err << "adze controller: --interruption-queue " << options.interruption_queue << ": " << q.error().message
-            << "\n";
-        return 2;
+      // A queue that does not exist (or may not be read) is a configuration
+      // error; throttling and server errors at start-up are waited out.
+      for (auto wait = std::chrono::seconds(1);; wait = std::min(wait * 2, std::chrono::seconds(30))) {
+        auto q = aws::SqsInterruptionQueue::Open(aws_session->sqs(), options.interruption_queue, aws_log);
+        if (q.ok()) {
+          sqs = std::move(*q);
+          break;
+        }
+        const ErrorCode code = q.error().code;
+        if (code != ErrorCode::kThrottled && code != ErrorCode::kUnavailable && code != ErrorCode::kInternal &&
+            code != ErrorCode::kDeadlineExceeded) {
+          err << "adze controller: --interruption-queue " << options.interruption_queue << ": " << q.error().message
+              << "\n";
+          return 2;
+        }
+        log.Log("ERROR", "interruption queue not reachable, retrying",
+                {{"queue", options.interruption_queue}, {"error", q.error().message}, {"retry-in-seconds", wait.count()}});
+        std::this_thread::sleep_for(wait);
       }
-      sqs = std::move(*q);
     }
   }
   auto batch_idle = ParseFlagDuration("--batch-idle-duration", options.batch_idle);

@@ -14,7 +14,11 @@ live_cleanup() {
   if [ -n "${KEEP_LOGS:-}" ]; then echo "logs kept in $TMP" >&2; else rm -rf "$TMP"; fi
 }
 trap live_cleanup EXIT
+# A command that fails outside a condition ends the test with a message.
+set -E
+trap 'fail "command failed (line $LINENO): $BASH_COMMAND"' ERR
 fail() {
+  trap - ERR
   echo "FAIL: $*" >&2
   for f in "$TMP"/*.log; do echo "== $f (last lines)"; tail -15 "$f"; done >&2
   kubectl get nodeclaims,nodes,pods -A -o wide >&2 2>/dev/null || true

@@ -8,6 +8,8 @@
 #                   60 s deadline; an insufficient-capacity storm across the
 #                   c family (30 s); spot interruption waves
 #   controller      SIGKILL and restart, twice
+# The controller runs with --no-headroom so that scale-downs consolidate (and
+# the disruption budget is exercised).
 # Then, with the faults cleared and the cluster settled, the invariants:
 #   every Deployment's replicas run; no instance without a claim and no
 #   claim without an instance; no do-not-disrupt pod evicted (the same pods
@@ -21,10 +23,16 @@ SPEED=${SPEED:-20}
 source "$(dirname "$0")/live_lib.sh"
 
 # kubectl under API faults: retried, as an operator's scripts would.
+# A manifest on stdin is read once and given to every attempt.
 kubectl() {
-  local i
+  local i input="" from_stdin=0
+  [[ " $* " == *" -f - "* ]] && { input=$(cat); from_stdin=1; }
   for i in 1 2 3 4 5 6 7 8; do
-    command kubectl "$@" 2>> "$TMP/kubectl-retries.log" && return 0
+    if [ $from_stdin = 1 ]; then
+      command kubectl "$@" <<< "$input" 2>> "$TMP/kubectl-retries.log" && return 0
+    else
+      command kubectl "$@" 2>> "$TMP/kubectl-retries.log" && return 0
+    fi
     sleep 0.3
   done
   return 1
@@ -102,7 +110,7 @@ run() {
   else
     start_twin
   fi
-  start_controller "$mode-0"
+  start_controller "$mode-0" --no-headroom
   soak_pools
   deployment web 8 spot 3
   deployment api 4 on-demand 6
@@ -129,9 +137,9 @@ run() {
            sleep 3
            twin_api POST faults '{"errorRate":0.05}' > /dev/null ;;
         2) twin_api POST insufficient-capacity '{"family":"c","durationSeconds":'"$((30 * SPEED))"'}' > /dev/null
-           kill -9 "${CONTROLLER_PID[$mode-$restarts]}"; restarts=$((restarts + 1)); start_controller "$mode-$restarts" ;;
+           kill -9 "${CONTROLLER_PID[$mode-$restarts]}"; restarts=$((restarts + 1)); start_controller "$mode-$restarts" --no-headroom ;;
         3) twin_api POST spot-interruptions '{"count":1}' > /dev/null ;;
-        4) kill -9 "${CONTROLLER_PID[$mode-$restarts]}"; restarts=$((restarts + 1)); start_controller "$mode-$restarts"
+        4) kill -9 "${CONTROLLER_PID[$mode-$restarts]}"; restarts=$((restarts + 1)); start_controller "$mode-$restarts" --no-headroom
            twin_api POST spot-interruptions '{"count":1}' > /dev/null ;;
       esac
     fi

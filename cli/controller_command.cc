@@ -104,6 +104,10 @@ class EventListener : public controllers::OperatorListener {
   void OnClaimTerminated(const std::string& claim, const std::string& reason) override {
     log_.Log("INFO", "deleted nodeclaim", {{"NodeClaim", claim}, {"reason", reason}});
   }
+  void OnOrphanInstanceTerminated(const ports::Instance& i) override {
+    log_.Log("INFO", "garbage collected instance without a nodeclaim",
+             {{"instance", i.id}, {"instance-type", i.instance_type}, {"NodeClaim", i.node_claim}});
+  }
 
  private:
   kube::KubeCluster& cluster_;
@@ -309,7 +313,9 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   le.namespace_ = options.leader_election_namespace;
   le.identity = identity;
   kube::LeaderElector elector(client, le);
-  auto next_election = std::chrono::steady_clock::now();
+  std::atomic<bool> stop_election{false};
+  std::thread election;
+  if (!options.disable_leader_election) election = std::thread([&] { elector.Run(stop_election); });
   auto next_tick = std::chrono::steady_clock::now();
   bool crds_ok = false;
   bool was_leader = false;
@@ -322,14 +328,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
       if (!crds_ok) log.Log("ERROR", "CustomResourceDefinitions missing", {{"crds", missing}});
     }
     ready.store(crds_ok && cluster.Synced());
-    bool leader = true;
-    if (!options.disable_leader_election) {
-      if (now >= next_election) {
-        elector.TryAcquireOrRenew(now);
-        next_election = now + le.retry_period;
-      }
-      leader = elector.leading();
-    }
+    const bool leader = options.disable_leader_election || elector.leading();
     metrics.Set("adze_controller_leader", leader ? 1 : 0);
     if (was_leader && !leader) {
       // As client-go's OnStoppedLeading: stop acting at once; a restarted
@@ -393,7 +392,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   // are waited for (up to 30 s) so that each instance reaches its claim (or
   // is terminated by the provider) before the process ends. Then the lease
   // is given up so a standby takes over now.
-  clock.RunDue();
+  if (exit_code == 0) clock.RunDue();  // a replica that lost the lease acts no more
   auto launching = [&cluster] {
     const auto snapshot = cluster.Snapshot();
     for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
@@ -404,6 +403,8 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   for (int i = 0; ec2 && i < 30 && (completions.pending() > 0 || launching()); ++i) {
     completions.WaitAndRunPending(model::kSecond);
   }
+  stop_election.store(true);
+  if (election.joinable()) election.join();
   if (!options.disable_leader_election) elector.Release();
   log.Log("INFO", "stopping controller", {{"identity", identity}});
   cluster.Stop();

@@ -164,7 +164,8 @@ ProvisioningResult Provisioner::Provision() {
   batcher_.Reset();
   ProvisioningResult result;
   std::vector<std::string> node_claims, pod_names;
-  scheduling::SolverInput input = Snapshot(*cluster_.Snapshot(), node_claims, pod_names);
+  const auto snapshot = cluster_.Snapshot();
+  scheduling::SolverInput input = Snapshot(*snapshot, node_claims, pod_names);
   result.pods = input.pods.size();
   if (input.pods.empty()) return result;
 
@@ -186,10 +187,16 @@ ProvisioningResult Provisioner::Provision() {
       if (p.pool.meta.name == planned.node_pool) pool = &p.pool;
     }
     if (pool == nullptr || planned.instance_types.empty()) continue;
-    char suffix[32];
-    std::snprintf(suffix, sizeof suffix, "-%05llu", static_cast<unsigned long long>(++claims_created_));
+    // The counter starts over in a restarted controller: skip the names the
+    // claims of earlier processes still hold (a create would be refused).
+    std::string claim_name;
+    do {
+      char suffix[32];
+      std::snprintf(suffix, sizeof suffix, "-%05llu", static_cast<unsigned long long>(++claims_created_));
+      claim_name = pool->meta.name + suffix;
+    } while (snapshot->GetNodeClaim(claim_name) != nullptr);
     Result<std::string> created =
-        cluster_.CreateNodeClaim(MakeNodeClaim(planned, *pool, pool->meta.name + suffix), pool->meta.name);
+        cluster_.CreateNodeClaim(MakeNodeClaim(planned, *pool, claim_name), pool->meta.name);
     if (!created.ok()) {
       // Its pods stay provisionable and trigger the next batch.
       result.create_errors.push_back(created.error());

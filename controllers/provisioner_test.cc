@@ -62,6 +62,18 @@ TEST_F(ProvisionerTest, APodGoneBeforeItsNominationDoesNotStopTheOthers) {
   EXPECT_EQ(w.cluster.Snapshot()->GetPod("b")->nominated_node_claim, r.created_claims[0]);
 }
 
+// A restarted controller counts from 1 again: the names earlier processes'
+// claims still hold are skipped, not refused by the API one batch at a time.
+TEST_F(ProvisionerTest, ANewClaimSkipsTheNamesOfClaimsThatExist) {
+  w.AddPendingClaim("default-00001");
+  w.AddPendingClaim("default-00002");
+  AddPendingPod("a");
+  const ProvisioningResult r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_EQ(r.created_claims[0], "default-00003");
+  EXPECT_TRUE(r.create_errors.empty());
+}
+
 // Pods nominated to a launched claim are packed again with the new ones, as
 // Karpenter does (issue 16 measured the alternative, leaving them where they
 // were, at 2-16 % dearer on the Alibaba trace: re-packing lets new and

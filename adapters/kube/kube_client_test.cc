@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -330,6 +331,35 @@ TEST_F(KubeClusterTest, LeaderElectionOneLeaderAndTakeoverAfterTheLeaseDuration)
   b.Release();
   EXPECT_FALSE(b.leading());
   EXPECT_TRUE(a.TryAcquireOrRenew(dead + std::chrono::seconds(19)));
+}
+
+// Run() renews on a thread of its own while the caller's thread is busy
+// (adze controller's reconcile loop can wait out throttling for seconds).
+TEST_F(KubeClusterTest, LeaderElectionRunRenewsOnItsOwnThreadUntilStopped) {
+  Start();
+  LeaderElectionOptions opts;
+  opts.identity = "a";
+  opts.retry_period = std::chrono::seconds(1);
+  LeaderElector a(*client_, opts);
+  std::atomic<bool> stop{false};
+  std::thread renewer([&] { a.Run(stop); });
+  auto renew_time = [&] {
+    auto lease = store_.Get("leases.coordination.k8s.io", "kube-system", "karpenter-leader-election");
+    return lease.ok() ? (*lease)["spec"].value("renewTime", "") : std::string();
+  };
+  for (int i = 0; i < 100 && !a.leading(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_TRUE(a.leading());
+  const std::string first = renew_time();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // this thread is "busy"
+  EXPECT_NE(renew_time(), first);
+  EXPECT_TRUE(a.leading());
+  stop.store(true);
+  renewer.join();
+  a.Release();
+  EXPECT_FALSE(a.leading());
+  auto lease = store_.Get("leases.coordination.k8s.io", "kube-system", "karpenter-leader-election");
+  ASSERT_TRUE(lease.ok());
+  EXPECT_EQ((*lease)["spec"]["holderIdentity"], "");
 }
 
 TEST_F(KubeClusterTest, InformersSyncThroughServerErrorsAndThrottling) {

@@ -1,6 +1,7 @@
 #include "adapters/kube/leader_elector.h"
 
 #include <cstdio>
+#include <thread>
 
 namespace adze::kube {
 namespace {
@@ -33,7 +34,7 @@ bool LeaderElector::TryAcquireOrRenew(Clock::time_point now) {
   auto fail = [&] {
     // Keep leading only within the renew deadline of the last renewal.
     if (leading_ && now - last_renew_ > options_.renew_deadline) leading_ = false;
-    return leading_;
+    return leading_.load();
   };
   std::string now_text = MicroTime();
   auto current = client_.Call("GET", Path());
@@ -84,6 +85,17 @@ bool LeaderElector::TryAcquireOrRenew(Clock::time_point now) {
   leading_ = true;
   last_renew_ = now;
   return true;
+}
+
+void LeaderElector::Run(const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    const Clock::time_point started = Clock::now();
+    TryAcquireOrRenew(started);
+    // Sleep in slices so that stop is seen within 50 ms.
+    while (!stop.load() && Clock::now() - started < options_.retry_period) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
 }
 
 void LeaderElector::Release() {

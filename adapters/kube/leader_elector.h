@@ -5,9 +5,11 @@
 // (not by comparing clocks across machines); a leader that has not renewed
 // within the renew deadline (10 s) stops leading. Release() on clean shutdown
 // clears the holder so another replica takes over at once.
-// Thread-safety: call from one thread.
+// Thread-safety: Run() (or TryAcquireOrRenew) on one thread, leading() from
+// any; Release() once Run() has returned.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -32,7 +34,11 @@ class LeaderElector {
   // One attempt to acquire or renew at now. Returns whether this replica
   // leads now (false once the renew deadline passed without a renewal).
   bool TryAcquireOrRenew(Clock::time_point now);
-  bool leading() const { return leading_; }
+  // Tries every retry period until stop: on a thread of its own, as
+  // client-go's elector runs in its own goroutine, so that a slow reconcile
+  // (API calls waiting out throttling) never costs the lease.
+  void Run(const std::atomic<bool>& stop);
+  bool leading() const { return leading_.load(); }
   // Gives the lease up (holder cleared) if this replica holds it.
   void Release();
   const LeaderElectionOptions& options() const { return options_; }
@@ -42,7 +48,7 @@ class LeaderElector {
 
   RestClient& client_;
   LeaderElectionOptions options_;
-  bool leading_ = false;
+  std::atomic<bool> leading_{false};
   Clock::time_point last_renew_{};
   // What we last saw of someone else's lease, and when we saw it change.
   std::string observed_record_;

@@ -99,6 +99,13 @@ all_ready() {
   out=$(command kubectl get deploy -o jsonpath='{range .items[*]}{.spec.replicas} {.status.readyReplicas}{"\n"}{end}') || return 1
   [ -n "$out" ] && echo "$out" | awk '$1 != ($2 == "" ? 0 : $2) {bad=1} END {exit bad}'
 }
+# set_aws_faults ERROR_RATE THROTTLE_RATE CREATE_FLEET_DELAY_SECONDS: all
+# three each time (the twin's POST /faults changes only the keys it is given).
+set_aws_faults() {
+  twin_api POST faults "{\"errorRate\":$1,\"throttleRate\":$2,\"createFleetDelaySeconds\":$3}" > /dev/null
+  [ "$(twin_api GET faults | json_get 'd["throttleRate"] == '"$2"' and d["createFleetDelaySeconds"] == '"$3")" = True ] ||
+    fail "the twin did not take the AWS faults $*"
+}
 dnd_pods() { kubectl get pods -l app=train -o jsonpath='{range .items[*]}{.metadata.uid}{"\n"}{end}' | sort; }
 
 # One run of the workload. $1: calm | faults. Leaves its figures in $TMP/$1.json.
@@ -106,7 +113,7 @@ run() {
   local mode=$1 restarts=0 t0
   if [ "$mode" = faults ]; then
     start_twin --fault error-rate=0.05 --fault drop-watches=15s --fault seed=7
-    twin_api POST faults '{"errorRate":0.05}' > /dev/null
+    set_aws_faults 0.05 0 0
   else
     start_twin
   fi
@@ -131,11 +138,11 @@ run() {
     if [ "$mode" = faults ]; then
       case $phase in
         1) twin_api POST spot-interruptions '{"count":1}' > /dev/null
-           twin_api POST faults '{"errorRate":0.05,"throttleRate":0.5}' > /dev/null
+           set_aws_faults 0.05 0.5 0
            sleep 5
-           twin_api POST faults '{"errorRate":0.05,"createFleetDelaySeconds":65}' > /dev/null
+           set_aws_faults 0.05 0 65
            sleep 3
-           twin_api POST faults '{"errorRate":0.05}' > /dev/null ;;
+           set_aws_faults 0.05 0 0 ;;
         2) twin_api POST insufficient-capacity '{"family":"c","durationSeconds":'"$((30 * SPEED))"'}' > /dev/null
            kill -9 "${CONTROLLER_PID[$mode-$restarts]}"; restarts=$((restarts + 1)); start_controller "$mode-$restarts" --no-headroom ;;
         3) twin_api POST spot-interruptions '{"count":1}' > /dev/null ;;
@@ -146,7 +153,7 @@ run() {
     sleep 12
   done
   if [ "$mode" = faults ]; then
-    twin_api POST faults '{"errorRate":0}' > /dev/null
+    set_aws_faults 0 0 0
     twin_api DELETE insufficient-capacity > /dev/null || true
   fi
   wait_for 240 "[$mode] every Deployment's replicas running after the faults" all_ready
@@ -167,13 +174,15 @@ for line in sys.stdin:
 print(peak)')
   [ "$budget_peak" -le 2 ] || fail "[$mode] $budget_peak voluntary disruptions at once, budget 2"
   twin_api GET counters > "$TMP/$mode-counters.json"
+  twin_api GET instances > "$TMP/$mode-instances.json"
   /usr/bin/python3 - "$TMP/$mode-counters.json" "$mode" "$restarts" "$budget_peak" "$(( $(date +%s) - t0 ))" \
     "$(wc -l < "$TMP/kubectl-retries.log" 2>/dev/null || echo 0)" > "$TMP/$mode.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 print(json.dumps({"mode": sys.argv[2], "launches": c["launches"], "createFleetCalls": c["createFleetCalls"],
                   "faults": c["faults"], "insufficientCapacityErrors": c["insufficientCapacityErrors"],
-                  "spotInterruptions": c["spotInterruptions"], "controllerRestarts": int(sys.argv[3]),
+                  "spotInterruptions": c["spotInterruptions"], "spotInterruptionWarnings": c["spotInterruptionWarnings"],
+                  "controllerRestarts": int(sys.argv[3]),
                   "peakVoluntaryDisruptions": int(sys.argv[4]), "seconds": int(sys.argv[5]),
                   "kubectlErrorLines": int(sys.argv[6]), "violations": 0}))
 PY
@@ -187,7 +196,9 @@ run calm
 run faults
 CALM=$(json_get 'd["launches"]' < "$TMP/calm.json")
 FAULTS=$(json_get 'd["launches"]' < "$TMP/faults.json")
-INTERRUPTED=$(json_get 'd["spotInterruptions"]' < "$TMP/faults.json")
+# Each interruption warning asks for a replacement, whether or not the
+# instance is reclaimed before the run ends.
+INTERRUPTED=$(json_get 'd["spotInterruptionWarnings"]' < "$TMP/faults.json")
 awk -v f="$FAULTS" -v c="$CALM" -v i="$INTERRUPTED" 'BEGIN{exit !(f <= 1.2 * c + i && f >= 0.8 * c)}' ||
   fail "launched $FAULTS instances with faults, $CALM calm (+$INTERRUPTED interruptions): beyond 20 %"
 cat "$TMP/calm.json"

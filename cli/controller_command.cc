@@ -104,6 +104,25 @@ class EventListener : public controllers::OperatorListener {
   void OnClaimTerminated(const std::string& claim, const std::string& reason) override {
     log_.Log("INFO", "deleted nodeclaim", {{"NodeClaim", claim}, {"reason", reason}});
   }
+  // Voluntary disruptions: one line per candidate when the command is
+  // decided (from then on it counts against the pool's budget), and when a
+  // command is abandoned (the node stays).
+  void OnDisruption(const controllers::disruption::DisruptionResult& r) override {
+    for (const controllers::disruption::Command& c : r.decided) {
+      for (const std::string& claim : c.candidates) {
+        log_.Log("INFO", "disrupting nodeclaim",
+                 {{"NodeClaim", claim},
+                  {"reason", std::string(model::DisruptionReasonName(c.reason))},
+                  {"replacements", c.replacements.size()},
+                  {"savings-per-hour", c.savings_per_hour}});
+      }
+    }
+    for (const auto& [c, why] : r.abandoned) {
+      for (const std::string& claim : c.candidates) {
+        log_.Log("INFO", "abandoned disruption", {{"NodeClaim", claim}, {"why", why}});
+      }
+    }
+  }
   void OnOrphanInstanceTerminated(const ports::Instance& i) override {
     log_.Log("INFO", "garbage collected instance without a nodeclaim",
              {{"instance", i.id}, {"instance-type", i.instance_type}, {"NodeClaim", i.node_claim}});

@@ -87,14 +87,15 @@ void NodeClaimLifecycle::Launched(const ports::NodeClaimInfo& info, const ports:
   updated.claim.meta.labels[std::string(label::kZone)] = instance.zone;
   updated.claim.meta.labels[std::string(label::kCapacityType)] = instance.capacity_type;
   if (Status written = cluster_.UpdateNodeClaim(updated); !written.ok()) {
-    // The instance runs but the claim could not say so (a conflict, the API
-    // down): terminate it rather than leak it; the claim launches again on
-    // a later pass.
-    (void)cloud_.Delete(instance.provider_id);
-    failed_at_[name] = clock_.Now();
+    // The instance runs but the claim could not say so (a conflict with a
+    // stale cache, the API down): keep the launch and write it again on a
+    // later pass, as Karpenter's launch cache does. Terminating it and
+    // launching again would pay for a second instance on every failed write.
+    unwritten_.insert_or_assign(name, instance);
     result.launch_errors.emplace_back(name, written.error());
     return;
   }
+  unwritten_.erase(name);
   recorded_.insert(name);
   result.launched.push_back(name);
 }
@@ -118,6 +119,22 @@ const catalog::InstanceType* NodeClaimLifecycle::FindType(const std::string& poo
 LifecycleResult NodeClaimLifecycle::Reconcile() {
   LifecycleResult result;
   types_by_pool_.clear();  // capacity and labels only: availability does not matter here
+  // Launches whose claim write failed on an earlier pass: written again;
+  // an instance whose claim went (or records another instance) is terminated.
+  {
+    const auto before = cluster_.Snapshot();
+    for (auto it = unwritten_.begin(); it != unwritten_.end();) {
+      const ports::NodeClaimInfo* c = before->GetNodeClaim(it->first);
+      const ports::Instance instance = it->second;
+      if (c != nullptr && !c->deletion_requested_at && !c->launched_at) {
+        ++it;
+        Launched(*c, instance, result);  // erases the entry once written
+        continue;
+      }
+      if (c == nullptr || c->claim.provider_id != instance.provider_id) (void)cloud_.Delete(instance.provider_id);
+      it = unwritten_.erase(it);
+    }
+  }
   ApplyLaunches(result);
   const model::Duration now = clock_.Now();
   const auto snapshot = cluster_.Snapshot();
@@ -131,6 +148,7 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
     const ports::NodeClaimInfo& claim = *c;
     const std::string& name = claim.claim.meta.name;
     if (!claim.launched_at && recorded_.contains(name)) continue;  // launched; the snapshot is behind
+    if (!claim.launched_at && unwritten_.contains(name)) continue;  // written again on the next pass
     if (!claim.launched_at) {
       // One launch at a time per claim; a failed one is retried on a later
       // Reconcile (not at the instant it failed, so a shell that reconciles
@@ -192,6 +210,9 @@ LifecycleResult NodeClaimLifecycle::CollectOrphanInstances() {
   for (const ports::Instance& i : instances) {
     if (i.terminated || recorded.count(i.provider_id) > 0 || now - i.launched_at <= kOrphanGrace) continue;
     if (!i.node_claim.empty() && in_flight_.count(i.node_claim) > 0) continue;  // its answer is on the way
+    if (auto kept = unwritten_.find(i.node_claim); kept != unwritten_.end() && kept->second.provider_id == i.provider_id) {
+      continue;  // its claim is written again on the next pass
+    }
     if (cloud_.Delete(i.provider_id).ok()) result.orphans_terminated.push_back(i);
   }
   return result;

@@ -6,7 +6,8 @@
 //                 deletes the claim at once (its pods are provisioned again
 //                 without the offering); other errors, a missed deadline
 //                 included, retry on a later Reconcile until the launch
-//                 timeout (5 min)
+//                 timeout (5 min); a launch whose claim write fails keeps
+//                 its instance and the write is retried on the next pass
 //   registration  not registered 15 min after launch: deleted
 //   initialised   Ready, and every extended resource it was launched for
 //                 (nvidia.com/gpu, ...) has non-zero allocatable
@@ -106,6 +107,9 @@ class NodeClaimLifecycle {
   // fed by a watch (adapters/kube) lags the write, and a stale snapshot must
   // not launch the claim a second time.
   std::set<std::string> recorded_;
+  // Claims launched whose status write failed, with their instance: the
+  // write is retried, the instance kept (not launched a second time).
+  std::map<std::string, ports::Instance> unwritten_;
   // Completion callbacks hold a weak_ptr to it and do nothing once it expires.
   std::shared_ptr<bool> alive_;
 };

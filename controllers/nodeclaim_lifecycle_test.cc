@@ -128,17 +128,36 @@ TEST_F(LifecycleTest, GivesUpAfterTheLaunchTimeout) {
   EXPECT_FALSE(w.cluster.HasClaim("a"));
 }
 
-TEST_F(LifecycleTest, AConflictWritingTheLaunchTerminatesTheInstanceInsteadOfLeakingIt) {
+// The launch cache: an instance whose claim could not be written (a
+// conflict with a stale cache, the API down) is kept and written on the next
+// pass, not terminated and bought again; the orphan collector leaves it be.
+TEST_F(LifecycleTest, AFailedWriteOfTheLaunchIsRetriedWithoutASecondInstance) {
   w.AddPendingClaim("a");
   w.cluster.FailNext("UpdateNodeClaim", Error::Conflict("a changed"));
   LifecycleResult r = LaunchPass();
   EXPECT_TRUE(r.launched.empty());
-  EXPECT_EQ(w.cloud.CountCalls("Delete "), 1u);
-  EXPECT_TRUE(w.cloud.List().empty());  // nothing orphaned
-  w.clock.Advance(kSecond);
-  r = LaunchPass();  // a later pass launches again
+  ASSERT_EQ(r.launch_errors.size(), 1u);
+  EXPECT_EQ(w.cloud.CountCalls("Delete "), 0u);
+  ASSERT_EQ(w.cloud.List().size(), 1u);
+  const std::string provider_id = w.cloud.List()[0].provider_id;
+  w.clock.Advance(kMinute);  // past the orphan grace period
+  EXPECT_TRUE(lifecycle.CollectOrphanInstances().orphans_terminated.empty());
+  r = lifecycle.Reconcile();
   EXPECT_EQ(r.launched, std::vector<std::string>{"a"});
+  EXPECT_EQ(w.cloud.CountCalls("Create "), 1u);
+  EXPECT_EQ(w.cluster.Snapshot()->GetNodeClaim("a")->claim.provider_id, provider_id);
   EXPECT_EQ(w.cloud.List().size(), 1u);
+}
+
+TEST_F(LifecycleTest, AKeptLaunchWhoseClaimWentIsTerminated) {
+  w.AddPendingClaim("a");
+  w.cluster.FailNext("UpdateNodeClaim", Error::Unavailable("apiserver down"));
+  LaunchPass();
+  ASSERT_EQ(w.cloud.List().size(), 1u);
+  ASSERT_TRUE(w.cluster.RemoveNodeClaim("a").ok());
+  lifecycle.Reconcile();
+  EXPECT_EQ(w.cloud.CountCalls("Delete "), 1u);
+  EXPECT_TRUE(w.cloud.List().empty());
 }
 
 TEST_F(LifecycleTest, NotRegisteredInTimeIsDeletedAndAFailedRequestIsRetried) {

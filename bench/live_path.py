@@ -15,7 +15,7 @@ Usage: bench/live_path.py --adze build/release/cli/adze [--trials 40] [--pods 10
 Needs /usr/bin/python3 with python3-kubernetes (Debian). Prints one JSON
 object per phase on stdout; progress on stderr.
 """
-import argparse, json, os, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, random, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
 from kubernetes import client, config
 
@@ -119,6 +119,7 @@ def latency(adze, trials, speed):
                 {"key": "karpenter.sh/capacity-type", "operator": "In", "values": ["on-demand"]}])
             time.sleep(3)  # the controller's informers have the pool
             seconds = []
+            rng = random.Random(1)
             for i in range(trials):
                 before = live.counters()["createFleetCalls"]
                 t0 = time.monotonic()
@@ -130,7 +131,9 @@ def latency(adze, trials, speed):
                     time.sleep(0.005)
                 seconds.append(time.monotonic() - t0)
                 log(f"latency trial {i + 1}/{trials}: {seconds[-1]:.3f} s")
-                time.sleep(1.5)  # past this batch's window before the next pod
+                # Past this batch's window before the next pod, at a random
+                # phase of the controller's 1 s loop.
+                time.sleep(1.5 + rng.random())
             return {"phase": "latency", "trials": trials, "p50": round(percentile(seconds, 50), 3),
                     "p90": round(percentile(seconds, 90), 3), "p99": round(percentile(seconds, 99), 3),
                     "min": round(min(seconds), 3), "max": round(max(seconds), 3)}

@@ -338,6 +338,8 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   auto next_tick = std::chrono::steady_clock::now();
   bool crds_ok = false;
   bool was_leader = false;
+  uint64_t scanned_generation = ~uint64_t{0};
+  auto last_scan = std::chrono::steady_clock::time_point{};
   int exit_code = 0;
   while (!g_stop.load()) {
     auto now = std::chrono::steady_clock::now();
@@ -361,6 +363,25 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     was_leader = leader;
     clock.RunDue();
     completions.RunPending();  // CreateFleet answers, on this thread
+    // Unschedulable pods are looked for within 100 ms of the informers
+    // changing something, not only once a tick: the batch window, not this
+    // loop, is what a pending pod waits for, as Karpenter's pod watch
+    // triggers at once (at most every 100 ms: a snapshot of a large cluster
+    // is not free). Once a second regardless, so that a pod no pass could
+    // place (a NodeClass not ready yet) is tried again.
+    if (op && leader && ready.load() && now >= last_scan + std::chrono::milliseconds(100)) {
+      auto snapshot = cluster.Snapshot();
+      if (snapshot->generation() != scanned_generation || now >= last_scan + std::chrono::seconds(1)) {
+        scanned_generation = snapshot->generation();
+        last_scan = now;
+        std::vector<std::string> unschedulable;
+        for (const ports::PodInfo* p : snapshot->PendingPods()) {
+          if (p->unschedulable) unschedulable.push_back(p->pod.meta.name);
+        }
+        metrics.Set("karpenter_scheduler_queue_depth", static_cast<double>(unschedulable.size()));
+        if (!unschedulable.empty()) op->OnUnschedulable(unschedulable);
+      }
+    }
     if (leader && ready.load() && now >= next_tick) {
       if (!op) {
         ports::CloudProvider* provider = &cloud;
@@ -394,13 +415,6 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
           aws_cloud->UpdateNodeClass(nc);
         }
       }
-      auto snapshot = cluster.Snapshot();
-      std::vector<std::string> unschedulable;
-      for (const ports::PodInfo* p : snapshot->PendingPods()) {
-        if (p->unschedulable) unschedulable.push_back(p->pod.meta.name);
-      }
-      metrics.Set("karpenter_scheduler_queue_depth", static_cast<double>(unschedulable.size()));
-      if (!unschedulable.empty()) op->OnUnschedulable(unschedulable);
       op->Tick();
       kube::InformerStats stats = cluster.Stats();
       metrics.Set("adze_kube_informer_watches", static_cast<double>(stats.watches));

@@ -2,6 +2,7 @@
 // KubeCluster's writes and their error codes. Also the kubeconfig loaders and
 // the rate limiter, which need no server.
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -402,6 +403,38 @@ TEST_F(KubeClusterTest, ServerErrorsAreUnavailable) {
   KubeCluster broken(client, Now);
   EXPECT_EQ(broken.DeletePod("default/x").error().code, ErrorCode::kUnavailable);
   failing.Stop();
+}
+
+// A server whose 2xx answers lack the fields they should carry (`{}`,
+// `null`) makes calls fail, not the process: the burst benchmark's
+// controller died on json's "cannot use value() with null".
+TEST(KubeClusterShapes, AnswersWithoutMetadataAreErrorsNotCrashes) {
+  for (const char* body : {"{}", "null", "[]", "{\"metadata\":null,\"status\":null,\"spec\":7}"}) {
+    httplib::Server server;
+    server.set_error_handler([&](const httplib::Request&, httplib::Response& res) {
+      res.status = 200;
+      res.set_content(body, "application/json");
+    });
+    int port = server.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(port, 0);
+    std::thread serving([&] { server.listen_after_bind(); });
+    for (int i = 0; i < 200 && !server.is_running(); ++i) std::this_thread::sleep_for(milliseconds(5));
+    RestConfig config;
+    config.server = "http://127.0.0.1:" + std::to_string(port);
+    RestClient client(config);
+    KubeCluster cluster(client, Now);
+    model::NodeClaim claim;
+    claim.meta.name = "default-00001";
+    auto created = cluster.CreateNodeClaim(claim, "default");
+    EXPECT_FALSE(created.ok()) << body;
+    ports::NodeClaimInfo info;
+    info.claim = claim;
+    (void)cluster.UpdateNodeClaim(info);
+    (void)cluster.RemoveNodeClaim("default-00001");
+    (void)cluster.RequestNodeClaimDeletion("default-00001", "Underutilized");
+    server.stop();
+    serving.join();
+  }
 }
 
 }  // namespace

@@ -19,6 +19,17 @@ using nlohmann::json;
 
 constexpr const char* kClaims = "/apis/karpenter.sh/v1/nodeclaims";
 
+// object[parent][key] as a string, "" when any part is missing or of another
+// type: an answer or a cached object is not trusted to have the shape it
+// should (json's value() throws on a null parent).
+std::string NestedString(const json& object, const char* parent, const char* key) {
+  if (!object.is_object()) return "";
+  auto p = object.find(parent);
+  if (p == object.end() || !p->is_object()) return "";
+  auto v = p->find(key);
+  return v != p->end() && v->is_string() ? v->get<std::string>() : "";
+}
+
 std::pair<std::string, std::string> SplitPod(const std::string& pod) {
   size_t slash = pod.find('/');
   if (slash == std::string::npos) return {"default", pod};
@@ -148,9 +159,9 @@ std::shared_ptr<const ports::ClusterSnapshot> KubeCluster::Snapshot() const {
   std::map<std::string, std::pair<std::string, model::Duration>> node_of_provider;
   const auto node_items = nodes_->items();
   for (const auto& [key, object] : *node_items) {
-    std::string pid = (*object)["spec"].value("providerID", "");
+    std::string pid = NestedString(*object, "spec", "providerID");
     if (pid.empty()) continue;
-    auto created = model::ParseTimestamp((*object)["metadata"].value("creationTimestamp", ""));
+    auto created = model::ParseTimestamp(NestedString(*object, "metadata", "creationTimestamp"));
     node_of_provider[pid] = {key, created.ok() ? *created : 0};
   }
   for (ports::NodeClaimInfo& c : claims) {
@@ -274,7 +285,10 @@ Result<std::string> KubeCluster::CreateNodeClaim(model::NodeClaim claim, const s
   body.erase("status");
   auto made = client_.Call("POST", kClaims, &body);
   if (!made.ok()) return made.error();
-  std::string name = (*made)["metadata"].value("name", "");
+  std::string name = NestedString(*made, "metadata", "name");
+  // Created, but the answer does not say as what: the informer shows the
+  // claim, and its pods are provisioned again (onto it) next batch.
+  if (name.empty()) return Error::Unavailable("POST " + std::string(kClaims) + ": the answer has no metadata.name");
   RecordEvent("NodeClaim", "", name, "Launched", "NodeClaim created for NodePool " + node_pool);
   return name;
 }
@@ -287,7 +301,7 @@ Status KubeCluster::UpdateNodeClaim(const ports::NodeClaimInfo& info) {
   body["metadata"].erase("deletionTimestamp");
   auto main = client_.Call("PUT", path, &body);
   if (!main.ok()) return main.error();
-  body["metadata"]["resourceVersion"] = (*main)["metadata"].value("resourceVersion", "");
+  body["metadata"]["resourceVersion"] = NestedString(*main, "metadata", "resourceVersion");
   auto status = client_.Call("PUT", path + "/status", &body);
   if (!status.ok()) return status.error();
   return OkStatus();
@@ -320,19 +334,19 @@ Status KubeCluster::RemoveNodeClaim(const std::string& claim) {
   std::string path = std::string(kClaims) + "/" + claim;
   auto current = client_.Call("GET", path);
   if (!current.ok()) return current.error().code == ErrorCode::kNotFound ? OkStatus() : Status(current.error());
-  std::string provider = (*current)["status"].value("providerID", "");
-  std::string node_name = (*current)["status"].value("nodeName", "");
+  std::string provider = NestedString(*current, "status", "providerID");
+  std::string node_name = NestedString(*current, "status", "nodeName");
   if (node_name.empty() && !provider.empty()) {
     const auto node_items = nodes_->items();
     for (const auto& [key, n] : *node_items) {
-      if ((*n)["spec"].value("providerID", "") == provider) node_name = key;
+      if (NestedString(*n, "spec", "providerID") == provider) node_name = key;
     }
   }
   if (!node_name.empty()) {
     auto gone = client_.Call("DELETE", "/api/v1/nodes/" + node_name);
     if (!gone.ok() && gone.error().code != ErrorCode::kNotFound) return gone.error();
   }
-  if (!current->value("metadata", json::object()).contains("deletionTimestamp")) {
+  if (NestedString(*current, "metadata", "deletionTimestamp").empty()) {
     auto deleted = client_.Call("DELETE", path);
     if (!deleted.ok() && deleted.error().code != ErrorCode::kNotFound) return deleted.error();
   }

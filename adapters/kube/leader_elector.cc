@@ -104,7 +104,9 @@ void LeaderElector::Release() {
   auto current = client_.Call("GET", Path());
   if (!current.ok()) return;
   json lease = *current;
-  if (lease["spec"].value("holderIdentity", "") != options_.identity) return;
+  if (!lease.is_object() || !lease["spec"].is_object() || lease["spec"].value("holderIdentity", "") != options_.identity) {
+    return;
+  }
   lease["spec"]["holderIdentity"] = "";
   lease["spec"]["leaseDurationSeconds"] = 1;
   lease["spec"]["renewTime"] = MicroTime();

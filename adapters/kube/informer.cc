@@ -2,9 +2,24 @@
 
 #include <algorithm>
 
+#include "adapters/kube/object_codec.h"
 #include "adapters/kube/watch_stream.h"
 
 namespace adze::kube {
+
+namespace {
+
+// Whether a is a later version of the object than b. resourceVersions are
+// opaque to clients, but the API server's (and the twin's) are etcd
+// revisions; as client-go's MutationCache, compare them as integers, and
+// call neither newer when one does not parse.
+bool Newer(const nlohmann::json& a, const nlohmann::json& b) {
+  const uint64_t ra = ResourceVersionOf(a), rb = ResourceVersionOf(b);
+  return ra != 0 && rb != 0 && ra > rb;
+}
+
+}  // namespace
+
 namespace {
 
 constexpr std::chrono::milliseconds kBackoffStart{800};
@@ -35,6 +50,25 @@ void Informer::Stop() {
 std::shared_ptr<const Informer::Items> Informer::items() const {
   std::lock_guard lock(mu_);
   return items_;
+}
+
+void Informer::Observe(const nlohmann::json& object) {
+  if (!object.is_object() || !object.contains("metadata")) return;
+  {
+    std::lock_guard lock(mu_);
+    if (!items_) return;
+    const std::string key = ObjectKey(object);
+    auto held = items_->find(key);
+    if (held != items_->end() && !Newer(object, *held->second)) return;
+    if (auto gone = deleted_.find(key); held == items_->end() && gone != deleted_.end()) {
+      const uint64_t rv = ResourceVersionOf(object);
+      if (rv == 0 || gone->second == 0 || rv <= gone->second) return;  // deleted since
+    }
+    Items next = *items_;
+    next[key] = std::make_shared<const nlohmann::json>(object);
+    items_ = std::make_shared<const Items>(std::move(next));
+  }
+  if (on_change_) on_change_();
 }
 
 std::string Informer::resource_version() const {
@@ -98,10 +132,16 @@ Status Informer::Watch(bool* expired) {
             std::string key = ObjectKey(event.object);
             if (event.type == Type::kDeleted) {
               next.erase(key);
+              // Remembered so that a write answered before the deletion
+              // (Observe) cannot bring the object back.
+              if (deleted_.size() > 100000) deleted_.clear();
+              deleted_[key] = ResourceVersionOf(event.object);
+            } else if (auto held = next.find(key); held != next.end() && Newer(*held->second, event.object)) {
+              changed = false;  // this process wrote a later version (Observe)
             } else {
               next[key] = std::make_shared<const nlohmann::json>(std::move(event.object));
             }
-            items_ = std::make_shared<const Items>(std::move(next));
+            if (changed) items_ = std::make_shared<const Items>(std::move(next));
           }
           backoff_ = std::chrono::milliseconds(0);  // healthy
         }

@@ -50,6 +50,12 @@ class Informer {
   // The objects now (shared, immutable).
   std::shared_ptr<const Items> items() const;
   std::string resource_version() const;
+  // An object this process just wrote, as the server answered it: cached now
+  // unless the cache already holds a newer version, so that this process
+  // reads its own writes before the watch brings them (client-go's
+  // MutationCache). Until then, watch events older than it are not applied
+  // over it. Calls on_change when stored.
+  void Observe(const nlohmann::json& object);
   InformerStats stats() const;
   const std::string& path() const { return path_; }
 
@@ -69,6 +75,8 @@ class Informer {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::shared_ptr<const Items> items_;
+  // Keys the watch deleted, with the deletion's resourceVersion.
+  std::map<std::string, uint64_t> deleted_;
   std::string rv_;
   InformerStats stats_;
   std::chrono::milliseconds backoff_{0};

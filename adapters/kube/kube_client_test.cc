@@ -363,6 +363,26 @@ TEST_F(KubeClusterTest, LeaderElectionRunRenewsOnItsOwnThreadUntilStopped) {
   EXPECT_EQ((*lease)["spec"]["holderIdentity"], "");
 }
 
+// Read-your-writes: a nomination and a created claim show in the very next
+// snapshot, before the watch brings them (a pass that did not see them made
+// a second claim for the same pod).
+TEST_F(KubeClusterTest, ItsOwnWritesShowInTheNextSnapshot) {
+  Start();
+  AddPod("default", "p");
+  ASSERT_TRUE(Eventually([&] { return cluster_->Snapshot()->GetPod("default/p") != nullptr; }));
+  model::NodeClaim claim;
+  claim.meta.name = "default-00001";
+  auto created = cluster_->CreateNodeClaim(claim, "default");
+  ASSERT_TRUE(created.ok());
+  ASSERT_TRUE(cluster_->NominatePod("default/p", *created).ok());
+  const auto snapshot = cluster_->Snapshot();
+  ASSERT_NE(snapshot->GetPod("default/p"), nullptr);
+  EXPECT_EQ(snapshot->GetPod("default/p")->nominated_node_claim, "default-00001");
+  EXPECT_NE(snapshot->GetNodeClaim("default-00001"), nullptr);
+  // And the watch, when it comes, changes nothing.
+  ASSERT_TRUE(Eventually([&] { return cluster_->Snapshot()->GetPod("default/p")->nominated_node_claim == "default-00001"; }));
+}
+
 TEST_F(KubeClusterTest, InformersSyncThroughServerErrorsAndThrottling) {
   AddPod("default", "before");
   twin::ServerFaults faults;

@@ -289,6 +289,7 @@ Result<std::string> KubeCluster::CreateNodeClaim(model::NodeClaim claim, const s
   // Created, but the answer does not say as what: the informer shows the
   // claim, and its pods are provisioned again (onto it) next batch.
   if (name.empty()) return Error::Unavailable("POST " + std::string(kClaims) + ": the answer has no metadata.name");
+  if (claims_ != nullptr) claims_->Observe(*made);
   RecordEvent("NodeClaim", "", name, "Launched", "NodeClaim created for NodePool " + node_pool);
   return name;
 }
@@ -304,6 +305,7 @@ Status KubeCluster::UpdateNodeClaim(const ports::NodeClaimInfo& info) {
   body["metadata"]["resourceVersion"] = NestedString(*main, "metadata", "resourceVersion");
   auto status = client_.Call("PUT", path + "/status", &body);
   if (!status.ok()) return status.error();
+  if (claims_ != nullptr) claims_->Observe(*status);
   return OkStatus();
 }
 
@@ -360,6 +362,9 @@ Status KubeCluster::NominatePod(const std::string& pod, const std::string& claim
   json patch{{"status", {{"nominatedNodeName", claim}}}};
   auto r = client_.Call("PATCH", PodPath(pod) + "/status", &patch, "application/merge-patch+json");
   if (!r.ok()) return r.error();
+  // Read our own write at once: the next pass must not see the pod as not
+  // nominated (and make it a second claim) while the watch catches up.
+  if (pods_ != nullptr) pods_->Observe(*r);
   auto [ns, name] = SplitPod(pod);
   RecordEvent("Pod", ns, name, "Nominated", "Pod should schedule on: nodeclaim/" + claim);
   return OkStatus();

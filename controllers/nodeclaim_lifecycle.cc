@@ -121,7 +121,8 @@ LifecycleResult NodeClaimLifecycle::Reconcile() {
   types_by_pool_.clear();  // capacity and labels only: availability does not matter here
   // Launches whose claim write failed on an earlier pass: written again;
   // an instance whose claim went (or records another instance) is terminated.
-  {
+  // (Nothing to do, and no snapshot to take, on the usual pass.)
+  if (!unwritten_.empty()) {
     const auto before = cluster_.Snapshot();
     for (auto it = unwritten_.begin(); it != unwritten_.end();) {
       const ports::NodeClaimInfo* c = before->GetNodeClaim(it->first);

@@ -18,10 +18,6 @@ bool Newer(const nlohmann::json& a, const nlohmann::json& b) {
   return ra != 0 && rb != 0 && ra > rb;
 }
 
-}  // namespace
-
-namespace {
-
 constexpr std::chrono::milliseconds kBackoffStart{800};
 constexpr std::chrono::milliseconds kBackoffMax{30000};
 

@@ -233,6 +233,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
                           : options.disruption == "off"     ? controllers::DisruptionMode::kOff
                                                             : controllers::DisruptionMode::kAdze;
   op_options.headroom = options.headroom;
+  op_options.coalesce_launch_completions = true;
   op_options.controllers.batch_idle = *batch_idle;
   op_options.controllers.batch_max = *batch_max;
   if (options.feature_gates.find("SpotToSpotConsolidation=true") != std::string::npos) {
@@ -363,6 +364,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     was_leader = leader;
     clock.RunDue();
     completions.RunPending();  // CreateFleet answers, on this thread
+    if (op) op->ApplyCompletedLaunches();  // all of them in one lifecycle pass
     // Unschedulable pods are looked for within 100 ms of the informers
     // changing something, not only once a tick: the batch window, not this
     // loop, is what a pending pod waits for, as Karpenter's pod watch
@@ -435,6 +437,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   };
   for (int i = 0; ec2 && i < 30 && (completions.pending() > 0 || launching()); ++i) {
     completions.WaitAndRunPending(model::kSecond);
+    if (op) op->ApplyCompletedLaunches();
   }
   stop_election.store(true);
   if (election.joinable()) election.join();

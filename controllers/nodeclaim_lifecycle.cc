@@ -35,10 +35,11 @@ void NodeClaimLifecycle::ApplyLaunches(LifecycleResult& result) {
   if (completed_.empty()) return;
   std::vector<std::pair<std::string, Result<ports::Instance>>> completed;
   completed.swap(completed_);
+  // Re-read: the claim may have changed or gone while the launch ran. One
+  // read serves the batch: each launch writes only its own claim.
+  const auto snapshot = cluster_.Snapshot();
   for (auto& [name, instance] : completed) {
     in_flight_.erase(name);
-    // Re-read: the claim may have changed or gone while the launch ran.
-    const auto snapshot = cluster_.Snapshot();
     const ports::NodeClaimInfo* info = snapshot->GetNodeClaim(name);
     if (info == nullptr || info->deletion_requested_at || info->launched_at) {
       // Nobody waits for this instance any more: do not leak it.

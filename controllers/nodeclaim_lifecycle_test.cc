@@ -39,13 +39,18 @@ TEST_F(LifecycleTest, LaunchesAndRecordsTheInstanceOnTheClaim) {
 }
 
 // A Cluster whose snapshots lag its writes while frozen, as the kube cache
-// lags the API server (the write lands, the watch event comes later).
+// lags the API server (the write lands, the watch event comes later). It
+// counts the snapshots taken: on a large cluster each one reads everything.
 class LaggingCluster : public ports::Cluster {
  public:
   explicit LaggingCluster(ports::Cluster& c) : c_(c) {}
   void Freeze() { frozen_ = c_.Snapshot(); }
   void Thaw() { frozen_.reset(); }
-  std::shared_ptr<const ports::ClusterSnapshot> Snapshot() const override { return frozen_ ? frozen_ : c_.Snapshot(); }
+  int snapshots() const { return snapshots_; }
+  std::shared_ptr<const ports::ClusterSnapshot> Snapshot() const override {
+    ++snapshots_;
+    return frozen_ ? frozen_ : c_.Snapshot();
+  }
   Result<std::string> CreateNodeClaim(model::NodeClaim claim, const std::string& pool) override {
     return c_.CreateNodeClaim(std::move(claim), pool);
   }
@@ -63,7 +68,28 @@ class LaggingCluster : public ports::Cluster {
  private:
   ports::Cluster& c_;
   std::shared_ptr<const ports::ClusterSnapshot> frozen_;
+  mutable int snapshots_ = 0;
 };
+
+// Launch answers that arrive together (a burst on the live path) are applied
+// with one read of the cluster, not one per answer: each read of a
+// 10,000-pod cluster costs what a pass costs.
+TEST_F(LifecycleTest, LaunchesAnsweredTogetherAreAppliedWithOneReadOfTheCluster) {
+  auto reads_to_apply = [this](int claims) {
+    testing::World world;
+    LaggingCluster counting(world.cluster);
+    NodeClaimLifecycle lc{counting, world.cloud, world.clock, LifecycleOptions{}};
+    for (int i = 0; i < claims; ++i) world.AddPendingClaim("c" + std::to_string(i));
+    lc.Reconcile();
+    world.clock.Advance(0);  // every answer arrives
+    const int before = counting.snapshots();
+    const LifecycleResult r = lc.Reconcile();
+    EXPECT_EQ(r.launched.size(), static_cast<size_t>(claims));
+    EXPECT_EQ(world.cloud.List().size(), static_cast<size_t>(claims));
+    return counting.snapshots() - before;
+  };
+  EXPECT_EQ(reads_to_apply(20), reads_to_apply(1));
+}
 
 TEST_F(LifecycleTest, AStaleSnapshotAfterTheLaunchWasWrittenDoesNotLaunchAgain) {
   LaggingCluster lagging(w.cluster);

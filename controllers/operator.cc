@@ -28,8 +28,16 @@ Operator::Operator(OperatorPorts ports, OperatorOptions options, OperatorListene
                  LifecycleOptions{.launch_timeout = options.controllers.launch_timeout,
                                   .registration_timeout = options.controllers.registration_timeout,
                                   .gpu_initialization_timeout = options.controllers.gpu_initialization_timeout,
-                                  // A finished launch is applied at once (the node boots now).
-                                  .on_launch_completed = [this] { RunLifecycle(); }}),
+                                  // A finished launch is applied at once (the node boots now),
+                                  // or with the others that finished together.
+                                  .on_launch_completed =
+                                      [this] {
+                                        if (options_.coalesce_launch_completions) {
+                                          launches_completed_ = true;
+                                        } else {
+                                          RunLifecycle();
+                                        }
+                                      }}),
       termination_(ports.cluster, ports.cloud, ports.clock),
       interruption_(ports.cluster, ports.cloud, ports.queue),
       expiration_(ports.cluster, ports.clock),
@@ -87,6 +95,12 @@ void Operator::Tick() {
   if (Due(Cadence::kDisruption, options_.disruption_period)) RunDisruption();
   // Deletions this operator requested, or anyone else did (kubectl delete nodeclaim).
   if (deletions_pending_ || ports_.cluster.Snapshot()->claims_deleting() > 0) RunTermination();
+}
+
+void Operator::ApplyCompletedLaunches() {
+  if (!launches_completed_) return;
+  launches_completed_ = false;
+  RunLifecycle();
 }
 
 void Operator::OnUnschedulable(const std::vector<std::string>& pods) {

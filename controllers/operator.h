@@ -11,6 +11,8 @@
 //                     every 10 s for the first 20 passes); expiration and
 //                     disruption every 10 s; termination while claims are
 //                     being deleted
+//   ApplyCompletedLaunches  (coalesce_launch_completions) CreateFleet answers
+//                     that arrived together, in one lifecycle pass
 //   OnUnschedulable   pods the kube-scheduler could not place: they open or
 //                     extend a provisioning batch (1 s idle, 10 s max); the
 //                     batch closes on a Clock timer, and new claims launch
@@ -83,6 +85,9 @@ class Operator {
 
   void Tick();
   void OnUnschedulable(const std::vector<std::string>& pods);
+  // With coalesce_launch_completions: applies, in one lifecycle pass, every
+  // launch that finished since the last call (none: nothing to do).
+  void ApplyCompletedLaunches();
 
   const OperatorOptions& options() const { return options_; }
 
@@ -118,6 +123,7 @@ class Operator {
   uint64_t disrupted_generation_ = ~uint64_t{0};
   ports::Time disrupted_at_ = 0;
   bool deletions_pending_ = false;
+  bool launches_completed_ = false;  // waiting for ApplyCompletedLaunches
 };
 
 }  // namespace adze::controllers

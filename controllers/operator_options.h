@@ -48,6 +48,14 @@ struct OperatorOptions {
   // Karpenter's "consolidated" memo: after a disruption pass that found
   // nothing, wait for the cluster to change or for this long.
   model::Duration consolidated_memo = 5 * model::kMinute;
+
+  // How a finished launch (a CreateFleet answer) is applied. false: at once,
+  // one lifecycle pass per answer (the simulator, where answers arrive one
+  // instant at a time). true: the shell calls ApplyCompletedLaunches() once
+  // it has run every answer that arrived together, and they share one pass
+  // (`adze controller`: a burst answers hundreds of launches within a loop
+  // pass, and a pass per answer reads the whole cluster each time).
+  bool coalesce_launch_completions = false;
 };
 
 }  // namespace adze::controllers

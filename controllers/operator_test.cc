@@ -72,6 +72,34 @@ TEST_F(OperatorTest, AnUnschedulablePodOpensABatchThatClosesOnAClockTimer) {
   EXPECT_EQ(metrics.Observations("adze_provisioning_decision_seconds").size(), 1u);
 }
 
+// The simulator applies each launch answer the instant it arrives; `adze
+// controller` runs every answer that came back together, then applies them
+// in one lifecycle pass.
+TEST(OperatorLaunchAnswers, AreAppliedAtOnceOrTogetherWhenCoalesced) {
+  for (bool coalesce : {false, true}) {
+    SCOPED_TRACE(coalesce ? "coalesced" : "at once");
+    testing::World w;
+    NoMessages queue;
+    ports::MetricsRegistry metrics;
+    FixedStopwatch stopwatch;
+    Recorder recorder;
+    OperatorOptions options;
+    options.coalesce_launch_completions = coalesce;
+    w.AddPendingClaim("a");
+    w.AddPendingClaim("b");
+    Operator op(OperatorPorts{w.cluster, w.cloud, queue, w.clock, metrics, stopwatch}, options, &recorder);
+    op.Tick();  // starts both launches
+    w.clock.Advance(0);  // both answers arrive
+    if (coalesce) {
+      EXPECT_TRUE(recorder.launched.empty());
+      op.ApplyCompletedLaunches();
+    }
+    EXPECT_EQ(recorder.launched, (std::vector<std::string>{"a", "b"}));
+    op.ApplyCompletedLaunches();  // nothing more to apply
+    EXPECT_EQ(recorder.launched.size(), 2u);
+  }
+}
+
 TEST_F(OperatorTest, ABatchStaysOpenWhilePodsKeepArrivingUpToTheMaximum) {
   w.cloud.SetInstanceTypes({});
   Start();

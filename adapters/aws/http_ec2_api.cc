@@ -101,9 +101,12 @@ Outcome<CreateFleetResponse> HttpEc2Api::CreateFleetNow(const CreateFleetRequest
 }
 
 void HttpEc2Api::CreateFleet(const CreateFleetRequest& request, CreateFleetDone done) {
-  model::Duration timeout = options_.fleet_timeout;
-  if (request.deadline > 0 && options_.controller_now) timeout = request.deadline - options_.controller_now();
-  workers_->Submit([this, request, timeout, done = std::move(done)]() mutable {
+  workers_->Submit([this, request, done = std::move(done)]() mutable {
+    // The time left is read when a worker takes the request, not when it was
+    // queued: in a burst a request can wait past its deadline, and sent then
+    // it launches an instance that is terminated as late on arrival.
+    model::Duration timeout = options_.fleet_timeout;
+    if (request.deadline > 0 && options_.controller_now) timeout = request.deadline - options_.controller_now();
     // Already due: no call at all (EC2 might launch an instance nobody waits for).
     auto outcome = std::make_shared<Outcome<CreateFleetResponse>>(
         timeout <= 0 ? Outcome<CreateFleetResponse>(AwsError{"RequestTimeout", "CreateFleet: deadline already passed"})

@@ -10,7 +10,8 @@
 // CreateFleet: the call runs on a worker thread (WorkerPool); its callback is
 // handed to `post` (e.g. CompletionQueue::Poster()), which must run it on the
 // controllers' thread — ec2_api.h's contract. The request's deadline is in
-// the controllers' clock (`controller_now`); the HTTP call gives up then.
+// the controllers' clock (`controller_now`); the HTTP call gives up then, and
+// a request still queued for a worker at its deadline is not sent.
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -32,7 +33,10 @@ struct HttpEc2ApiOptions {
   std::function<model::Duration()> controller_now;      // the clock CreateFleetRequest::deadline is in
   std::string pricing_region;                           // regionCode filter of GetProducts
   ec2::LaunchTemplateDefaults launch_template;
-  int fleet_workers = 4;
+  // CreateFleet calls in flight at once. EC2 answers one in 1–3 s, so a
+  // burst of thousands of claims needs many (Karpenter launches each claim
+  // from its own reconcile); the twin's EC2 endpoint serves 64 calls at once.
+  int fleet_workers = 32;
 };
 
 class HttpEc2Api : public providers::aws::Ec2Api {

@@ -6,6 +6,7 @@
 #include "adapters/aws/http_ec2_api.h"
 
 #include <atomic>
+#include <future>
 #include <mutex>
 
 #include <gtest/gtest.h>
@@ -196,6 +197,42 @@ TEST_F(HttpEc2ApiTest, CreateFleetPastItsDeadlineFailsWithoutCallingEc2) {
   EXPECT_TRUE(ToError(out.GetError()).Is(ErrorCode::kDeadlineExceeded)) << out.GetError().code;
   std::lock_guard lock(mu_);
   EXPECT_TRUE(requests_.empty());
+}
+
+// A burst queues more launches than there are workers: one whose deadline
+// passes while it waits is answered DeadlineExceeded and never sent.
+TEST_F(HttpEc2ApiTest, CreateFleetThatWaitedPastItsDeadlineForAWorkerIsNotSent) {
+  HttpEc2ApiOptions o;
+  o.controller_now = [this] { return controller_now_.load(); };
+  o.fleet_workers = 1;
+  api_ = std::make_unique<HttpEc2Api>(*client_, *client_, *pricing_, completions_.Poster(), o);
+  std::promise<void> first_arrived, release_first;
+  std::shared_future<void> released = release_first.get_future().share();
+  std::atomic<int> calls{0};
+  {
+    std::lock_guard lock(mu_);  // the server thread reads handler_
+    handler_ = [&, released](const httplib::Request&, httplib::Response& res) {
+      if (calls.fetch_add(1) == 0) {
+        first_arrived.set_value();
+        released.wait();
+      }
+      res.set_content(kFleetWithErrors, "text/xml");
+    };
+  }
+  std::optional<Outcome<CreateFleetResponse>> first, second;
+  CreateFleetRequest r;
+  r.deadline = 30 * model::kSecond;
+  api_->CreateFleet(r, [&](Outcome<CreateFleetResponse> out) { first.emplace(std::move(out)); });
+  first_arrived.get_future().wait();
+  r.deadline = 10 * model::kSecond;  // due while the one worker is busy
+  api_->CreateFleet(r, [&](Outcome<CreateFleetResponse> out) { second.emplace(std::move(out)); });
+  controller_now_ = 20 * model::kSecond;
+  release_first.set_value();
+  while (!first || !second) completions_.WaitAndRunPending(10 * model::kSecond);
+  EXPECT_TRUE(first->IsSuccess());
+  ASSERT_FALSE(second->IsSuccess());
+  EXPECT_TRUE(ToError(second->GetError()).Is(ErrorCode::kDeadlineExceeded)) << second->GetError().code;
+  EXPECT_EQ(calls.load(), 1);
 }
 
 TEST_F(HttpEc2ApiTest, DescribeInstancesFollowsNextTokenToTheLastPage) {

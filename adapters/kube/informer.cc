@@ -29,7 +29,7 @@ Informer::Informer(RestClient& client, std::string path, std::function<void()> o
       path_(std::move(path)),
       on_change_(std::move(on_change)),
       resync_(resync),
-      items_(std::make_shared<const Items>()) {}
+      items_(std::make_shared<Items>()) {}
 
 Informer::~Informer() { Stop(); }
 
@@ -60,11 +60,21 @@ void Informer::Observe(const nlohmann::json& object) {
       const uint64_t rv = ResourceVersionOf(object);
       if (rv == 0 || gone->second == 0 || rv <= gone->second) return;  // deleted since
     }
-    Items next = *items_;
-    next[key] = std::make_shared<const nlohmann::json>(object);
-    items_ = std::make_shared<const Items>(std::move(next));
+    MutableItems()[key] = std::make_shared<const nlohmann::json>(object);
   }
   if (on_change_) on_change_();
+}
+
+Informer::Items& Informer::MutableItems() {
+  // Readers copy items_ only under mu_, which is held: a count of 1 cannot
+  // grow meanwhile. The acquire fence pairs with the release in the last
+  // reader's decrement, so its reads of the map happen before our writes.
+  if (items_.use_count() == 1) {
+    std::atomic_thread_fence(std::memory_order_acquire);
+  } else {
+    items_ = std::make_shared<Items>(*items_);
+  }
+  return *items_;
 }
 
 std::string Informer::resource_version() const {
@@ -92,7 +102,7 @@ bool Informer::List() {
     next.emplace(std::move(key), std::make_shared<const nlohmann::json>(std::move(item)));
   }
   rv_ = std::move(page->resource_version);
-  items_ = std::make_shared<const Items>(std::move(next));
+  items_ = std::make_shared<Items>(std::move(next));
   return true;
 }
 
@@ -124,20 +134,19 @@ Status Informer::Watch(bool* expired) {
           std::lock_guard lock(mu_);
           if (!event.resource_version.empty()) rv_ = event.resource_version;
           if (changed) {
-            Items next = *items_;
             std::string key = ObjectKey(event.object);
+            auto held = items_->find(key);
             if (event.type == Type::kDeleted) {
-              next.erase(key);
+              if (held != items_->end()) MutableItems().erase(key);
               // Remembered so that a write answered before the deletion
               // (Observe) cannot bring the object back.
               if (deleted_.size() > 100000) deleted_.clear();
               deleted_[key] = ResourceVersionOf(event.object);
-            } else if (auto held = next.find(key); held != next.end() && Newer(*held->second, event.object)) {
+            } else if (held != items_->end() && Newer(*held->second, event.object)) {
               changed = false;  // this process wrote a later version (Observe)
             } else {
-              next[key] = std::make_shared<const nlohmann::json>(std::move(event.object));
+              MutableItems()[key] = std::make_shared<const nlohmann::json>(std::move(event.object));
             }
-            if (changed) items_ = std::make_shared<const Items>(std::move(next));
           }
           backoff_ = std::chrono::milliseconds(0);  // healthy
         }

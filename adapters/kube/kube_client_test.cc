@@ -10,8 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
+#include "adapters/kube/informer.h"
 #include "adapters/kube/kube_cluster.h"
 #include "adapters/kube/leader_elector.h"
 #include "adapters/kube/rate_limiter.h"
@@ -175,6 +177,49 @@ TEST_F(KubeClusterTest, SnapshotsFollowTheApi) {
   ASSERT_TRUE(store_.Delete("pods", "default", "a").ok());
   ASSERT_TRUE(Eventually([&] { return cluster_->Snapshot()->Pods().size() == 1; }));
   EXPECT_EQ(snap->Pods().size(), 2u);  // an old snapshot does not change
+}
+
+// Events change the informer's map in place while no reader holds it, and
+// never a map a reader holds (a snapshot being built reads it unlocked).
+TEST_F(KubeClusterTest, InformerItemsHeldByAReaderNeverChange) {
+  Start();
+  Informer informer(*client_, "/api/v1/pods", [] {});
+  informer.Start();
+  ASSERT_TRUE(Eventually([&] { return informer.synced(); }));
+  AddPod("default", "a");
+  ASSERT_TRUE(Eventually([&] { return informer.items()->size() == 1; }));
+  auto held = informer.items();
+  AddPod("default", "b");
+  ASSERT_TRUE(Eventually([&] { return informer.items()->size() == 2; }));
+  EXPECT_EQ(held->size(), 1u);
+  EXPECT_TRUE(held->contains("default/a"));
+  held.reset();
+  AddPod("default", "c");
+  ASSERT_TRUE(store_.Delete("pods", "default", "a").ok());
+  ASSERT_TRUE(Eventually([&] { return informer.items()->size() == 2 && !informer.items()->contains("default/a"); }));
+  EXPECT_TRUE(informer.items()->contains("default/b"));
+  EXPECT_TRUE(informer.items()->contains("default/c"));
+  informer.Stop();
+}
+
+// Events are written off the caller's thread; a full queue drops, Stop()
+// sends what waits.
+TEST_F(KubeClusterTest, EventsAreWrittenInTheBackgroundAndDroppedWhenTheQueueIsFull) {
+  Start();
+  EventRecorder events(client_->config(), client_->options(), Now, /*max_queued=*/2);
+  events.Record("Pod", "default", "p", "Nominated", "Pod should schedule on: nodeclaim/default-1");
+  events.Record("NodeClaim", "", "default-1", "Launched", "NodeClaim created for NodePool default");
+  events.Record("Pod", "default", "q", "Nominated", "no room left in the queue");
+  EXPECT_EQ(events.stats().dropped, 1u);
+  EXPECT_TRUE(store_.List("events", "").items.empty());  // nothing before Start
+  events.Start();
+  events.Stop();
+  EXPECT_EQ(events.stats().written, 2u);
+  const auto written = store_.List("events", "").items;
+  ASSERT_EQ(written.size(), 2u);
+  std::set<std::string> reasons;
+  for (const json& e : written) reasons.insert(e["involvedObject"]["name"].get<std::string>() + ":" + e["reason"].get<std::string>());
+  EXPECT_EQ(reasons, (std::set<std::string>{"p:Nominated", "default-1:Launched"}));
 }
 
 TEST_F(KubeClusterTest, InformersConvergeAfterWatchDropsAndExpiredVersions) {

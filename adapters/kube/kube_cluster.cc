@@ -61,7 +61,8 @@ std::string RvOf(const json& o) {
 
 }  // namespace
 
-KubeCluster::KubeCluster(RestClient& client, std::function<int64_t()> now) : client_(client), now_(std::move(now)) {
+KubeCluster::KubeCluster(RestClient& client, std::function<int64_t()> now)
+    : client_(client), now_(std::move(now)), events_(client.config(), client.options(), now_) {
   auto add = [&](const char* path) {
     informers_.push_back(std::make_unique<Informer>(client_, path, [this] { ++generation_; }));
     return informers_.back().get();
@@ -79,9 +80,11 @@ KubeCluster::~KubeCluster() { Stop(); }
 
 void KubeCluster::Start() {
   for (auto& i : informers_) i->Start();
+  events_.Start();
 }
 
 void KubeCluster::Stop() {
+  events_.Stop();
   for (auto& i : informers_) i->Stop();
 }
 
@@ -429,23 +432,7 @@ Status KubeCluster::DeletePod(const std::string& pod) {
 
 void KubeCluster::RecordEvent(const std::string& kind, const std::string& ns, const std::string& name,
                               const std::string& reason, const std::string& message, bool warning) {
-  // Cluster-scoped objects' events go to "default", as client-go's recorder does.
-  std::string event_ns = ns.empty() ? "default" : ns;
-  std::string when = FormatTimestamp(now_());
-  json event{{"apiVersion", "v1"},
-             {"kind", "Event"},
-             {"metadata", {{"generateName", name + "."}, {"namespace", event_ns}}},
-             {"involvedObject",
-              {{"kind", kind}, {"name", name}, {"apiVersion", kind == "NodeClaim" ? "karpenter.sh/v1" : "v1"}}},
-             {"reason", reason},
-             {"message", message},
-             {"type", warning ? "Warning" : "Normal"},
-             {"source", {{"component", "karpenter"}}},
-             {"firstTimestamp", when},
-             {"lastTimestamp", when},
-             {"count", 1}};
-  if (!ns.empty()) event["involvedObject"]["namespace"] = ns;
-  (void)client_.Call("POST", "/api/v1/namespaces/" + event_ns + "/events", &event);
+  events_.Record(kind, ns, name, reason, message, warning);
 }
 
 }  // namespace adze::kube

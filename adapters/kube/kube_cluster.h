@@ -16,7 +16,8 @@
 //   EvictPod             the Eviction API; 429 from a PDB -> kThrottled
 //   DeletePod            DELETE
 // and Events (core/v1) on pods and NodeClaims for what a user would look
-// for: Nominated, Launched (claim created), DisruptionTerminating.
+// for: Nominated, Launched (claim created), DisruptionTerminating — written
+// by an EventRecorder on its own thread and client, so none waits for them.
 // Pods are named "namespace/name" in snapshots and mutations (the ports key
 // objects by one string; pod names repeat across namespaces).
 // Thread-safety: Snapshot and the mutations may be called from one thread
@@ -32,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/kube/event_recorder.h"
 #include "adapters/kube/informer.h"
 #include "adapters/kube/rest_client.h"
 #include "model/ec2nodeclass.h"
@@ -73,8 +75,9 @@ class KubeCluster : public ports::Cluster {
   // missing from the server; empty when all are there.
   std::vector<std::string> MissingCrds();
 
-  // Records a core/v1 Event on an object (best effort: failures are ignored,
-  // as client-go's recorder drops what it cannot write).
+  // Queues a core/v1 Event on an object (best effort: failures are ignored,
+  // as client-go's recorder drops what it cannot write). Written after
+  // Start(); Stop() sends what is queued, for up to 2 s.
   void RecordEvent(const std::string& kind, const std::string& ns, const std::string& name, const std::string& reason,
                    const std::string& message, bool warning = false);
 
@@ -88,6 +91,7 @@ class KubeCluster : public ports::Cluster {
 
   RestClient& client_;
   std::function<int64_t()> now_;
+  EventRecorder events_;
   std::atomic<uint64_t> generation_{1};
   std::vector<std::unique_ptr<Informer>> informers_;
   Informer* pods_ = nullptr;

@@ -95,6 +95,11 @@ RestClient::RestClient(RestConfig config, ClientOptions options)
   EnsureCurl();
 }
 
+RestConfig RestClient::config() const {
+  std::lock_guard lock(token_mu_);
+  return config_;
+}
+
 Result<std::string> RestClient::Token(RestConfig* config) {
   {
     std::lock_guard lock(token_mu_);

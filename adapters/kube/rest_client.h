@@ -45,6 +45,10 @@ class RestClient {
                 const std::atomic<bool>* stop);
 
   uint64_t requests() const { return requests_.load(); }
+  // The server and credentials this client uses, and its limits: for a
+  // second client with a rate limit of its own (Events).
+  RestConfig config() const;
+  const ClientOptions& options() const { return options_; }
 
  private:
   // The token to send, and a copy of the config to use for this request
@@ -54,7 +58,7 @@ class RestClient {
   RestConfig config_;
   ClientOptions options_;
   RateLimiter limiter_;
-  std::mutex token_mu_;  // guards exec_token_ and config_'s client cert/key
+  mutable std::mutex token_mu_;  // guards exec_token_ and config_'s client cert/key
   std::string exec_token_;
   std::atomic<uint64_t> requests_{0};
 };

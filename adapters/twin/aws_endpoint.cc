@@ -80,7 +80,7 @@ AwsEndpoint::~AwsEndpoint() { Stop(); }
 
 Result<int> AwsEndpoint::Start() {
   // Long polls hold a thread each for up to 20 s.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(32); };
+  server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
   Routes();
   const int port = options_.port == 0 ? server_->bind_to_any_port("127.0.0.1")
                                       : (server_->bind_to_port("127.0.0.1", options_.port) ? options_.port : -1);

@@ -232,16 +232,24 @@ void TwinCluster::Schedule(int64_t now) {
     std::string name;
     model::Node node;
     model::ResourceList free;
+    // free less what pending pods nominated to this node (of a priority not
+    // below the pod being placed) hold, as kube-scheduler's nominator does:
+    // a node launched for some pods is not taken by others that happen to
+    // come first.
+    model::ResourceList available;
   };
   std::vector<NodeRoom> nodes;
   for (const json& n : store_.List("nodes", "").items) {
     auto node = kube::DecodeNode(n);
     if (!node.ok() || !node->ready || node->unschedulable) continue;
-    nodes.push_back({node->meta.name, *node, node->allocatable});
+    nodes.push_back({node->meta.name, *node, node->allocatable, {}});
   }
   struct Pending {
     json object;
     ports::PodInfo info;
+    model::ResourceList requests;
+    NodeRoom* nominated = nullptr;  // a Ready node it is nominated to
+    bool holds_room = false;        // its requests are out of nominated->available
   };
   std::vector<Pending> pending;
   std::map<std::string, size_t> index;
@@ -257,22 +265,43 @@ void TwinCluster::Schedule(int64_t now) {
     if (info->deleting) continue;
     const std::string& scheduler = info->pod.scheduler_name;
     if (!scheduler.empty() && scheduler != "default-scheduler") continue;
-    pending.push_back({std::move(p), std::move(*info)});
+    pending.push_back({std::move(p), std::move(*info), {}, nullptr, false});
   }
+  for (NodeRoom& n : nodes) n.available = n.free;
   std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
     if (a.info.pod.priority != b.info.pod.priority) return a.info.pod.priority > b.info.pod.priority;
     return a.info.created_at < b.info.created_at;
   });
   for (Pending& p : pending) {
+    p.requests = p.info.pod.EffectiveRequests();
+    const std::string nominated = p.object.value("status", json::object()).value("nominatedNodeName", "");
+    if (auto it = index.find(nominated); !nominated.empty() && it != index.end()) p.nominated = &nodes[it->second];
+  }
+  // Nominations hold room from their priority level on (sorted: higher first).
+  size_t reserved_upto = 0;
+  auto release = [](Pending& p) {
+    if (!p.holds_room) return;
+    p.nominated->available.Add(p.requests);
+    p.holds_room = false;
+  };
+  for (Pending& p : pending) {
+    for (; reserved_upto < pending.size() &&
+           pending[reserved_upto].info.pod.priority >= p.info.pod.priority;
+         ++reserved_upto) {
+      Pending& held = pending[reserved_upto];
+      if (held.nominated == nullptr) continue;
+      held.nominated->available.Subtract(held.requests);
+      held.holds_room = true;
+    }
     const model::Pod& pod = p.info.pod;
-    model::ResourceList requests = pod.EffectiveRequests();
+    const model::ResourceList& requests = p.requests;
+    release(p);  // its own nomination does not stand in its way
     NodeRoom* best = nullptr;
-    std::string nominated = p.object.value("status", json::object()).value("nominatedNodeName", "");
     for (NodeRoom& n : nodes) {
       if (model::FirstUntolerated(n.node.taints, pod.tolerations)) continue;
       if (!pod.MatchesNodeLabels(n.node.meta.labels)) continue;
-      if (!model::ResourceList::Fits(requests, n.free)) continue;
-      if (n.name == nominated) {
+      if (!model::ResourceList::Fits(requests, n.available)) continue;
+      if (&n == p.nominated) {
         best = &n;
         break;
       }
@@ -284,6 +313,10 @@ void TwinCluster::Schedule(int64_t now) {
     }
     std::string ns = pod.meta.namespace_;
     if (best == nullptr) {
+      if (p.nominated != nullptr) {  // still nominated: it keeps its room there
+        p.nominated->available.Subtract(requests);
+        p.holds_room = true;
+      }
       std::string message = "0/" + std::to_string(nodes.size()) + " nodes are available";
       (void)store_.Mutate("pods", ns, pod.meta.name, [&](json& o) -> Status {
         if (!o.value("spec", json::object()).value("nodeName", "").empty()) return OkStatus();
@@ -294,6 +327,7 @@ void TwinCluster::Schedule(int64_t now) {
       continue;
     }
     best->free.Subtract(requests);
+    best->available.Subtract(requests);
     auto bound = store_.Mutate("pods", ns, pod.meta.name, [&](json& o) -> Status {
       if (!o.value("spec", json::object()).value("nodeName", "").empty()) return Error::Conflict("already bound");
       o["spec"]["nodeName"] = best->name;

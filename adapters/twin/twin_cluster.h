@@ -21,6 +21,9 @@
 //     bound to a Ready, schedulable Node whose taints they tolerate, whose
 //     labels their node selector and required affinity accept, and with room
 //     for their requests (the nominated node first, else the most allocated);
+//     room that pending pods of the same or a higher priority are nominated
+//     to (status.nominatedNodeName) is theirs, as kube-scheduler's nominator
+//     keeps it;
 //     a pod that fits nowhere gets PodScheduled=False/Unschedulable, which is
 //     what makes it provisionable; a bound pod becomes Running and Ready.
 // Pod (anti-)affinity and topology spread are not checked here (the

@@ -140,5 +140,51 @@ TEST_F(TwinClusterAwsTest, KwokClaimsIgnoreTheDirectory) {
   ASSERT_TRUE(Node("kwok-1"));
 }
 
+// kube-scheduler's nominator: room a pending pod is nominated to is its own
+// against pods of the same or a lower priority, whoever is older.
+class TwinSchedulerTest : public TwinClusterAwsTest {
+ protected:
+  void AddPod(const std::string& name, const std::string& nominated, int priority = 0) {
+    now_ += kSecondUs;  // created in this order
+    json pod{{"metadata", {{"name", name}}},
+             {"spec",
+              {{"priority", priority},
+               {"containers",
+                json::array({json{{"name", "c"}, {"image", "i"}, {"resources", {{"requests", {{"cpu", "5"}}}}}}})}}},
+             {"status", {{"phase", "Pending"}}}};
+    if (!nominated.empty()) pod["status"]["nominatedNodeName"] = nominated;
+    ASSERT_TRUE(store_.Create("pods", "default", pod).ok());
+  }
+  std::string NodeOf(const std::string& pod) {
+    auto p = store_.Get("pods", "default", pod);
+    return p.ok() ? (*p)["spec"].value("nodeName", "") : "?";
+  }
+  // A Ready node of 8 CPUs: room for one 5-CPU pod.
+  void ReadyNode(const std::string& name) {
+    Claim(name, "kwok://" + name, 0);
+    Step((now_ - kT0) / static_cast<double>(kSecondUs));
+    Step((now_ - kT0) / static_cast<double>(kSecondUs) + 10);
+    ASSERT_TRUE(Node(name) && Ready(*Node(name)));
+  }
+};
+
+TEST_F(TwinSchedulerTest, AnOlderPodDoesNotTakeTheNodeAnotherIsNominatedTo) {
+  ReadyNode("n1");
+  AddPod("early", "claim-still-launching");
+  AddPod("late", "n1");
+  Step((now_ - kT0) / static_cast<double>(kSecondUs));
+  EXPECT_EQ(NodeOf("late"), "n1");
+  EXPECT_EQ(NodeOf("early"), "");
+}
+
+TEST_F(TwinSchedulerTest, AHigherPriorityPodIsNotHeldBackByALowerPrioritysNomination) {
+  ReadyNode("n1");
+  AddPod("low", "n1", 0);
+  AddPod("vip", "", 1000);
+  Step((now_ - kT0) / static_cast<double>(kSecondUs));
+  EXPECT_EQ(NodeOf("vip"), "n1");
+  EXPECT_EQ(NodeOf("low"), "");
+}
+
 }  // namespace
 }  // namespace adze::twin

@@ -97,6 +97,8 @@ Outcome<CreateFleetResponse> HttpEc2Api::CreateFleetNow(const CreateFleetRequest
   if (!r.IsSuccess()) return r.GetError();
   auto parsed = ec2::ParseCreateFleet(r.GetResult().body);
   if (!parsed.ok()) return Malformed("CreateFleet", parsed.error());
+  // Answered within the deadline, however long it then waits to be applied.
+  if (options_.controller_now) parsed->answered_at = options_.controller_now();
   return *parsed;
 }
 

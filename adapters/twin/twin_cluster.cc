@@ -52,6 +52,27 @@ void SetCondition(json& status, json c) {
   conditions.push_back(std::move(c));
 }
 
+// What besides its requests decides where a pod may go (the twin's scheduler
+// checks taints and node labels only).
+std::string SchedulingConstraints(const json& pod) {
+  const json spec = pod.value("spec", json::object());
+  std::string out;
+  for (const char* field : {"tolerations", "nodeSelector", "affinity"}) {
+    if (auto it = spec.find(field); it != spec.end()) out += "|" + it->dump();
+  }
+  return out;
+}
+
+bool MarkedUnschedulable(const json& pod) {
+  const json status = pod.value("status", json::object());
+  for (const json& c : status.value("conditions", json::array())) {
+    if (c.value("type", "") == "PodScheduled") {
+      return c.value("status", "") == "False" && c.value("reason", "") == "Unschedulable";
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 TwinCluster::TwinCluster(ObjectStore& store, double speed, const InstanceDirectory* instances)
@@ -279,6 +300,7 @@ void TwinCluster::Schedule(int64_t now) {
   }
   // Nominations hold room from their priority level on (sorted: higher first).
   size_t reserved_upto = 0;
+  std::set<std::string> fits_nowhere;  // shapes (requests and constraints)
   auto release = [](Pending& p) {
     if (!p.holds_room) return;
     p.nominated->available.Add(p.requests);
@@ -296,20 +318,28 @@ void TwinCluster::Schedule(int64_t now) {
     const model::Pod& pod = p.info.pod;
     const model::ResourceList& requests = p.requests;
     release(p);  // its own nomination does not stand in its way
+    auto fits = [&](const NodeRoom& n) {
+      return !model::FirstUntolerated(n.node.taints, pod.tolerations) && pod.MatchesNodeLabels(n.node.meta.labels) &&
+             model::ResourceList::Fits(requests, n.available);
+    };
     NodeRoom* best = nullptr;
-    for (NodeRoom& n : nodes) {
-      if (model::FirstUntolerated(n.node.taints, pod.tolerations)) continue;
-      if (!pod.MatchesNodeLabels(n.node.meta.labels)) continue;
-      if (!model::ResourceList::Fits(requests, n.available)) continue;
-      if (&n == p.nominated) {
-        best = &n;
-        break;
+    // The nominated node wins when it fits; otherwise the most allocated.
+    // A pod like one that fitted nowhere in this pass fits nowhere either
+    // (room only shrinks within a pass): a burst of identical pods is not
+    // tested against every node, once per pod. The next pass tries again.
+    const std::string shape = requests.ToString() + SchedulingConstraints(p.object);
+    if (p.nominated != nullptr && fits(*p.nominated)) {
+      best = p.nominated;
+    } else if (!fits_nowhere.contains(shape)) {
+      for (NodeRoom& n : nodes) {
+        if (!fits(n)) continue;
+        // Most allocated: least CPU left.
+        if (best == nullptr ||
+            n.free.Get(model::resource::kCpu).milli() < best->free.Get(model::resource::kCpu).milli()) {
+          best = &n;
+        }
       }
-      // Most allocated: least CPU left.
-      if (best == nullptr ||
-          n.free.Get(model::resource::kCpu).milli() < best->free.Get(model::resource::kCpu).milli()) {
-        best = &n;
-      }
+      if (best == nullptr) fits_nowhere.insert(shape);
     }
     std::string ns = pod.meta.namespace_;
     if (best == nullptr) {
@@ -317,6 +347,9 @@ void TwinCluster::Schedule(int64_t now) {
         p.nominated->available.Subtract(requests);
         p.holds_room = true;
       }
+      // Marked once: rewriting the message each pass would send every
+      // watcher an event per pending pod per pass.
+      if (MarkedUnschedulable(p.object)) continue;
       std::string message = "0/" + std::to_string(nodes.size()) + " nodes are available";
       (void)store_.Mutate("pods", ns, pod.meta.name, [&](json& o) -> Status {
         if (!o.value("spec", json::object()).value("nodeName", "").empty()) return OkStatus();

@@ -532,15 +532,15 @@ void AwsCloudProvider::Create(const model::NodeClaim& claim, model::Duration dea
   }
   ++counters_.create_fleet_calls;
   std::weak_ptr<bool> alive = alive_;
-  ec2_.CreateFleet(request, [this, alive, name = claim.meta.name, capacity_type, deadline,
+  ec2_.CreateFleet(request, [this, alive, name = claim.meta.name, capacity_type, deadline, tags = request.tags,
                              prices = std::move(prices), done = std::move(done)](Outcome<CreateFleetResponse> r) {
     if (alive.expired()) return;
-    OnFleet(name, capacity_type, deadline, prices, std::move(r), done);
+    OnFleet(name, capacity_type, deadline, prices, tags, std::move(r), done);
   });
 }
 
 void AwsCloudProvider::OnFleet(const std::string& claim, const std::string& capacity_type, model::Duration deadline,
-                               const std::vector<std::pair<FleetOverride, double>>& prices,
+                               const std::vector<std::pair<FleetOverride, double>>& prices, const Tags& tags,
                                Outcome<CreateFleetResponse> outcome, const ports::LaunchDone& done) {
   if (!outcome.IsSuccess()) {
     Error e = ToError(outcome.GetError());
@@ -578,7 +578,7 @@ void AwsCloudProvider::OnFleet(const std::string& claim, const std::string& capa
   }
   const FleetInstance& launched = r.instances.front();
   const std::string& id = launched.instance_ids.front();
-  if (clock_.Now() > deadline) {
+  if ((r.answered_at > 0 ? r.answered_at : clock_.Now()) > deadline) {
     // Nobody waits for this instance any more: do not leak it.
     (void)ec2_.TerminateInstances(TerminateInstancesRequest{{id}});
     done(Error::DeadlineExceeded("NodeClaim " + claim + ": CreateFleet answered after the deadline"));
@@ -589,16 +589,21 @@ void AwsCloudProvider::OnFleet(const std::string& claim, const std::string& capa
     if (ov == launched.launched_with) price = p;
   }
   price_by_instance_[id] = price;
-  auto described = ec2_.DescribeInstances(DescribeInstancesRequest{{id}, {}});
-  if (!described.IsSuccess()) {
-    done(ToError(described.GetError()));
-    return;
-  }
-  if (described.GetResult().instances.empty()) {
-    done(Error::NotFound("instance " + id + " launched but not described"));
-    return;
-  }
-  done(ToInstance(described.GetResult().instances.front()));
+  // The instance as the answer describes it, as Karpenter builds it from
+  // the fleet output: no DescribeInstances per launch (a burst's thousands
+  // of answers would each wait for one on the controllers' thread).
+  Ec2Instance instance;
+  instance.instance_id = id;
+  instance.instance_type = launched.launched_with.instance_type;
+  instance.availability_zone = launched.launched_with.availability_zone;
+  instance.subnet_id = launched.launched_with.subnet_id;
+  instance.capacity_reservation_id = launched.launched_with.capacity_reservation_id;
+  instance.image_id = launched.launched_with.image_id;
+  instance.instance_lifecycle = launched.lifecycle == kSpot ? kSpot : "";
+  instance.state = "pending";
+  instance.launch_time = clock_.Now();
+  instance.tags = tags;
+  done(ToInstance(instance));
 }
 
 ports::Instance AwsCloudProvider::ToInstance(const Ec2Instance& i) const {

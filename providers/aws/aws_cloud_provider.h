@@ -163,8 +163,8 @@ class AwsCloudProvider : public ports::CloudProvider {
   Result<std::string> LaunchTemplate(const model::EC2NodeClass& nc, const NodeClassView& view);
   void Fail(ports::LaunchDone done, Error error);
   void OnFleet(const std::string& claim, const std::string& capacity_type, model::Duration deadline,
-               const std::vector<std::pair<FleetOverride, double>>& prices, Outcome<CreateFleetResponse> outcome,
-               const ports::LaunchDone& done);
+               const std::vector<std::pair<FleetOverride, double>>& prices, const Tags& tags,
+               Outcome<CreateFleetResponse> outcome, const ports::LaunchDone& done);
   ports::Instance ToInstance(const Ec2Instance& i) const;
 
   Ec2Api& ec2_;

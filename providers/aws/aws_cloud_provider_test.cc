@@ -349,6 +349,26 @@ TEST_F(AwsCloudProviderTest, AnAnswerAfterTheDeadlineIsDeadlineExceededAndTermin
   EXPECT_TRUE(results_[0].ok());
 }
 
+// An answer that arrived in time but waited for the controllers' thread
+// (a burst's answers queue there) is a launch, not a late one to terminate.
+TEST_F(AwsCloudProviderTest, AnAnswerThatArrivedInTimeIsALaunchHoweverLateItIsApplied) {
+  ec2_.latency = 5 * kSecond;
+  ec2_.stamp_answered_at = true;
+  Make();
+  results_.clear();
+  Start(Claim("nc", {"c5.large"}, {"on-demand"}), 10 * kSecond);
+  clock_.now += 30 * kSecond;  // applied 25 s after it arrived
+  RunAll();
+  ASSERT_EQ(results_.size(), 1u);
+  ASSERT_TRUE(results_[0].ok()) << results_[0].error().message;
+  EXPECT_EQ(results_[0]->instance_type, "c5.large");
+  EXPECT_EQ(results_[0]->capacity_type, "on-demand");
+  EXPECT_FALSE(results_[0]->image_id.empty());
+  EXPECT_EQ(results_[0]->node_claim, "nc");
+  ASSERT_EQ(ec2_.instances().size(), 1u);
+  EXPECT_NE(ec2_.instances().begin()->second.state, "terminated");
+}
+
 TEST_F(AwsCloudProviderTest, DriftFollowsTheStaticHashImageGroupsAndSubnets) {
   Make();
   auto r = Launch(Claim("nc", {"c5.large"}, {"on-demand"}));

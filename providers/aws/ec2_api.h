@@ -126,6 +126,10 @@ struct CreateFleetResponse {
   std::string fleet_id;                 // FleetId
   std::vector<FleetInstance> instances;  // Instances
   std::vector<FleetError> errors;        // Errors
+  // Not an AWS field: when the answer arrived, in the controllers' clock, if
+  // the callback may run later than that (a network adapter's answers wait
+  // for the controllers' thread); 0: when the callback runs.
+  model::Duration answered_at = 0;
 };
 // Called exactly once, later, on the thread that runs the controllers. An
 // AwsError is a failure of the whole call (throttling, a deadline, ...).

@@ -18,7 +18,13 @@ size_t FakeEc2Api::DeliverDue() {
     }
   }
   for (Pending& p : due) {
-    p.done(Answer(p.request));
+    Outcome<CreateFleetResponse> answer = Answer(p.request);
+    if (stamp_answered_at && answer.IsSuccess()) {
+      CreateFleetResponse r = std::move(answer).GetResult();
+      r.answered_at = p.due;
+      answer = std::move(r);
+    }
+    p.done(std::move(answer));
     ++n;
   }
   return n;

@@ -46,6 +46,9 @@ class FakeEc2Api : public Ec2Api {
   std::deque<AwsError> next_create_fleet_errors;
   // How long a CreateFleet answer takes. Default 0 (still only on DeliverDue).
   model::Duration latency = 0;
+  // Answers say when they were due (CreateFleetResponse::answered_at), as a
+  // network adapter's do when its answers wait for the controllers' thread.
+  bool stamp_answered_at = false;
 
   // Every CreateFleet request, in call order.
   const std::vector<CreateFleetRequest>& create_fleet_requests() const { return requests_; }

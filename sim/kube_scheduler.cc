@@ -83,16 +83,24 @@ void KubeScheduler::Bind(const std::string& pod, const std::string& node) {
 KubeScheduler::PassResult KubeScheduler::Pass() {
   PassResult result;
   std::vector<const ports::PodInfo*> pending = cluster_.PendingPods();
+  const auto by_priority_then_age = [](const ports::PodInfo* a, const ports::PodInfo* b) {
+    if (a->pod.priority != b->pod.priority) return a->pod.priority > b->pod.priority;
+    return a->created_at < b->created_at;
+  };
+  // Every pending pod nominated to a node holds room there, also those this
+  // pass skips (kube-scheduler's nominator).
+  std::vector<const ports::PodInfo*> nominated;
+  for (const ports::PodInfo* p : pending) {
+    if (!p->nominated_node_claim.empty() && !p->pod.HasInterPodConstraints()) nominated.push_back(p);
+  }
+  std::stable_sort(nominated.begin(), nominated.end(), by_priority_then_age);
   const bool room_may_have_appeared = cluster_.capacity_generation() != seen_capacity_generation_;
   seen_capacity_generation_ = cluster_.capacity_generation();
   if (!room_may_have_appeared) {
     std::erase_if(pending, [](const ports::PodInfo* p) { return p->unschedulable; });
   }
   if (pending.empty()) return result;
-  std::stable_sort(pending.begin(), pending.end(), [](const ports::PodInfo* a, const ports::PodInfo* b) {
-    if (a->pod.priority != b->pod.priority) return a->pod.priority > b->pod.priority;
-    return a->created_at < b->created_at;
-  });
+  std::stable_sort(pending.begin(), pending.end(), by_priority_then_age);
   std::vector<std::string> names;
   names.reserve(pending.size());
   for (const auto* p : pending) names.push_back(p->pod.meta.name);
@@ -103,6 +111,11 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
     if (pending[i]->pod.HasInterPodConstraints()) continue;
     requests[i] = pending[i]->pod.EffectiveRequests();
     space.AddNames(requests[i]);
+  }
+  std::vector<model::ResourceList> nominated_requests(nominated.size());
+  for (size_t h = 0; h < nominated.size(); ++h) {
+    nominated_requests[h] = nominated[h]->pod.EffectiveRequests();
+    space.AddNames(nominated_requests[h]);
   }
   // Each schedulable node with its free capacity and CPU allocation,
   // computed when first needed and updated as pods bind.
@@ -117,6 +130,44 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
     candidates.push_back({node, std::nullopt, node->node.allocatable.Get(model::resource::kCpu).milli(),
                           node->requested.Get(model::resource::kCpu).milli()});
   }
+  // Room held by nominations, per candidate (empty: none), from the
+  // priority level of the pod being placed on (pods are placed highest
+  // priority first, so levels only open up).
+  std::unordered_map<std::string, size_t> candidate_of_claim;
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    if (!candidates[k].node->node_claim.empty()) candidate_of_claim.emplace(candidates[k].node->node_claim, k);
+  }
+  struct Hold {
+    size_t candidate;
+    std::vector<int64_t> requests;
+    bool held = false;
+  };
+  std::vector<Hold> holds;
+  std::vector<int32_t> hold_priority;
+  std::unordered_map<const ports::PodInfo*, size_t> hold_of;
+  for (size_t h = 0; h < nominated.size(); ++h) {
+    auto it = candidate_of_claim.find(nominated[h]->nominated_node_claim);
+    if (it == candidate_of_claim.end()) continue;  // not a node yet: nothing to hold
+    hold_of.emplace(nominated[h], holds.size());
+    holds.push_back({it->second, space.Of(nominated_requests[h])});
+    hold_priority.push_back(nominated[h]->pod.priority);
+  }
+  std::vector<std::vector<int64_t>> held(candidates.size());
+  auto take = [&](Hold& h, int64_t sign) {
+    std::vector<int64_t>& room = held[h.candidate];
+    if (room.empty()) room.assign(h.requests.size(), 0);
+    for (size_t r = 0; r < h.requests.size(); ++r) room[r] += sign * h.requests[r];
+    h.held = sign > 0;
+  };
+  size_t holds_taken = 0;
+  auto fits = [&](const std::vector<int64_t>& want, Candidate& c, size_t k) {
+    if (!c.free) c.free = space.Free(*c.node);
+    if (held[k].empty()) return DenseResources::Fits(want, *c.free);
+    for (size_t r = 0; r < want.size(); ++r) {
+      if (want[r] > 0 && want[r] > (*c.free)[r] - held[k][r]) return false;
+    }
+    return true;
+  };
   std::vector<PodClass> classes;
   std::unordered_multimap<size_t, size_t> class_index;
   auto class_of = [&](size_t i) -> PodClass& {
@@ -143,8 +194,22 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
       continue;
     }
     PodClass& cls = class_of(i);
+    for (; holds_taken < holds.size() && hold_priority[holds_taken] >= pod->pod.priority; ++holds_taken) {
+      take(holds[holds_taken], +1);
+    }
+    Hold* own = nullptr;
+    if (auto it = hold_of.find(pod); it != hold_of.end()) own = &holds[it->second];
+    if (own != nullptr && own->held) take(*own, -1);  // its own room is its to use
     Candidate* best = nullptr;
-    if (!cls.exhausted) {
+    if (own != nullptr) {
+      const ports::NodeInfo& node = *candidates[own->candidate].node;
+      if (!model::FirstUntolerated(node.node.taints, pod->pod.tolerations) &&
+          pod->pod.MatchesNodeLabels(node.node.meta.labels) &&
+          fits(cls.requests, candidates[own->candidate], own->candidate)) {
+        best = &candidates[own->candidate];
+      }
+    }
+    if (best == nullptr && !cls.exhausted) {
       if (!cls.filtered) {
         for (size_t k = 0; k < candidates.size(); ++k) {
           const ports::NodeInfo& node = *candidates[k].node;
@@ -157,8 +222,7 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
       double best_score = -1;
       for (size_t k : cls.eligible) {
         Candidate& c = candidates[k];
-        if (!c.free) c.free = space.Free(*c.node);
-        if (!DenseResources::Fits(cls.requests, *c.free)) continue;
+        if (!fits(cls.requests, c, k)) continue;
         // The nominated node wins; otherwise the most allocated (by CPU).
         const double score =
             c.node->node_claim == pod->nominated_node_claim ? 2.0
@@ -177,6 +241,7 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
       best->cpu_requested += cls.cpu_milli;
       ++result.bound;
     } else {
+      if (own != nullptr) take(*own, +1);  // still nominated: it keeps its room
       cls.exhausted = true;
       cluster_.MarkUnschedulable(name);
       result.unschedulable.push_back(name);

@@ -6,13 +6,16 @@
 // required node affinity, resources); pods with pod (anti-)affinity,
 // DoNotSchedule topology spread or host ports are placed by the solver's
 // own predicates (scheduling::Solve with no NodePools). Pods that fit nowhere
-// are marked Unschedulable, which makes them provisionable.
+// are marked Unschedulable, which makes them provisionable. Room a pending
+// pod is nominated to holds against pods of the same or a lower priority,
+// as kube-scheduler's nominator keeps it: an older pod does not take a node
+// launched for others (who would then need another).
 // Speed (issue 16): fast-path pods are grouped by class (requests,
 // tolerations, node selector, required node affinity); a class's node
 // filters run once per pass, resources are compared as dense milli-unit
 // vectors, and once a pod of a class fits nowhere the rest of the class is
-// marked unschedulable without a scan (room only shrinks within a pass).
-// Decisions are the same as pod-by-pod scanning.
+// marked unschedulable without a scan (room only shrinks within a pass,
+// but for nominations given up, which the next pass sees).
 // Thread-safety: none.
 #pragma once
 

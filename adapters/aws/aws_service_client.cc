@@ -78,6 +78,13 @@ Outcome<HttpResponse> AwsServiceClient::Send(HttpRequest request, std::string_vi
     }
     log(std::string(operation) + " attempt " + std::to_string(attempt) + " failed: " + error.code +
         (sent.ok() ? " (HTTP " + std::to_string(sent->status) + ")" : ""));
+    // The attempt had all the time left: a timeout is the deadline, however
+    // the HTTP client's clock rounds it. (A retry in the last milliseconds
+    // would send a CreateFleet nobody waits for, and launch its instance.)
+    if (kind == FailureKind::kTimeout) {
+      return AwsError{"RequestTimeout", std::string(operation) + ": deadline passed (" + std::to_string(attempt) +
+                                            " attempt(s)): " + error.message};
+    }
     const bool retryable = kind != FailureKind::kNotRetryable && attempt < retry_.options().max_attempts;
     const model::Duration wait = retryable ? retry_.Backoff(attempt, env_.random01()) : 0;
     if (retryable && env_.monotonic_now() + wait >= deadline) {

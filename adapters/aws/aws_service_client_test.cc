@@ -5,7 +5,9 @@
 #include "adapters/aws/aws_service_client.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 #include <gtest/gtest.h>
@@ -145,24 +147,32 @@ TEST_F(ServiceClientTest, ConnectionResetsAreRetriedThenReportedUnavailable) {
 }
 
 TEST_F(ServiceClientTest, AnswerSlowerThanTheDeadlineIsDeadlineExceeded) {
-  std::mutex m;
-  std::condition_variable cv;
-  bool release = false;
-  s.server().Post("/", [&](const httplib::Request&, httplib::Response& res) {
-    std::unique_lock lock(m);
-    cv.wait(lock, [&] { return release; });  // held until the client gave up
+  // Shared with the handler, which may run after this body returns (the
+  // server lives until TearDown; under load it can accept late).
+  struct Held {
+    std::mutex m;
+    std::condition_variable cv;
+    bool release = false;
+    std::atomic<int> calls{0};
+  };
+  auto held = std::make_shared<Held>();
+  s.server().Post("/", [held](const httplib::Request&, httplib::Response& res) {
+    ++held->calls;
+    std::unique_lock lock(held->m);
+    held->cv.wait_for(lock, std::chrono::seconds(5), [&] { return held->release; });  // until the client gave up
     res.set_content("<x/>", "text/xml");
   });
   s.Start();
   auto r = Client(s.url()).Query("DescribeInstances", "2016-11-15", {}, 200 * model::kMillisecond);
   {
-    std::lock_guard lock(m);
-    release = true;
+    std::lock_guard lock(held->m);
+    held->release = true;
   }
-  cv.notify_all();
+  held->cv.notify_all();
   ASSERT_FALSE(r.IsSuccess());
   EXPECT_EQ(r.GetError().code, "RequestTimeout");
   EXPECT_TRUE(providers::aws::ToError(r.GetError()).Is(ErrorCode::kDeadlineExceeded));
+  EXPECT_LE(held->calls.load(), 1);  // a timed-out attempt is not sent again
 }
 
 TEST_F(ServiceClientTest, EmptyRetryQuotaStopsRetrying) {

@@ -75,29 +75,27 @@ TEST_F(OperatorTest, AnUnschedulablePodOpensABatchThatClosesOnAClockTimer) {
 // The simulator applies each launch answer the instant it arrives; `adze
 // controller` runs every answer that came back together, then applies them
 // in one lifecycle pass.
-TEST(OperatorLaunchAnswers, AreAppliedAtOnceOrTogetherWhenCoalesced) {
-  for (bool coalesce : {false, true}) {
-    SCOPED_TRACE(coalesce ? "coalesced" : "at once");
-    testing::World w;
-    NoMessages queue;
-    ports::MetricsRegistry metrics;
-    FixedStopwatch stopwatch;
-    Recorder recorder;
-    OperatorOptions options;
-    options.coalesce_launch_completions = coalesce;
-    w.AddPendingClaim("a");
-    w.AddPendingClaim("b");
-    Operator op(OperatorPorts{w.cluster, w.cloud, queue, w.clock, metrics, stopwatch}, options, &recorder);
-    op.Tick();  // starts both launches
-    w.clock.Advance(0);  // both answers arrive
-    if (coalesce) {
-      EXPECT_TRUE(recorder.launched.empty());
-      op.ApplyCompletedLaunches();
-    }
-    EXPECT_EQ(recorder.launched, (std::vector<std::string>{"a", "b"}));
-    op.ApplyCompletedLaunches();  // nothing more to apply
-    EXPECT_EQ(recorder.launched.size(), 2u);
-  }
+TEST_F(OperatorTest, LaunchAnswersAreAppliedTheInstantTheyArrive) {
+  w.AddPendingClaim("a");
+  w.AddPendingClaim("b");
+  Start();
+  op->Tick();          // starts both launches
+  w.clock.Advance(0);  // both answers arrive
+  EXPECT_EQ(recorder.launched, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(OperatorTest, CoalescedLaunchAnswersWaitForTheShellAndAreAppliedTogether) {
+  options.coalesce_launch_completions = true;
+  w.AddPendingClaim("a");
+  w.AddPendingClaim("b");
+  Start();
+  op->Tick();
+  w.clock.Advance(0);
+  EXPECT_TRUE(recorder.launched.empty());
+  op->ApplyCompletedLaunches();
+  EXPECT_EQ(recorder.launched, (std::vector<std::string>{"a", "b"}));
+  op->ApplyCompletedLaunches();  // nothing more to apply
+  EXPECT_EQ(recorder.launched.size(), 2u);
 }
 
 TEST_F(OperatorTest, ABatchStaysOpenWhilePodsKeepArrivingUpToTheMaximum) {

@@ -112,11 +112,8 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
     requests[i] = pending[i]->pod.EffectiveRequests();
     space.AddNames(requests[i]);
   }
-  std::vector<model::ResourceList> nominated_requests(nominated.size());
-  for (size_t h = 0; h < nominated.size(); ++h) {
-    nominated_requests[h] = nominated[h]->pod.EffectiveRequests();
-    space.AddNames(nominated_requests[h]);
-  }
+  std::vector<model::ResourceList> nominated_requests;
+  for (const ports::PodInfo* p : nominated) space.AddNames(nominated_requests.emplace_back(p->pod.EffectiveRequests()));
   // Each schedulable node with its free capacity and CPU allocation,
   // computed when first needed and updated as pods bind.
   struct Candidate {
@@ -140,17 +137,16 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   struct Hold {
     size_t candidate;
     std::vector<int64_t> requests;
+    int32_t priority;
     bool held = false;
   };
   std::vector<Hold> holds;
-  std::vector<int32_t> hold_priority;
   std::unordered_map<const ports::PodInfo*, size_t> hold_of;
   for (size_t h = 0; h < nominated.size(); ++h) {
     auto it = candidate_of_claim.find(nominated[h]->nominated_node_claim);
     if (it == candidate_of_claim.end()) continue;  // not a node yet: nothing to hold
     hold_of.emplace(nominated[h], holds.size());
-    holds.push_back({it->second, space.Of(nominated_requests[h])});
-    hold_priority.push_back(nominated[h]->pod.priority);
+    holds.push_back({it->second, space.Of(nominated_requests[h]), nominated[h]->pod.priority});
   }
   std::vector<std::vector<int64_t>> held(candidates.size());
   auto take = [&](Hold& h, int64_t sign) {
@@ -194,7 +190,7 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
       continue;
     }
     PodClass& cls = class_of(i);
-    for (; holds_taken < holds.size() && hold_priority[holds_taken] >= pod->pod.priority; ++holds_taken) {
+    for (; holds_taken < holds.size() && holds[holds_taken].priority >= pod->pod.priority; ++holds_taken) {
       take(holds[holds_taken], +1);
     }
     Hold* own = nullptr;

@@ -327,10 +327,10 @@ void TwinCluster::Schedule(int64_t now) {
     // A pod like one that fitted nowhere in this pass fits nowhere either
     // (room only shrinks within a pass): a burst of identical pods is not
     // tested against every node, once per pod. The next pass tries again.
-    const std::string shape = requests.ToString() + SchedulingConstraints(p.object);
     if (p.nominated != nullptr && fits(*p.nominated)) {
       best = p.nominated;
-    } else if (!fits_nowhere.contains(shape)) {
+    } else if (const std::string shape = requests.ToString() + SchedulingConstraints(p.object);
+               !fits_nowhere.contains(shape)) {
       for (NodeRoom& n : nodes) {
         if (!fits(n)) continue;
         // Most allocated: least CPU left.

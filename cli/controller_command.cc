@@ -227,12 +227,16 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   if (!options.headroom && options.disruption != "adze") {
     err << "adze controller: warning: --no-headroom has no effect with --disruption " << options.disruption << "\n";
   }
+  if (!options.size_for_arrivals && options.packer != "adze") {
+    err << "adze controller: warning: --no-arrival-sizing has no effect with --packer " << options.packer << "\n";
+  }
   controllers::OperatorOptions op_options;
   op_options.packer = options.packer == "karpenter" ? scheduling::Packer::kKarpenter : scheduling::Packer::kAdze;
   op_options.disruption = options.disruption == "karpenter" ? controllers::DisruptionMode::kKarpenter
                           : options.disruption == "off"     ? controllers::DisruptionMode::kOff
                                                             : controllers::DisruptionMode::kAdze;
   op_options.headroom = options.headroom;
+  op_options.size_for_arrivals = options.size_for_arrivals;
   op_options.coalesce_launch_completions = true;
   op_options.controllers.batch_idle = *batch_idle;
   op_options.controllers.batch_max = *batch_max;
@@ -485,6 +489,9 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag_callback("--no-headroom", [o] { o->headroom = false; },
                          "adze disruption: remove idle nodes without keeping room for each pool's recent demand "
                          "(Karpenter keeps none)");
+  cmd->add_flag_callback("--no-arrival-sizing", [o] { o->size_for_arrivals = false; },
+                         "adze packer: size new claims for the pods of the batch only, not also for the pods their "
+                         "pool expects before the claims are ready");
   cmd->add_option("--log-level", o->log_level, "debug, info or error")
       ->envname("LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "error"}));

@@ -140,6 +140,10 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
     err << "warning: --no-headroom has no effect with --disruption " << options.disruption
         << " (only adze disruption keeps headroom)\n";
   }
+  if (!options.size_for_arrivals && options.packer != "adze") {
+    err << "warning: --no-arrival-sizing has no effect with --packer " << options.packer
+        << " (only the adze packer sizes claims for arrivals)\n";
+  }
 
   sim::SimulationOptions sim_options;
   sim_options.record_events = !options.out_dir.empty() || !options.report.empty();
@@ -148,6 +152,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
                            : options.disruption == "off"     ? sim::SimulationOptions::Disruption::kOff
                                                              : sim::SimulationOptions::Disruption::kAdze;
   sim_options.headroom = options.headroom;
+  sim_options.size_for_arrivals = options.size_for_arrivals;
   const bool show_progress = options.progress && err_is_terminal;
   if (show_progress) {
     sim_options.on_progress = [&err](const sim::Progress& p) {
@@ -223,6 +228,9 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag_callback("--no-headroom", [options] { options->headroom = false; },
                 "adze disruption: remove idle nodes without keeping room for each pool's recent demand "
                 "(Karpenter keeps none)");
+  cmd->add_flag_callback("--no-arrival-sizing", [options] { options->size_for_arrivals = false; },
+                         "adze packer: size new claims for the pods of the batch only, not also for the pods their "
+                         "pool expects before the claims are ready (Karpenter's packer never does)");
   cmd->add_flag_callback("--no-progress", [options] { options->progress = false; }, "Do not show the progress line");
   cmd->add_flag("--print-default-scenario", options->print_scenario, "Print the built-in scenario and exit");
   cmd->callback([options, &exit_code] {

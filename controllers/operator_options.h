@@ -37,6 +37,9 @@ struct OperatorOptions {
   // demand (controllers/disruption/headroom.h); false removes idle nodes as
   // Karpenter does.
   bool headroom = true;
+  // adze packer: new claims are sized for the pods their pool expects before
+  // they are ready (controllers/arrival_sizing.h).
+  bool size_for_arrivals = true;
 
   // Cadences, counted from the operator's first Tick. Tick itself is called
   // once a second by the shell.

@@ -160,6 +160,27 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   return input;
 }
 
+void Provisioner::SizeForArrivals(std::vector<scheduling::NewClaim>& claims, const std::vector<model::Pod>& pods,
+                                  const std::map<std::string, size_t>& arrived_on_existing,
+                                  const std::function<bool(size_t)>& arrived) {
+  const model::Duration now = clock_.Now();
+  std::map<std::string, size_t> arrivals = arrived_on_existing;
+  for (const scheduling::NewClaim& claim : claims) {
+    for (size_t pod : claim.pods) arrivals[claim.node_pool] += arrived(pod) ? 1 : 0;
+  }
+  // Pods expected per pool from the arrivals before this pass (one batch is
+  // no rate), less what the pass's earlier claims took.
+  std::map<std::string, size_t> expected;
+  for (scheduling::NewClaim& claim : claims) {
+    auto [it, fresh] = expected.try_emplace(claim.node_pool, 0);
+    if (fresh) {
+      it->second = static_cast<size_t>(arrivals_.Expected(claim.node_pool, now, options_.arrival_sizing.horizon));
+    }
+    it->second -= std::min(it->second, controllers::SizeForArrivals(claim, pods, it->second));
+  }
+  for (const auto& [pool, n] : arrivals) arrivals_.Record(pool, now, n);
+}
+
 ProvisioningResult Provisioner::Provision() {
   batcher_.Reset();
   ProvisioningResult result;
@@ -177,11 +198,27 @@ ProvisioningResult Provisioner::Provision() {
   for (size_t i = 0; i < input.nodes.size(); ++i) input_index_of_node[input.nodes[i].node.meta.name] = i;
   // A pod gone since the snapshot (kNotFound) needs no nomination; the
   // kube-scheduler places the others when the capacity appears.
+  // Pods never nominated before arrived since the last pass (arrival_sizing.h).
+  const bool size_for_arrivals = options_.size_for_arrivals && options_.solver.packer == scheduling::Packer::kAdze;
+  auto arrived = [&](size_t pod) {
+    const ports::PodInfo* info = snapshot->GetPod(pod_names[pod]);
+    return info != nullptr && info->nominated_node_claim.empty();
+  };
+  std::map<std::string, size_t> arrived_on_existing;  // by pool
   for (const scheduling::ExistingPlacement& placed : plan.placed) {
-    (void)cluster_.NominatePod(pod_names[placed.pod], node_claims[input_index_of_node.at(placed.node)]);
+    const size_t node = input_index_of_node.at(placed.node);
+    (void)cluster_.NominatePod(pod_names[placed.pod], node_claims[node]);
     ++result.nominated_existing;
+    if (size_for_arrivals && arrived(placed.pod)) {
+      const model::Labels& labels = input.nodes[node].node.meta.labels;
+      if (auto pool = labels.find(std::string(model::label::kNodePool)); pool != labels.end()) {
+        ++arrived_on_existing[pool->second];
+      }
+    }
   }
-  for (const scheduling::NewClaim& planned : plan.claims) {
+  std::vector<scheduling::NewClaim> claims = plan.claims;
+  if (size_for_arrivals) SizeForArrivals(claims, input.pods, arrived_on_existing, arrived);
+  for (const scheduling::NewClaim& planned : claims) {
     const model::NodePool* pool = nullptr;
     for (const auto& p : input.pools) {
       if (p.pool.meta.name == planned.node_pool) pool = &p.pool;

@@ -7,10 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "controllers/arrival_sizing.h"
 #include "controllers/batcher.h"
 #include "ports/clock.h"
 #include "ports/stopwatch.h"
@@ -24,6 +27,10 @@ struct ProvisionerOptions {
   model::Duration batch_idle = model::kSecond;
   model::Duration batch_max = 10 * model::kSecond;
   scheduling::SolverOptions solver{.compute_lower_bound = false};
+  // adze packer: new claims are sized for the pods their pool expects
+  // before they are ready (arrival_sizing.h); false sizes them for the batch only.
+  bool size_for_arrivals = true;
+  ArrivalSizingOptions arrival_sizing;
 };
 
 struct ProvisioningResult {
@@ -55,6 +62,12 @@ class Provisioner {
   scheduling::SolverInput Snapshot(const ports::ClusterSnapshot& cluster, std::vector<std::string>& node_claim_of_input,
                                    std::vector<std::string>& pod_names);
 
+  // Records the pass's arrivals per pool and sizes the plan's new claims for
+  // the pods their pools expect (arrival_sizing.h).
+  void SizeForArrivals(std::vector<scheduling::NewClaim>& claims, const std::vector<model::Pod>& pods,
+                       const std::map<std::string, size_t>& arrived_on_existing,
+                       const std::function<bool(size_t)>& arrived);
+
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;
   const ports::Clock& clock_;
@@ -62,6 +75,7 @@ class Provisioner {
   ProvisionerOptions options_;
   Batcher batcher_;
   uint64_t claims_created_ = 0;
+  PoolArrivals arrivals_{options_.arrival_sizing.window};
 };
 
 // Pods a provisioning pass considers (spec §2.1): pending, marked

@@ -20,11 +20,11 @@ struct ProvisionerTest : ::testing::Test {
 
   void SetUp() override { w.cloud.SetInstanceTypes({scheduling::test_util::Type("m6i.large", 2, 8, 29, 0.096)}); }
 
-  void AddPendingPod(const std::string& name) {
+  void AddPendingPod(const std::string& name, int64_t cpu_milli = 1000) {
     ports::PodInfo p;
     p.pod.meta.name = name;
     model::Container c;
-    c.requests = {{"cpu", model::Quantity::FromUnits(1)}};
+    c.requests = {{"cpu", model::Quantity::FromMilli(cpu_milli)}};
     p.pod.containers = {c};
     p.unschedulable = true;
     w.cluster.AddPod(p);
@@ -104,6 +104,104 @@ TEST_F(ProvisionerTest, PodsNominatedToALaunchedClaimArePackedAgainWithTheNewOne
   EXPECT_EQ(r.pods, 3u);
   ASSERT_EQ(r.created_claims.size(), 1u);
   EXPECT_NE(nominated("c"), claim);
+}
+
+// A pool receiving a pod a second (a burst): the second claim is sized for
+// the arrivals expected before it is ready, on the type with the lowest
+// price per pod served, so the pods after it need no launch of their own.
+struct ArrivalSizingTest : ProvisionerTest {
+  void SetUp() override {
+    w.cloud.SetInstanceTypes({scheduling::test_util::Type("c.large", 2, 8, 29, 0.10),
+                              scheduling::test_util::Type("c.2xlarge", 8, 32, 29, 0.18)});
+  }
+  void AddPod(const std::string& name) { AddPendingPod(name, 1500); }
+  // The claim's instance-type options (a set: sorted by name).
+  std::vector<std::string> TypesOf(const std::string& claim) {
+    return w.cluster.claim(claim).claim.requirements.Get(std::string(model::label::kInstanceType)).values();
+  }
+  // Launches the claim with the room of a c.large: full with one pod.
+  void Launch(const std::string& claim) {
+    ports::NodeClaimInfo& launched = w.cluster.claim(claim);
+    launched.launched_at = w.clock.Now();
+    launched.claim.allocatable = {{"cpu", model::Quantity::FromMilli(1900)},
+                                  {"memory", model::Quantity::MiB(7000)},
+                                  {"pods", model::Quantity::FromUnits(29)}};
+  }
+};
+
+TEST_F(ArrivalSizingTest, WithNoArrivalsBeforeItTheClaimTakesTheCheapestType) {
+  AddPod("a");
+  const ProvisioningResult r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  // No arrival before this batch: the cheapest type that fits it.
+  EXPECT_EQ(TypesOf(r.created_claims[0]), (std::vector<std::string>{"c.2xlarge", "c.large"}));
+}
+
+TEST_F(ArrivalSizingTest, DuringABurstAClaimIsSizedForTheArrivalsExpectedBeforeItIsReady) {
+  AddPod("a");
+  ProvisioningResult r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  Launch(r.created_claims[0]);
+  w.clock.Advance(model::kSecond);
+  AddPod("b");
+  r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  // One arrival in the last minute before b: one more expected. c.2xlarge
+  // serves b and it at $0.036 a pod (spot), c.large b alone at $0.04.
+  const std::string big = r.created_claims[0];
+  EXPECT_EQ(TypesOf(big), (std::vector<std::string>{"c.2xlarge"}));
+  // The next arrivals go to the room it bought: no launch.
+  w.cluster.claim(big).launched_at = w.clock.Now();
+  w.cluster.claim(big).claim.allocatable = {{"cpu", model::Quantity::FromMilli(7800)},
+                                            {"memory", model::Quantity::MiB(30000)},
+                                            {"pods", model::Quantity::FromUnits(29)}};
+  w.clock.Advance(model::kSecond);
+  AddPod("c");
+  AddPod("d");
+  r = provisioner.Provision();
+  EXPECT_TRUE(r.created_claims.empty());
+  EXPECT_EQ(w.cluster.Snapshot()->GetPod("c")->nominated_node_claim, big);
+  EXPECT_EQ(w.cluster.Snapshot()->GetPod("d")->nominated_node_claim, big);
+}
+
+TEST_F(ArrivalSizingTest, ArrivalsOlderThanTheWindowAreForgotten) {
+  AddPod("a");
+  ProvisioningResult r = provisioner.Provision();
+  Launch(r.created_claims[0]);
+  w.clock.Advance(2 * model::kMinute);
+  AddPod("b");
+  r = provisioner.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_EQ(TypesOf(r.created_claims[0]), (std::vector<std::string>{"c.2xlarge", "c.large"}));
+}
+
+TEST_F(ArrivalSizingTest, OffSizesEachClaimForItsBatchOnly) {
+  ProvisionerOptions options;
+  options.size_for_arrivals = false;
+  Provisioner batch_only{w.cluster, w.cloud, w.clock, stopwatch, options};
+  AddPod("a");
+  batch_only.Trigger("a");
+  ProvisioningResult r = batch_only.Provision();
+  Launch(r.created_claims[0]);
+  w.clock.Advance(model::kSecond);
+  AddPod("b");
+  r = batch_only.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_EQ(TypesOf(r.created_claims[0]), (std::vector<std::string>{"c.2xlarge", "c.large"}));
+}
+
+TEST_F(ArrivalSizingTest, KarpentersPackerNeverSizesForArrivals) {
+  ProvisionerOptions options;
+  options.solver.packer = scheduling::Packer::kKarpenter;
+  Provisioner karpenter{w.cluster, w.cloud, w.clock, stopwatch, options};
+  AddPod("a");
+  ProvisioningResult r = karpenter.Provision();
+  Launch(r.created_claims[0]);
+  w.clock.Advance(model::kSecond);
+  AddPod("b");
+  r = karpenter.Provision();
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_EQ(TypesOf(r.created_claims[0]), (std::vector<std::string>{"c.2xlarge", "c.large"}));
 }
 
 }  // namespace

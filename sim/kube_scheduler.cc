@@ -75,6 +75,10 @@ size_t HashOf(const std::vector<int64_t>& requests, const model::Pod& pod) {
 
 }  // namespace
 
+const std::string* KubeScheduler::NominatedClaim(const ports::PodInfo& pod) const {
+  return sees_nominations_ && !pod.nominated_node_claim.empty() ? &pod.nominated_node_claim : nullptr;
+}
+
 void KubeScheduler::Bind(const std::string& pod, const std::string& node) {
   cluster_.BindPod(pod, node);
   kubelet_.StartPod(pod, node);
@@ -91,7 +95,7 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   // pass skips (kube-scheduler's nominator).
   std::vector<const ports::PodInfo*> nominated;
   for (const ports::PodInfo* p : pending) {
-    if (!p->nominated_node_claim.empty() && !p->pod.HasInterPodConstraints()) nominated.push_back(p);
+    if (NominatedClaim(*p) != nullptr && !p->pod.HasInterPodConstraints()) nominated.push_back(p);
   }
   std::stable_sort(nominated.begin(), nominated.end(), by_priority_then_age);
   const bool room_may_have_appeared = cluster_.capacity_generation() != seen_capacity_generation_;
@@ -143,7 +147,7 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   std::vector<Hold> holds;
   std::unordered_map<const ports::PodInfo*, size_t> hold_of;
   for (size_t h = 0; h < nominated.size(); ++h) {
-    auto it = candidate_of_claim.find(nominated[h]->nominated_node_claim);
+    auto it = candidate_of_claim.find(*NominatedClaim(*nominated[h]));
     if (it == candidate_of_claim.end()) continue;  // not a node yet: nothing to hold
     hold_of.emplace(nominated[h], holds.size());
     holds.push_back({it->second, space.Of(nominated_requests[h]), nominated[h]->pod.priority});
@@ -219,12 +223,10 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
       for (size_t k : cls.eligible) {
         Candidate& c = candidates[k];
         if (!fits(cls.requests, c, k)) continue;
-        // The nominated node wins; otherwise the most allocated (by CPU).
-        const double score =
-            c.node->node_claim == pod->nominated_node_claim ? 2.0
-            : c.cpu_allocatable <= 0
-                ? 0.0
-                : static_cast<double>(c.cpu_requested) / static_cast<double>(c.cpu_allocatable);
+        // The most allocated (by CPU); the nominated node was tried first.
+        const double score = c.cpu_allocatable <= 0 ? 0.0
+                                                    : static_cast<double>(c.cpu_requested) /
+                                                          static_cast<double>(c.cpu_allocatable);
         if (score > best_score) {
           best = &c;
           best_score = score;

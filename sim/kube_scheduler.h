@@ -9,7 +9,11 @@
 // are marked Unschedulable, which makes them provisionable. Room a pending
 // pod is nominated to holds against pods of the same or a lower priority,
 // as kube-scheduler's nominator keeps it: an older pod does not take a node
-// launched for others (who would then need another).
+// launched for others (who would then need another). That needs the
+// provisioner to publish its nominations in status.nominatedNodeName, as
+// adze does; Karpenter keeps them in memory and says them only in Events
+// ("Pod should schedule on: nodeclaim/…"), so with sees_nominations off the
+// scheduler neither holds room nor prefers the node a pod was nominated to.
 // Speed (issue 16): fast-path pods are grouped by class (requests,
 // tolerations, node selector, required node affinity); a class's node
 // filters run once per pass, resources are compared as dense milli-unit
@@ -34,15 +38,19 @@ class KubeScheduler {
     std::vector<std::string> unschedulable;  // pending after this pass
   };
 
-  KubeScheduler(SimulatedCluster& cluster, Kubelet& kubelet) : cluster_(cluster), kubelet_(kubelet) {}
+  KubeScheduler(SimulatedCluster& cluster, Kubelet& kubelet, bool sees_nominations = true)
+      : cluster_(cluster), kubelet_(kubelet), sees_nominations_(sees_nominations) {}
 
   PassResult Pass();
 
  private:
   void Bind(const std::string& pod, const std::string& node);
+  // The claim the pod is nominated to, as this scheduler sees it.
+  const std::string* NominatedClaim(const ports::PodInfo& pod) const;
 
   SimulatedCluster& cluster_;
   Kubelet& kubelet_;
+  bool sees_nominations_;
   // Pods found unschedulable are tried again only once room may have appeared.
   uint64_t seen_capacity_generation_ = ~uint64_t{0};
 };

@@ -11,12 +11,13 @@ namespace adze::sim {
 namespace {
 
 struct World {
+  explicit World(bool sees_nominations = true) : scheduler{cluster, kubelet, sees_nominations} {}
   EventQueue events;
   SimClock clock{events, 0};
   SimulatedCluster cluster{clock, {Pool()}, {}, {}};
   Scenario scenario;
   Kubelet kubelet{clock, cluster, scenario, [](const std::string&, const StartupPhases&) {}};
-  KubeScheduler scheduler{cluster, kubelet};
+  KubeScheduler scheduler;
 
   static model::NodePool Pool() {
     model::NodePool pool;
@@ -73,6 +74,19 @@ TEST(KubeSchedulerTest, AHigherPriorityPodIsNotHeldBackByALowerPrioritysNominati
   w.scheduler.Pass();
   EXPECT_EQ(w.NodeOf("vip"), "n1");
   EXPECT_EQ(w.NodeOf("low"), "");
+}
+
+// Karpenter does not publish nominatedNodeName (its nominations are Events),
+// so under its provisioner the older pod takes the node, as in a real cluster.
+TEST(KubeSchedulerTest, NominationsItDoesNotSeeHoldNoRoom) {
+  World w(/*sees_nominations=*/false);
+  w.Claim("launching", false);
+  w.Claim("n1", true);
+  w.Pod("early", "launching");
+  w.Pod("late", "n1");
+  w.scheduler.Pass();
+  EXPECT_EQ(w.NodeOf("early"), "n1");
+  EXPECT_EQ(w.NodeOf("late"), "");
 }
 
 // A pass that skips pods already unschedulable (nothing freed room since)

@@ -65,6 +65,7 @@ controllers::OperatorOptions OperatorOptionsOf(const Scenario& scenario, const S
                  : options.disruption == SimulationOptions::Disruption::kOff   ? controllers::DisruptionMode::kOff
                                                                                : controllers::DisruptionMode::kAdze;
   o.headroom = options.headroom;
+  o.size_for_arrivals = options.size_for_arrivals;
   return o;
 }
 
@@ -85,7 +86,8 @@ class World : private controllers::OperatorListener {
         cluster_(clock_, scenario.node_pools, scenario.cluster.daemon_sets, scenario.pdbs),
         kubelet_(clock_, cluster_, scenario,
                  [this](const std::string& pod, const StartupPhases& p) { OnPodRunning(pod, p); }),
-        scheduler_(cluster_, kubelet_),
+        // Karpenter's provisioner does not publish nominatedNodeName.
+        scheduler_(cluster_, kubelet_, /*sees_nominations=*/!options.karpenter_packer),
         workloads_(events_, cluster_, scenario, std::move(traces)),
         monitor_(cluster_, cloud_) {
     if (options_.autoscaler) {

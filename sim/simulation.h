@@ -44,6 +44,9 @@ struct SimulationOptions {
   // demand (controllers/disruption/headroom.h); false removes idle nodes as
   // Karpenter does.
   bool headroom = true;
+  // The adze packer sizes new claims for the pods their pool expects before
+  // they are ready (controllers/arrival_sizing.h); false: for the batch only.
+  bool size_for_arrivals = true;
   // Check the disruption invariants (sim/invariant_monitor.h) every tick;
   // violations go to RunResult::violations.
   bool check_invariants = false;

@@ -39,9 +39,7 @@ double PriceFor(const catalog::InstanceType& type, const scheduling::NewClaim& c
 }  // namespace
 
 size_t SizeForArrivals(scheduling::NewClaim& claim, const std::vector<model::Pod>& pods, size_t expected) {
-  if (expected == 0 || claim.pods.empty() || claim.instance_types.size() < 2 || !claim.reservation_ids.empty()) {
-    return 0;
-  }
+  if (expected == 0 || claim.pods.empty() || !claim.reservation_ids.empty()) return 0;
   model::ResourceList shape;
   for (size_t i : claim.pods) shape = model::ResourceList::Max(shape, pods[i].EffectiveRequests());
   const size_t own = claim.pods.size();

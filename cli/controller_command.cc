@@ -224,8 +224,8 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     err << "adze controller: --disruption " << options.disruption << ": expected adze, karpenter or off\n";
     return 2;
   }
-  if (!options.headroom && options.disruption != "adze") {
-    err << "adze controller: warning: --no-headroom has no effect with --disruption " << options.disruption << "\n";
+  if (options.headroom && options.disruption != "adze") {
+    err << "adze controller: warning: --headroom has no effect with --disruption " << options.disruption << "\n";
   }
   if (!options.size_for_arrivals && options.packer != "adze") {
     err << "adze controller: warning: --no-arrival-sizing has no effect with --packer " << options.packer << "\n";
@@ -486,9 +486,11 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--disruption", o->disruption,
                   "Disruption: adze (whole-cluster consolidation), karpenter (Karpenter's reference limits) or off")
       ->capture_default_str();
+  cmd->add_flag_callback("--headroom", [o] { o->headroom = true; },
+                         "adze disruption: keep room for each pool's recent demand, so arrivals start without a "
+                         "cold start, at the price of idle capacity (per pool: annotation adze.dev/headroom)");
   cmd->add_flag_callback("--no-headroom", [o] { o->headroom = false; },
-                         "adze disruption: remove idle nodes without keeping room for each pool's recent demand "
-                         "(Karpenter keeps none)");
+                         "No headroom in pools without the annotation (the default; Karpenter keeps none)");
   cmd->add_flag_callback("--no-arrival-sizing", [o] { o->size_for_arrivals = false; },
                          "adze packer: size new claims for the pods of the batch only, not also for the pods their "
                          "pool expects before the claims are ready");

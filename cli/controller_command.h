@@ -35,7 +35,7 @@ struct ControllerOptions {
   std::string log_level = "info";                                  // LOG_LEVEL
   std::string packer = "adze";                                     // adze | karpenter (as adze simulate)
   std::string disruption = "adze";                                 // adze | karpenter | off
-  bool headroom = true;                                            // --no-headroom: false
+  bool headroom = false;                                           // --headroom: true
   bool size_for_arrivals = true;                                   // --no-arrival-sizing: false
   double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
   int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST

@@ -136,8 +136,8 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
 
   // Contradicting flags (issue 15 class 6): headroom is part of adze's
   // disruption only.
-  if (!options.headroom && options.disruption != "adze") {
-    err << "warning: --no-headroom has no effect with --disruption " << options.disruption
+  if (options.headroom && options.disruption != "adze") {
+    err << "warning: --headroom has no effect with --disruption " << options.disruption
         << " (only adze disruption keeps headroom)\n";
   }
   if (!options.size_for_arrivals && options.packer != "adze") {
@@ -225,9 +225,11 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
                   "Disruption: adze (whole-cluster consolidation), karpenter (Karpenter's reference limits: "
                   "100 candidates, 1 min / 3 min budgets, one replacement) or off")
       ->capture_default_str();
+  cmd->add_flag_callback("--headroom", [options] { options->headroom = true; },
+                         "adze disruption: keep room for each pool's recent demand, so arrivals start without a "
+                         "cold start, at the price of idle capacity (per pool: annotation adze.dev/headroom)");
   cmd->add_flag_callback("--no-headroom", [options] { options->headroom = false; },
-                "adze disruption: remove idle nodes without keeping room for each pool's recent demand "
-                "(Karpenter keeps none)");
+                         "No headroom in pools without the annotation (the default; Karpenter keeps none)");
   cmd->add_flag_callback("--no-arrival-sizing", [options] { options->size_for_arrivals = false; },
                          "adze packer: size new claims for the pods of the batch only, not also for the pods their "
                          "pool expects before the claims are ready (Karpenter's packer never does)");

@@ -28,7 +28,7 @@ struct SimulateOptions {
   std::string packer = "adze";      // --packer adze | karpenter
   std::string disruption = "adze";  // --disruption adze | karpenter | off
   bool progress = true;             // --no-progress turns the progress line off
-  bool headroom = true;             // --no-headroom: adze disruption keeps no room for demand
+  bool headroom = false;            // --headroom: adze disruption keeps room for demand in every pool
   bool size_for_arrivals = true;    // --no-arrival-sizing: the adze packer sizes claims for the batch only
   bool print_scenario = false;      // --print-default-scenario
 };

@@ -105,15 +105,15 @@ TEST(SimulateCommandTest, SeedAndDurationOverridesAreCheckedLikeTheScenario) {
 }
 
 // Issue 15 class 6: a flag the other flags make meaningless is named.
-TEST(SimulateCommandTest, NoHeadroomWithoutAdzeDisruptionIsWarned) {
+TEST(SimulateCommandTest, HeadroomWithoutAdzeDisruptionIsWarned) {
   SimulateOptions o;
   o.file = Example("prefix-delegation-on.yaml");
   o.duration = "10m";
-  o.headroom = false;
+  o.headroom = true;
   o.disruption = "off";
   const Output r = Simulate(o);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("warning: --no-headroom has no effect with --disruption off"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("warning: --headroom has no effect with --disruption off"), std::string::npos) << r.err;
 }
 
 TEST(SimulateCommandTest, PrintsTheBuiltInScenario) {

@@ -34,9 +34,10 @@ struct OperatorOptions {
   scheduling::Packer packer = scheduling::Packer::kAdze;
   DisruptionMode disruption = DisruptionMode::kAdze;
   // adze disruption keeps room for the upper tail of each pool's recent
-  // demand (controllers/disruption/headroom.h); false removes idle nodes as
-  // Karpenter does.
-  bool headroom = true;
+  // demand (controllers/disruption/headroom.h) in pools without an
+  // adze.dev/headroom annotation; false (the default: headroom costs money)
+  // removes idle nodes as Karpenter does.
+  bool headroom = false;
   // adze packer: new claims are sized for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h).
   bool size_for_arrivals = true;

@@ -28,6 +28,9 @@ inline constexpr std::string_view kCapacityType = "karpenter.sh/capacity-type";
 inline constexpr std::string_view kRegistered = "karpenter.sh/registered";
 inline constexpr std::string_view kInitialized = "karpenter.sh/initialized";
 inline constexpr std::string_view kDoNotDisrupt = "karpenter.sh/do-not-disrupt";  // annotation
+// adze's NodePool annotation: "true" or "false" turns headroom on or off for
+// the pool (controllers/disruption/headroom.h).
+inline constexpr std::string_view kHeadroom = "adze.dev/headroom";
 // Karpenter AWS
 inline constexpr std::string_view kEc2NodeClass = "karpenter.k8s.aws/ec2nodeclass";
 inline constexpr std::string_view kZoneId = "topology.k8s.aws/zone-id";

@@ -41,9 +41,9 @@ struct SimulationOptions {
   enum class Disruption { kAdze, kKarpenter, kOff };
   Disruption disruption = Disruption::kAdze;
   // adze disruption keeps room for the upper tail of each pool's recent
-  // demand (controllers/disruption/headroom.h); false removes idle nodes as
-  // Karpenter does.
-  bool headroom = true;
+  // demand (controllers/disruption/headroom.h) in pools without an
+  // adze.dev/headroom annotation; false removes idle nodes as Karpenter does.
+  bool headroom = false;
   // The adze packer sizes new claims for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h); false: for the batch only.
   bool size_for_arrivals = true;

@@ -1,5 +1,6 @@
 #include "controllers/disruption/disruption_controller.h"
 
+#include <cstdlib>
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -44,9 +45,18 @@ DisruptionController::DisruptionController(ports::Cluster& cluster, ports::Cloud
       clock_(clock),
       stopwatch_(stopwatch),
       options_(options),
-      headroom_(options.headroom_options) {}
+      headroom_([&] {
+        HeadroomOptions h = options.headroom_options;
+        h.by_default = options.headroom;
+        return h;
+      }()) {}
 
-bool DisruptionController::KeepsHeadroom() const { return options_.mode == Mode::kAdze && options_.headroom; }
+bool DisruptionController::KeepsHeadroom() {
+  if (options_.mode != Mode::kAdze) return false;
+  const auto& pools = Fresh().NodePools();
+  return std::any_of(pools.begin(), pools.end(),
+                     [&](const model::NodePool& pool) { return disruption::KeepsHeadroom(pool, options_.headroom); });
+}
 
 std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionReason reason) {
   std::map<std::string, int32_t> total, disrupting;
@@ -120,7 +130,7 @@ SimulatorOptions DisruptionController::ConsolidationOptions() const {
   SimulatorOptions sim_options;
   sim_options.spot_to_spot = options_.spot_to_spot;
   sim_options.kept_room = &kept_room_;
-  if (options_.mode == Mode::kKarpenter) sim_options.max_replacements = 1;
+  if (options_.mode == Mode::kKarpenter || getenv("ADZE_R1")) sim_options.max_replacements = 1;
   return sim_options;
 }
 

@@ -41,8 +41,9 @@ struct DisruptionOptions {
   model::Duration validation_delay = 15 * model::kSecond;       // spec §6.6
   model::Duration orchestration_timeout = 10 * model::kMinute;  // clamp(80 ms × commands, 10 min, 1 h)
   bool spot_to_spot = false;  // Karpenter's SpotToSpotConsolidation gate
-  // adze mode only: keep room for each pool's recent demand (headroom.h).
-  bool headroom = true;
+  // adze mode only: keep room for each pool's recent demand (headroom.h) in
+  // pools without an adze.dev/headroom annotation.
+  bool headroom = false;
   HeadroomOptions headroom_options;
   // Karpenter mode only.
   size_t multi_node_cap = 100;
@@ -84,7 +85,8 @@ class DisruptionController {
   size_t in_flight() const { return validating_.size() + orchestrating_.size(); }
 
  private:
-  bool KeepsHeadroom() const;
+  // adze mode, and a pool keeps headroom (headroom.h).
+  bool KeepsHeadroom();
   std::optional<Command> Decide(std::vector<Candidate>& candidates, DisruptionResult& result);
   std::optional<Command> Emptiness(const std::vector<Candidate>& candidates);
   std::optional<Command> Drift(std::vector<Candidate>& candidates);

@@ -20,9 +20,10 @@ using model::Quantity;
 
 class FakeCluster {
  public:
-  void AddPool(const std::string& name, model::Duration consolidate_after = 0) {
+  void AddPool(const std::string& name, model::Duration consolidate_after = 0, model::Annotations annotations = {}) {
     model::NodePool pool;
     pool.meta.name = name;
+    pool.meta.annotations = std::move(annotations);
     pool.consolidate_after = consolidate_after;
     pools_.push_back(pool);
   }

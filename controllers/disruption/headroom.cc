@@ -4,6 +4,8 @@
 #include <cmath>
 #include <tuple>
 
+#include "model/labels.h"
+
 namespace adze::controllers::disruption {
 
 size_t PoissonQuantile(double mean, double quantile, size_t cap) {
@@ -21,6 +23,14 @@ size_t PoissonQuantile(double mean, double quantile, size_t cap) {
     cdf += std::exp(log_p);
   }
   return k;
+}
+
+bool KeepsHeadroom(const model::NodePool& pool, bool by_default) {
+  auto it = pool.meta.annotations.find(model::label::kHeadroom);
+  if (it == pool.meta.annotations.end()) return by_default;
+  if (it->second == "true") return true;
+  if (it->second == "false") return false;
+  return by_default;  // anything else: the pool's validation reports it
 }
 
 namespace {
@@ -41,8 +51,9 @@ bool SameRequestInputs(const model::Pod& a, const model::Pod& b) {
 
 void Headroom::Observe(const ports::ClusterSnapshot& cluster, model::Duration now) {
   for (const model::NodePool& pool : cluster.NodePools()) {
-    pools_[pool.meta.name].window =
-        std::clamp(pool.consolidate_after.value_or(0), options_.min_window, options_.max_window);
+    PoolHistory& history = pools_[pool.meta.name];
+    history.window = std::clamp(pool.consolidate_after.value_or(0), options_.min_window, options_.max_window);
+    history.keeps = KeepsHeadroom(pool, options_.by_default);
   }
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     if (!claim->initialized_at || *claim->initialized_at <= observed_until_ || *claim->initialized_at > now) continue;
@@ -129,6 +140,7 @@ size_t Headroom::MissingRoom(const std::string& pool, model::Duration now) const
   auto it = pools_.find(pool);
   if (it == pools_.end()) return 0;
   const PoolHistory& history = it->second;
+  if (!history.keeps) return 0;
   const auto arrivals = std::count_if(history.arrivals.begin(), history.arrivals.end(),
                                       [&](model::Duration at) { return at >= now - history.window; });
   if (arrivals == 0 || history.bound.empty()) return 0;

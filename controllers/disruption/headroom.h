@@ -20,23 +20,35 @@
 // come first, so headroom costs nothing where room exists.
 // A pool with no arrival in the window keeps no headroom: a finished
 // training job's nodes go as soon as they are idle.
+// Headroom trades cost for start-up latency (docs/benchmarks.md, issue 16:
+// on the Alibaba trace it holds p95 time to running at 3 s for 11-23 % more
+// cost than Karpenter's reference), so it is off unless asked for: per
+// NodePool with the annotation adze.dev/headroom: "true" (or "false" against
+// a default of on), for every pool with `--headroom`.
 // Thread-safety: none; the disruption controller owns it.
 #pragma once
 
 #include <deque>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "controllers/disruption/candidate.h"
 #include "model/duration.h"
+#include "model/nodepool.h"
 #include "model/resource_list.h"
 #include "ports/cluster.h"
 
 namespace adze::controllers::disruption {
 
+// Whether the pool keeps headroom: its annotation (model::label::kHeadroom),
+// else the default.
+bool KeepsHeadroom(const model::NodePool& pool, bool by_default);
+
 struct HeadroomOptions {
+  bool by_default = false;  // for pools without the annotation
   model::Duration min_window = model::kHour;  // demand measured over max(this, consolidateAfter)
   model::Duration max_window = 24 * model::kHour;
   double quantile = 0.999;
@@ -72,6 +84,7 @@ class Headroom {
     std::vector<Share> mix;                                   // bound pods by shape, at the last observation
     std::deque<std::pair<model::Duration, size_t>> bound;     // (time, pods bound) per observation
     std::deque<model::Duration> cold_starts;                  // newest last
+    bool keeps = false;                                       // KeepsHeadroom, at the last observation
   };
 
   model::Duration ColdStart(const PoolHistory& history) const;

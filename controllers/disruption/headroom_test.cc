@@ -36,11 +36,18 @@ std::set<std::string> Held(const Headroom::KeptRoom& kept, const std::vector<Can
   return out;
 }
 
+// Headroom for pools without the annotation (off by default).
+HeadroomOptions On() {
+  HeadroomOptions o;
+  o.by_default = true;
+  return o;
+}
+
 // Four one-pod batch jobs always running, each replaced by a new job every
 // 15 minutes for an hour (L = 4), plus `idle` empty nodes.
-FakeCluster SteadyBatchPool(int idle, model::Duration consolidate_after = 0) {
+FakeCluster SteadyBatchPool(int idle, model::Duration consolidate_after = 0, model::Annotations annotations = {}) {
   FakeCluster cluster;
-  cluster.AddPool("batch", consolidate_after);
+  cluster.AddPool("batch", consolidate_after, std::move(annotations));
   for (int n = 0; n < 4 + idle; ++n) cluster.AddNode("node-" + std::to_string(n), "batch", 0);
   return cluster;
 }
@@ -59,7 +66,7 @@ void RunSteadyHour(FakeCluster& cluster, Headroom& headroom) {
 
 TEST(HeadroomTest, SteadyArrivalsHoldTheRoomTheirUpperTailNeeds) {
   FakeCluster cluster = SteadyBatchPool(/*idle=*/10);
-  Headroom headroom;
+  Headroom headroom(On());
   RunSteadyHour(cluster, headroom);
   const model::Duration now = kHour + 2 * kMinute;
   // L = 4; 20 arrivals in the hour × 1 min cold start adds 0.33: Poisson(4.33)
@@ -83,7 +90,7 @@ TEST(HeadroomTest, SteadyArrivalsHoldTheRoomTheirUpperTailNeeds) {
 
 TEST(HeadroomTest, RoomOnNodesThatStayAnywayIsUsedFirst) {
   FakeCluster cluster = SteadyBatchPool(/*idle=*/10);
-  Headroom headroom;
+  Headroom headroom(On());
   RunSteadyHour(cluster, headroom);
   const model::Duration now = kHour + 2 * kMinute;
   // Only the empty nodes are up for disruption; the busy ones stay anyway
@@ -99,7 +106,7 @@ TEST(HeadroomTest, RoomOnNodesThatStayAnywayIsUsedFirst) {
 // training job that has finished), for a pool with that consolidateAfter.
 std::pair<size_t, size_t> TwoHoursAfterTheLastArrival(model::Duration consolidate_after) {
   FakeCluster cluster = SteadyBatchPool(/*idle=*/3, consolidate_after);
-  Headroom headroom;
+  Headroom headroom(On());
   RunSteadyHour(cluster, headroom);
   const model::Duration later = 3 * kHour + 3 * kMinute;
   headroom.Observe(cluster, later);
@@ -117,8 +124,26 @@ TEST(HeadroomTest, TheWindowStretchesToThePoolsConsolidateAfter) {
   EXPECT_GT(held, 0u);
 }
 
+// The knob: headroom costs idle capacity, so a pool keeps it only when asked,
+// by its annotation or by the default (`--headroom`).
+size_t MissingAfterASteadyHour(HeadroomOptions options, model::Annotations annotations) {
+  FakeCluster cluster = SteadyBatchPool(/*idle=*/4, 0, std::move(annotations));
+  Headroom headroom(options);
+  RunSteadyHour(cluster, headroom);
+  return headroom.MissingRoom("batch", kHour + 2 * kMinute);
+}
+
+TEST(HeadroomTest, OffByDefault) { EXPECT_EQ(MissingAfterASteadyHour({}, {}), 0u); }
+
+TEST(HeadroomTest, ThePoolsAnnotationOverridesTheDefault) {
+  const std::string key(model::label::kHeadroom);
+  EXPECT_EQ(MissingAfterASteadyHour({}, {{key, "true"}}), 8u);
+  EXPECT_EQ(MissingAfterASteadyHour(On(), {{key, "false"}}), 0u);
+  EXPECT_EQ(MissingAfterASteadyHour(On(), {}), 8u);
+}
+
 TEST(HeadroomTest, AnUnknownPoolNeedsNoRoom) {
-  Headroom headroom;
+  Headroom headroom(On());
   EXPECT_EQ(headroom.MissingRoom("nope", kHour), 0u);
 }
 

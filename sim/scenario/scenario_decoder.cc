@@ -18,6 +18,7 @@
 #include "model/codec/core_decoders.h"
 #include "model/codec/document_loader.h"
 #include "model/codec/manifests.h"
+#include "model/labels.h"
 #include "model/codec/pod_decoder.h"
 #include "model/codec/yaml_field.h"
 #include "sim/alibaba_trace.h"
@@ -401,6 +402,10 @@ void Decoder::DecodeManifestObject(const YamlField& object, std::string_view all
       if (p.meta.name == pool.meta.name) name.Fail("duplicate NodePool \"" + pool.meta.name + "\"");
     }
     node_class_ref_fields_.push_back(object["spec"]["template"]["spec"]["nodeClassRef"]["name"]);
+    if (auto it = pool.meta.annotations.find(model::label::kHeadroom);
+        it != pool.meta.annotations.end() && it->second != "true" && it->second != "false") {
+      object["metadata"]["annotations"][model::label::kHeadroom].FailExpected("\"true\" or \"false\"");
+    }
     s_.node_pools.push_back(std::move(pool));
   }
   for (model::EC2NodeClass& nc : m.node_classes) {

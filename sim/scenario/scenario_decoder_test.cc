@@ -440,6 +440,19 @@ TEST(ScenarioDecoderErrorTest, NodeClassRefToAnUnknownClass) {
             "EC2NodeClass \"gpux\", which the scenario does not define (it defines gpu)");
 }
 
+// adze's per-pool knob (issue 16): only "true" or "false".
+TEST(ScenarioDecoderErrorTest, HeadroomAnnotationIsTrueOrFalse) {
+  std::string pools = kPools;
+  pools.replace(pools.find("metadata: {name: gpu}"), 21, "metadata: {name: gpu, annotations: {adze.dev/headroom: on}}");
+  const std::string error = ErrorOf(kHead + pools);
+  EXPECT_NE(error.find("manifests[0].metadata.annotations.adze.dev/headroom"), std::string::npos) << error;
+  EXPECT_NE(error.find("expected \"true\" or \"false\""), std::string::npos) << error;
+  pools = kPools;
+  pools.replace(pools.find("metadata: {name: gpu}"), 21,
+                "metadata: {name: gpu, annotations: {adze.dev/headroom: \"true\"}}");
+  EXPECT_EQ(DecodeOk(kHead + pools).node_pools.at(0).meta.annotations.at("adze.dev/headroom"), "true");
+}
+
 TEST(ScenarioDecoderErrorTest, BadQuantity) {
   EXPECT_EQ(ErrorOf(kHead + "images:\n  - {name: a, size: 15GB}\n"),
             "dir/s.yaml:4:21: images[0].size: invalid quantity \"15GB\": unknown suffix \"GB\" (expected a number "

@@ -236,6 +236,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
                           : options.disruption == "off"     ? controllers::DisruptionMode::kOff
                                                             : controllers::DisruptionMode::kAdze;
   op_options.headroom = options.headroom;
+  op_options.max_replacements = options.max_replacements;
   op_options.size_for_arrivals = options.size_for_arrivals;
   op_options.coalesce_launch_completions = true;
   op_options.controllers.batch_idle = *batch_idle;
@@ -489,6 +490,10 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag_callback("--headroom", [o] { o->headroom = true; },
                          "adze disruption: keep room for each pool's recent demand, so arrivals start without a "
                          "cold start, at the price of idle capacity (per pool: annotation adze.dev/headroom)");
+  cmd->add_option("--max-replacements", o->max_replacements,
+                  "adze disruption: nodes one consolidation may launch to replace the ones it removes (Karpenter: 1)")
+      ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->capture_default_str();
   cmd->add_flag_callback("--no-headroom", [o] { o->headroom = false; },
                          "No headroom in pools without the annotation (the default; Karpenter keeps none)");
   cmd->add_flag_callback("--no-arrival-sizing", [o] { o->size_for_arrivals = false; },

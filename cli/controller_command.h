@@ -36,6 +36,7 @@ struct ControllerOptions {
   std::string packer = "adze";                                     // adze | karpenter (as adze simulate)
   std::string disruption = "adze";                                 // adze | karpenter | off
   bool headroom = false;                                           // --headroom: true
+  size_t max_replacements = 1;                                     // --max-replacements N
   bool size_for_arrivals = true;                                   // --no-arrival-sizing: false
   double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
   int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST

@@ -152,6 +152,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
                            : options.disruption == "off"     ? sim::SimulationOptions::Disruption::kOff
                                                              : sim::SimulationOptions::Disruption::kAdze;
   sim_options.headroom = options.headroom;
+  sim_options.max_replacements = options.max_replacements;
   sim_options.size_for_arrivals = options.size_for_arrivals;
   const bool show_progress = options.progress && err_is_terminal;
   if (show_progress) {
@@ -228,6 +229,11 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag_callback("--headroom", [options] { options->headroom = true; },
                          "adze disruption: keep room for each pool's recent demand, so arrivals start without a "
                          "cold start, at the price of idle capacity (per pool: annotation adze.dev/headroom)");
+  cmd->add_option("--max-replacements", options->max_replacements,
+                  "adze disruption: nodes one consolidation may launch to replace the ones it removes (Karpenter: 1; "
+                  "more can free pod slots sooner at the cost of churn)")
+      ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->capture_default_str();
   cmd->add_flag_callback("--no-headroom", [options] { options->headroom = false; },
                          "No headroom in pools without the annotation (the default; Karpenter keeps none)");
   cmd->add_flag_callback("--no-arrival-sizing", [options] { options->size_for_arrivals = false; },

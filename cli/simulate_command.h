@@ -29,6 +29,7 @@ struct SimulateOptions {
   std::string disruption = "adze";  // --disruption adze | karpenter | off
   bool progress = true;             // --no-progress turns the progress line off
   bool headroom = false;            // --headroom: adze disruption keeps room for demand in every pool
+  size_t max_replacements = 1;      // --max-replacements N: adze disruption's replacements per consolidation
   bool size_for_arrivals = true;    // --no-arrival-sizing: the adze packer sizes claims for the batch only
   bool print_scenario = false;      // --print-default-scenario
 };

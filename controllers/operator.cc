@@ -11,6 +11,7 @@ disruption::DisruptionOptions DisruptionOptionsOf(const OperatorOptions& o) {
   d.mode = o.disruption == DisruptionMode::kKarpenter ? disruption::Mode::kKarpenter : disruption::Mode::kAdze;
   d.consolidation = o.controllers.consolidation;
   d.headroom = o.headroom;
+  d.max_replacements = o.max_replacements;
   d.spot_to_spot = o.controllers.spot_to_spot_consolidation;
   return d;
 }

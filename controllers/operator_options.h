@@ -38,6 +38,8 @@ struct OperatorOptions {
   // adze.dev/headroom annotation; false (the default: headroom costs money)
   // removes idle nodes as Karpenter does.
   bool headroom = false;
+  // adze disruption: replacements one consolidation may launch (Karpenter: 1).
+  size_t max_replacements = 1;
   // adze packer: new claims are sized for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h).
   bool size_for_arrivals = true;

@@ -65,6 +65,7 @@ controllers::OperatorOptions OperatorOptionsOf(const Scenario& scenario, const S
                  : options.disruption == SimulationOptions::Disruption::kOff   ? controllers::DisruptionMode::kOff
                                                                                : controllers::DisruptionMode::kAdze;
   o.headroom = options.headroom;
+  o.max_replacements = options.max_replacements;
   o.size_for_arrivals = options.size_for_arrivals;
   return o;
 }

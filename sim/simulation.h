@@ -44,6 +44,8 @@ struct SimulationOptions {
   // demand (controllers/disruption/headroom.h) in pools without an
   // adze.dev/headroom annotation; false removes idle nodes as Karpenter does.
   bool headroom = false;
+  // adze disruption: replacements one consolidation may launch (Karpenter: 1).
+  size_t max_replacements = 1;
   // The adze packer sizes new claims for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h); false: for the batch only.
   bool size_for_arrivals = true;

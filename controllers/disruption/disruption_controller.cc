@@ -1,6 +1,5 @@
 #include "controllers/disruption/disruption_controller.h"
 
-#include <cstdlib>
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -130,7 +129,7 @@ SimulatorOptions DisruptionController::ConsolidationOptions() const {
   SimulatorOptions sim_options;
   sim_options.spot_to_spot = options_.spot_to_spot;
   sim_options.kept_room = &kept_room_;
-  if (options_.mode == Mode::kKarpenter || getenv("ADZE_R1")) sim_options.max_replacements = 1;
+  sim_options.max_replacements = options_.mode == Mode::kKarpenter ? 1 : options_.max_replacements;
   return sim_options;
 }
 

@@ -5,9 +5,11 @@
 //
 // adze mode (default) goes beyond Karpenter where its users suffer:
 // consolidation weighs the whole cluster (no 100-candidate cap, no timeout),
-// one node may be replaced by several cheaper ones, and each pool keeps room
-// for its recent demand (headroom.h) so that removing idle nodes does not
-// turn arrivals into cold starts. Karpenter mode keeps
+// one node may be replaced by several cheaper ones when max_replacements
+// allows (one by default, as Karpenter), and a pool that asks for
+// it (headroom.h: off by default, it costs idle capacity) keeps room for its
+// recent demand so that removing idle nodes does not turn arrivals into cold
+// starts. Karpenter mode keeps
 // its reference limits: multi-node over at most 100 candidates and one
 // replacement; the 1 min / 3 min wall-clock timeouts are modelled
 // deterministically as simulation work at 100 pods/s (the rate below which
@@ -45,6 +47,11 @@ struct DisruptionOptions {
   // pools without an adze.dev/headroom annotation.
   bool headroom = false;
   HeadroomOptions headroom_options;
+  // adze mode: replacements one consolidation may launch. One by default:
+  // on the prefix-delegation-off example several replacements halve p95 time
+  // to running but cost 3-8 % more over the run (the moved pods' churn), so
+  // like headroom they trade cost for latency (docs/benchmarks.md, issue 16).
+  size_t max_replacements = 1;
   // Karpenter mode only.
   size_t multi_node_cap = 100;
   model::Duration multi_node_timeout = model::kMinute;

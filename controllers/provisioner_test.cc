@@ -119,6 +119,17 @@ struct ArrivalSizingTest : ProvisionerTest {
   std::vector<std::string> TypesOf(const std::string& claim) {
     return w.cluster.claim(claim).claim.requirements.Get(std::string(model::label::kInstanceType)).values();
   }
+  // Pod a, its claim launched, `gap` later pod b: b's claim's type options.
+  std::vector<std::string> SecondClaimTypes(Provisioner& p, model::Duration gap) {
+    AddPod("a");
+    ProvisioningResult r = p.Provision();
+    Launch(r.created_claims.at(0));
+    w.clock.Advance(gap);
+    AddPod("b");
+    r = p.Provision();
+    EXPECT_EQ(r.created_claims.size(), 1u);
+    return r.created_claims.empty() ? std::vector<std::string>{} : TypesOf(r.created_claims[0]);
+  }
   // Launches the claim with the room of a c.large: full with one pod.
   void Launch(const std::string& claim) {
     ports::NodeClaimInfo& launched = w.cluster.claim(claim);
@@ -165,43 +176,21 @@ TEST_F(ArrivalSizingTest, DuringABurstAClaimIsSizedForTheArrivalsExpectedBeforeI
 }
 
 TEST_F(ArrivalSizingTest, ArrivalsOlderThanTheWindowAreForgotten) {
-  AddPod("a");
-  ProvisioningResult r = provisioner.Provision();
-  Launch(r.created_claims[0]);
-  w.clock.Advance(2 * model::kMinute);
-  AddPod("b");
-  r = provisioner.Provision();
-  ASSERT_EQ(r.created_claims.size(), 1u);
-  EXPECT_EQ(TypesOf(r.created_claims[0]), (std::vector<std::string>{"c.2xlarge", "c.large"}));
+  EXPECT_EQ(SecondClaimTypes(provisioner, 2 * model::kMinute), (std::vector<std::string>{"c.2xlarge", "c.large"}));
 }
 
 TEST_F(ArrivalSizingTest, OffSizesEachClaimForItsBatchOnly) {
   ProvisionerOptions options;
   options.size_for_arrivals = false;
   Provisioner batch_only{w.cluster, w.cloud, w.clock, stopwatch, options};
-  AddPod("a");
-  batch_only.Trigger("a");
-  ProvisioningResult r = batch_only.Provision();
-  Launch(r.created_claims[0]);
-  w.clock.Advance(model::kSecond);
-  AddPod("b");
-  r = batch_only.Provision();
-  ASSERT_EQ(r.created_claims.size(), 1u);
-  EXPECT_EQ(TypesOf(r.created_claims[0]), (std::vector<std::string>{"c.2xlarge", "c.large"}));
+  EXPECT_EQ(SecondClaimTypes(batch_only, model::kSecond), (std::vector<std::string>{"c.2xlarge", "c.large"}));
 }
 
 TEST_F(ArrivalSizingTest, KarpentersPackerNeverSizesForArrivals) {
   ProvisionerOptions options;
   options.solver.packer = scheduling::Packer::kKarpenter;
   Provisioner karpenter{w.cluster, w.cloud, w.clock, stopwatch, options};
-  AddPod("a");
-  ProvisioningResult r = karpenter.Provision();
-  Launch(r.created_claims[0]);
-  w.clock.Advance(model::kSecond);
-  AddPod("b");
-  r = karpenter.Provision();
-  ASSERT_EQ(r.created_claims.size(), 1u);
-  EXPECT_EQ(TypesOf(r.created_claims[0]), (std::vector<std::string>{"c.2xlarge", "c.large"}));
+  EXPECT_EQ(SecondClaimTypes(karpenter, model::kSecond), (std::vector<std::string>{"c.2xlarge", "c.large"}));
 }
 
 }  // namespace

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "sim/sim_clock.h"
 
 namespace adze::sim {
@@ -55,15 +58,20 @@ struct World {
   std::string NodeOf(const std::string& pod) { return cluster.GetPod(pod)->pod.node_name; }
 };
 
-TEST(KubeSchedulerTest, AnOlderPodDoesNotTakeTheNodeAnotherIsNominatedTo) {
-  World w;
+// "early" is nominated to a claim still launching, "late" to the ready n1
+// (room for one of them); after a pass: the nodes of early and late.
+std::pair<std::string, std::string> EarlyAndLateAfterAPass(bool sees_nominations) {
+  World w(sees_nominations);
   w.Claim("launching", false);
   w.Claim("n1", true);
   w.Pod("early", "launching");
   w.Pod("late", "n1");
   w.scheduler.Pass();
-  EXPECT_EQ(w.NodeOf("late"), "n1");
-  EXPECT_EQ(w.NodeOf("early"), "");
+  return {w.NodeOf("early"), w.NodeOf("late")};
+}
+
+TEST(KubeSchedulerTest, AnOlderPodDoesNotTakeTheNodeAnotherIsNominatedTo) {
+  EXPECT_EQ(EarlyAndLateAfterAPass(true), std::make_pair(std::string(), std::string("n1")));
 }
 
 TEST(KubeSchedulerTest, AHigherPriorityPodIsNotHeldBackByALowerPrioritysNomination) {
@@ -79,14 +87,7 @@ TEST(KubeSchedulerTest, AHigherPriorityPodIsNotHeldBackByALowerPrioritysNominati
 // Karpenter does not publish nominatedNodeName (its nominations are Events),
 // so under its provisioner the older pod takes the node, as in a real cluster.
 TEST(KubeSchedulerTest, NominationsItDoesNotSeeHoldNoRoom) {
-  World w(/*sees_nominations=*/false);
-  w.Claim("launching", false);
-  w.Claim("n1", true);
-  w.Pod("early", "launching");
-  w.Pod("late", "n1");
-  w.scheduler.Pass();
-  EXPECT_EQ(w.NodeOf("early"), "n1");
-  EXPECT_EQ(w.NodeOf("late"), "");
+  EXPECT_EQ(EarlyAndLateAfterAPass(false), std::make_pair(std::string("n1"), std::string()));
 }
 
 // A pass that skips pods already unschedulable (nothing freed room since)

@@ -53,7 +53,8 @@ bench: deps
 	@echo "benchmarks built in $(BENCH_BUILD); see docs/benchmarks.md for the commands"
 
 # Whole-run economics table (issue 16) into docs/benchmarks.md: every example
-# scenario and the trace at 1000x and 100x, seeds 1-5, four packer x disruption combinations.
+# scenario and the trace at 1000x and 100x, seeds 1-5, four packer x disruption combinations
+# and adze with --headroom.
 bench-runs: build
 	@python3 bench/bench_runs.py --adze $(BUILD)/cli/adze --seeds 1-5 --write docs/benchmarks.md
 

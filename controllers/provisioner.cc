@@ -191,13 +191,11 @@ ProvisioningResult Provisioner::Provision() {
   if (input.pods.empty()) return result;
 
   const double started = stopwatch_.Seconds();
-  const scheduling::Plan plan = scheduling::Solve(input, options_.solver);
+  scheduling::Plan plan = scheduling::Solve(input, options_.solver);
   result.solve_wall_seconds = stopwatch_.Seconds() - started;
 
   std::map<std::string, size_t> input_index_of_node;
   for (size_t i = 0; i < input.nodes.size(); ++i) input_index_of_node[input.nodes[i].node.meta.name] = i;
-  // A pod gone since the snapshot (kNotFound) needs no nomination; the
-  // kube-scheduler places the others when the capacity appears.
   // Pods never nominated before arrived since the last pass (arrival_sizing.h).
   const bool size_for_arrivals = options_.size_for_arrivals && options_.solver.packer == scheduling::Packer::kAdze;
   auto arrived = [&](size_t pod) {
@@ -205,20 +203,21 @@ ProvisioningResult Provisioner::Provision() {
     return info != nullptr && info->nominated_node_claim.empty();
   };
   std::map<std::string, size_t> arrived_on_existing;  // by pool
+  // A pod gone since the snapshot (kNotFound) needs no nomination; the
+  // kube-scheduler places the others when the capacity appears.
   for (const scheduling::ExistingPlacement& placed : plan.placed) {
     const size_t node = input_index_of_node.at(placed.node);
     (void)cluster_.NominatePod(pod_names[placed.pod], node_claims[node]);
     ++result.nominated_existing;
     if (size_for_arrivals && arrived(placed.pod)) {
       const model::Labels& labels = input.nodes[node].node.meta.labels;
-      if (auto pool = labels.find(std::string(model::label::kNodePool)); pool != labels.end()) {
+      if (auto pool = labels.find(model::label::kNodePool); pool != labels.end()) {
         ++arrived_on_existing[pool->second];
       }
     }
   }
-  std::vector<scheduling::NewClaim> claims = plan.claims;
-  if (size_for_arrivals) SizeForArrivals(claims, input.pods, arrived_on_existing, arrived);
-  for (const scheduling::NewClaim& planned : claims) {
+  if (size_for_arrivals) SizeForArrivals(plan.claims, input.pods, arrived_on_existing, arrived);
+  for (const scheduling::NewClaim& planned : plan.claims) {
     const model::NodePool* pool = nullptr;
     for (const auto& p : input.pools) {
       if (p.pool.meta.name == planned.node_pool) pool = &p.pool;

@@ -65,7 +65,8 @@ std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionRe
     const ports::NodeInfo* node = cluster.GetNode(claim->claim.node_name);
     const bool deleting = claim->deletion_requested_at.has_value();
     if (!deleting) ++total[claim->node_pool];
-    if (deleting || marked_.contains(claim->claim.meta.name) || node == nullptr || !node->node.ready) {
+    if (deleting || marked_.contains(claim->claim.meta.name) || deletion_unseen_.contains(claim->claim.meta.name) ||
+        node == nullptr || !node->node.ready) {
       ++disrupting[claim->node_pool];
     }
   }
@@ -237,6 +238,14 @@ bool DisruptionController::Validate(Command& command, std::string& why) {
     }
     indexes.push_back(static_cast<size_t>(it - fresh.begin()));
   }
+  // Budgets may have been spent since the decision (spec §6.6).
+  std::map<std::string, int32_t> budgets = Budgets(command.reason);
+  for (size_t i : indexes) {
+    if (--budgets[fresh[i].pool->meta.name] < 0) {
+      why = "NodePool " + fresh[i].pool->meta.name + "'s disruption budget no longer allows it";
+      return false;
+    }
+  }
   if (command.method == Method::kEmptiness) return true;
   SimulatorOptions sim_options;
   sim_options.spot_to_spot = options_.spot_to_spot;
@@ -325,7 +334,9 @@ void DisruptionController::Progress(DisruptionResult& result) {
 void DisruptionController::RequestDeletion(const Command& command) {
   for (const std::string& name : command.candidates) {
     // kNotFound: the claim is already gone, which is what was wanted.
-    (void)cluster_.RequestNodeClaimDeletion(name, std::string(model::DisruptionReasonName(command.reason)));
+    if (cluster_.RequestNodeClaimDeletion(name, std::string(model::DisruptionReasonName(command.reason))).ok()) {
+      deletion_unseen_.insert(name);
+    }
     marked_.erase(name);
   }
 }
@@ -341,6 +352,10 @@ DisruptionResult DisruptionController::Reconcile() {
   const double started = stopwatch_.Seconds();
   DisruptionResult result;
   solve_cache_.Begin(clock_.Now(), PoolsFingerprint(Fresh().NodePools()));
+  std::erase_if(deletion_unseen_, [&](const std::string& name) {
+    const ports::NodeClaimInfo* claim = Fresh().GetNodeClaim(name);
+    return claim == nullptr || claim->deletion_requested_at.has_value();
+  });
   Progress(result);
   if (KeepsHeadroom()) headroom_.Observe(Fresh(), clock_.Now());
   std::vector<Command> waiting;
@@ -360,7 +375,9 @@ DisruptionResult DisruptionController::Reconcile() {
   validating_ = std::move(waiting);
   if (validating_.empty()) {
     std::vector<Candidate> candidates = BuildCandidates(Fresh(), cloud_, clock_.Now());
-    std::erase_if(candidates, [&](const Candidate& c) { return marked_.contains(c.claim->claim.meta.name); });
+    std::erase_if(candidates, [&](const Candidate& c) {
+      return marked_.contains(c.claim->claim.meta.name) || deletion_unseen_.contains(c.claim->claim.meta.name);
+    });
     result.candidates = candidates.size();
     if (KeepsHeadroom()) {
       kept_room_ = headroom_.Keep(Fresh(), candidates, clock_.Now());

@@ -122,6 +122,10 @@ class DisruptionController {
   std::vector<Command> validating_;
   std::vector<Command> orchestrating_;
   std::set<std::string> marked_;  // claims in a command
+  // Claims this controller asked to delete that the cluster's view does not
+  // show deleting yet (a live informer lags the write): they still count
+  // against their pool's budget.
+  std::set<std::string> deletion_unseen_;
   ReplacementBound bound_;        // cached across passes
   SolveCache solve_cache_;
   Headroom headroom_;

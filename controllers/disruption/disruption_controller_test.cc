@@ -84,5 +84,67 @@ TEST_F(DisruptionErrorTest, AConflictOnTheNodeBetweenDecisionAndValidationAbando
   EXPECT_FALSE(w.cluster.Snapshot()->GetNodeClaim("a")->deletion_requested_at);
 }
 
+// A pool whose budget lets one node go at a time, with three empty nodes.
+struct DisruptionBudgetTest : ::testing::Test {
+  controllers::testing::World w;
+  ZeroStopwatch stopwatch;
+  std::unique_ptr<DisruptionController> controller;
+
+  void SetUp() override {
+    model::NodePool pool;
+    pool.meta.name = "batch";
+    pool.consolidate_after = 0;
+    model::Budget one;
+    one.nodes = 1;
+    pool.budgets = {one};
+    w.cluster.AddPool(pool);
+    for (const char* name : {"a", "b", "c"}) {
+      w.AddRunningNode(name);
+      w.cluster.claim(name).node_pool = "batch";
+    }
+    DisruptionOptions options;
+    options.headroom = false;
+    controller = std::make_unique<DisruptionController>(w.cluster, w.cloud, w.clock, stopwatch, options);
+  }
+
+  size_t DeletionsRequested() const {
+    size_t n = 0;
+    for (const char* name : {"a", "b", "c"}) n += w.cluster.Snapshot()->GetNodeClaim(name)->deletion_requested_at ? 1 : 0;
+    return n;
+  }
+};
+
+TEST_F(DisruptionBudgetTest, ADeletionTheViewDoesNotShowYetStillCountsAgainstTheBudget) {
+  const DisruptionResult decided = controller->Reconcile();
+  ASSERT_EQ(decided.decided.size(), 1u);
+  ASSERT_EQ(decided.decided[0].candidates.size(), 1u);
+  w.clock.Advance(15 * kSecond);
+  // The watch cache lags: the pass that deletes the node does not see it go.
+  w.cluster.FreezeView();
+  const DisruptionResult executed = controller->Reconcile();
+  ASSERT_EQ(executed.executed.size(), 1u);
+  EXPECT_TRUE(executed.decided.empty()) << "a second node decided while the first is still going";
+  w.clock.Advance(10 * kSecond);
+  EXPECT_TRUE(controller->Reconcile().decided.empty());
+  w.cluster.ThawView();
+  EXPECT_EQ(DeletionsRequested(), 1u);
+}
+
+TEST_F(DisruptionBudgetTest, ValidationDropsACommandTheBudgetNoLongerAllows) {
+  const DisruptionResult decided = controller->Reconcile();
+  ASSERT_EQ(decided.decided.size(), 1u);
+  const std::string chosen = decided.decided[0].candidates.at(0);
+  // During the validation window another node of the pool goes (kubectl
+  // delete nodeclaim): it spends the pool's one disruption.
+  const std::string other = chosen == "a" ? "b" : "a";
+  ASSERT_TRUE(w.cluster.RequestNodeClaimDeletion(other, "manual").ok());
+  w.clock.Advance(15 * kSecond);
+  const DisruptionResult r = controller->Reconcile();
+  EXPECT_TRUE(r.executed.empty());
+  ASSERT_EQ(r.abandoned.size(), 1u);
+  EXPECT_NE(r.abandoned[0].second.find("budget"), std::string::npos) << r.abandoned[0].second;
+  EXPECT_FALSE(w.cluster.Snapshot()->GetNodeClaim(chosen)->deletion_requested_at);
+}
+
 }  // namespace
 }  // namespace adze::controllers::disruption

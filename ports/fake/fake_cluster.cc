@@ -57,6 +57,7 @@ size_t FakeCluster::CountCalls(const std::string& prefix) const {
 }
 
 std::shared_ptr<const ClusterSnapshot> FakeCluster::Snapshot() const {
+  if (frozen_) return frozen_;
   auto values = [](const auto& m) {
     std::vector<typename std::decay_t<decltype(m)>::mapped_type> out;
     for (const auto& [name, v] : m) out.push_back(v);

@@ -43,6 +43,11 @@ class FakeCluster final : public Cluster {
   // Every call of `op` fails until Heal(op).
   void FailAlways(const std::string& op, Error error) { always_[op] = std::move(error); }
   void Heal(const std::string& op) { always_.erase(op); }
+  // Snapshot() keeps answering with the view as it is now, whatever changes,
+  // until ThawView(): a watch cache that has not caught up with the writes.
+  void FreezeView() { frozen_ = Snapshot(); }
+  void ThawView() { frozen_.reset(); }
+
   // Mutations made, successful or not: "<op> <object>" and " -> <code>" when refused.
   const std::vector<std::string>& calls() const { return calls_; }
   size_t CountCalls(const std::string& prefix) const;
@@ -82,6 +87,7 @@ class FakeCluster final : public Cluster {
   std::map<std::string, std::deque<Error>> failures_;
   std::map<std::string, Error> always_;
   std::vector<std::string> calls_;
+  std::shared_ptr<const ClusterSnapshot> frozen_;
 };
 
 }  // namespace adze::ports::fake

@@ -301,7 +301,7 @@ void BM_ManySmallNodes(benchmark::State& state, Mode packer) {
   }
   scheduling::PoolInput pool;
   pool.pool = Pool("default");
-  pool.instance_types.push_back(FakeType("two-pod", Q("2100m"), Q("2058Mi"), 110, 0.1, {}));
+  pool.instance_types = std::vector<catalog::InstanceType>{FakeType("two-pod", Q("2100m"), Q("2058Mi"), 110, 0.1, {})};
   input.pools.push_back(std::move(pool));
   RunSolve(state, input, packer);
 }

@@ -104,7 +104,7 @@ void NodeClaimLifecycle::Launched(const ports::NodeClaimInfo& info, const ports:
 const catalog::InstanceType* NodeClaimLifecycle::FindType(const std::string& pool_name, const std::string& type) {
   auto it = types_by_pool_.find(pool_name);
   if (it == types_by_pool_.end()) {
-    std::vector<catalog::InstanceType> types;
+    catalog::InstanceTypes types;
     const auto snapshot = cluster_.Snapshot();
     if (const model::NodePool* pool = snapshot->GetNodePool(pool_name)) {
       if (auto r = cloud_.GetInstanceTypes(*pool); r.ok()) types = std::move(r).value();

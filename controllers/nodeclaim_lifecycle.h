@@ -92,7 +92,7 @@ class NodeClaimLifecycle {
   // The pool's instance types, fetched once per Reconcile.
   const catalog::InstanceType* FindType(const std::string& pool, const std::string& type);
 
-  std::map<std::string, std::vector<catalog::InstanceType>> types_by_pool_;
+  std::map<std::string, catalog::InstanceTypes> types_by_pool_;
 
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/instance_type.h"
+#include "catalog/instance_types.h"
 #include "model/duration.h"
 #include "model/nodeclaim.h"
 #include "model/nodepool.h"
@@ -68,7 +68,8 @@ class CloudProvider {
 
   // The instance types the pool may launch, resolved under its EC2NodeClass,
   // with every offering (unavailable ones marked, not removed).
-  virtual Result<std::vector<catalog::InstanceType>> GetInstanceTypes(const model::NodePool& pool) = 0;
+  // The list is shared and immutable: a later call may return a new one.
+  virtual Result<catalog::InstanceTypes> GetInstanceTypes(const model::NodePool& pool) = 0;
 
   // Marks an offering unavailable for the ICE TTL (3 min), as a spot
   // interruption warning does (spec §3.5, §7).

@@ -51,7 +51,7 @@ SolverInput RandomInput() {
   const int nodes = *rc::gen::inRange(0, 4);
   for (int k = 0; k < nodes; ++k) {
     PoolInput& pool = in.pools[static_cast<size_t>(*rc::gen::inRange(0, pools))];
-    const catalog::InstanceType& type = *rc::gen::elementOf(pool.instance_types);
+    const catalog::InstanceType& type = *rc::gen::elementOf(pool.instance_types.all());
     NodeInput n;
     n.node.meta.name = "node-" + std::to_string(k);
     n.node.meta.labels[std::string(model::label::kNodePool)] = pool.pool.meta.name;

@@ -28,7 +28,7 @@ Problem::Problem(const SolverInput& input, const SolverOptions& options) : input
   bool prefer_no_schedule = false;
   for (size_t i : pools) {
     const PoolInput& p = input.pools[i];
-    Template t = BuildTemplate(p.pool, p.instance_types, p.usage, input.daemon_sets, space_);
+    Template t = BuildTemplate(p.pool, p.instance_types.all(), p.usage, input.daemon_sets, space_);
     t.pool_input = i;
     if (p.pool.limits.Has("nodes")) {
       const int64_t left = p.pool.RemainingLimits(p.usage).Get("nodes").Value();

@@ -47,7 +47,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/instance_type.h"
+#include "catalog/instance_types.h"
 #include "model/node.h"
 #include "model/nodepool.h"
 #include "model/pod.h"
@@ -61,7 +61,7 @@ namespace adze::scheduling {
 // A NodePool with the instance types (and offerings) it may launch.
 struct PoolInput {
   model::NodePool pool;
-  std::vector<catalog::InstanceType> instance_types;
+  catalog::InstanceTypes instance_types;  // shared with the provider that answered
   // Summed capacity of the pool's current nodes; counts against spec.limits.
   model::ResourceList usage;
 };

@@ -183,11 +183,13 @@ TEST(Solver, GpuPodsGetOnlyTypesWithEnoughGpus) {
 
 TEST(Solver, UnavailableOfferingsAreNotLaunched) {
   SolverInput in = Basic();
-  for (auto& t : in.pools[0].instance_types) {
+  std::vector<catalog::InstanceType> types = in.pools[0].instance_types.all();
+  for (auto& t : types) {
     if (t.name == "small") {
       for (auto& o : t.offerings) o.available = false;  // insufficient-capacity cache
     }
   }
+  in.pools[0].instance_types = std::move(types);
   in.pods.push_back(Pod("a", "1", "1Gi"));
   Plan plan = Solve(in);
   EXPECT_EQ(TypeNames(plan.claims[0]).front(), "medium");

@@ -25,7 +25,7 @@ const std::vector<catalog::InstanceType>& KwokCloudProvider::Types(const std::st
   return types_[node_class] = catalog::ResolveInstanceTypes(catalog_, nc, catalog::CapacityOptions{});
 }
 
-Result<std::vector<catalog::InstanceType>> KwokCloudProvider::GetInstanceTypes(const model::NodePool& pool) {
+Result<catalog::InstanceTypes> KwokCloudProvider::GetInstanceTypes(const model::NodePool& pool) {
   const std::vector<catalog::InstanceType>& all = Types(pool.node_class_ref.name);
   model::Requirements reqs;
   for (const model::Requirement& r : pool.NodeRequirements().All()) {
@@ -44,7 +44,7 @@ Result<std::vector<catalog::InstanceType>> KwokCloudProvider::GetInstanceTypes(c
     }
     out.push_back(std::move(copy));
   }
-  return out;
+  return catalog::InstanceTypes(std::move(out));
 }
 
 void KwokCloudProvider::Create(const model::NodeClaim& claim, model::Duration deadline, ports::LaunchDone done) {

@@ -40,7 +40,7 @@ class KwokCloudProvider final : public ports::CloudProvider {
   Status Delete(const std::string& provider_id) override;
   std::optional<ports::Instance> Get(const std::string& provider_id) const override;
   std::vector<ports::Instance> List() const override;
-  Result<std::vector<catalog::InstanceType>> GetInstanceTypes(const model::NodePool& pool) override;
+  Result<catalog::InstanceTypes> GetInstanceTypes(const model::NodePool& pool) override;
   void MarkUnavailable(const ports::OfferingKey& key) override;
   std::optional<std::string> IsDrifted(const model::NodeClaim& claim) const override;
 

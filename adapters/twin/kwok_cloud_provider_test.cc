@@ -38,7 +38,7 @@ TEST(KwokCloudProvider, LaunchesTheCheapestAllowedOfferingLater) {
   // ICE on every on-demand offering of the type: the next launch fails.
   auto types = cloud.GetInstanceTypes(model::NodePool{});
   ASSERT_TRUE(types.ok());
-  const std::vector<catalog::InstanceType>& list = *types;
+  const std::vector<catalog::InstanceType>& list = types->all();
   for (const catalog::InstanceType& t : list) {
     if (t.name != "m6i.large") continue;
     for (const catalog::Offering& o : t.offerings) cloud.MarkUnavailable({o.capacity_type, t.name, o.zone});

@@ -138,7 +138,7 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
         [this] {
           EnsurePools();
           std::vector<ReplacementBound::PoolTypes> pools;
-          for (const auto& in : solver_input_.pools) pools.push_back({&in.pool, &in.instance_types});
+          for (const auto& in : solver_input_.pools) pools.push_back({&in.pool, &in.instance_types.all()});
           return pools;
         },
         fingerprint);

@@ -118,8 +118,8 @@ class NoCapacityCloud : public ports::CloudProvider {
   Status Delete(const std::string&) override { ADZE_CHECK(false); }
   std::optional<ports::Instance> Get(const std::string&) const override { return std::nullopt; }
   std::vector<ports::Instance> List() const override { return {}; }
-  Result<std::vector<catalog::InstanceType>> GetInstanceTypes(const model::NodePool&) override {
-    return std::vector<catalog::InstanceType>{};
+  Result<catalog::InstanceTypes> GetInstanceTypes(const model::NodePool&) override {
+    return catalog::InstanceTypes{};
   }
   void MarkUnavailable(const ports::OfferingKey&) override {}
   std::optional<std::string> IsDrifted(const model::NodeClaim&) const override { return std::nullopt; }

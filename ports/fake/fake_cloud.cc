@@ -79,7 +79,7 @@ std::vector<Instance> FakeCloud::List() const {
   return out;
 }
 
-Result<std::vector<catalog::InstanceType>> FakeCloud::GetInstanceTypes(const model::NodePool& pool) {
+Result<catalog::InstanceTypes> FakeCloud::GetInstanceTypes(const model::NodePool& pool) {
   calls_.push_back("GetInstanceTypes " + pool.meta.name);
   return types_;
 }

@@ -44,7 +44,7 @@ class FakeCloud final : public CloudProvider {
   Status Delete(const std::string& provider_id) override;
   std::optional<Instance> Get(const std::string& provider_id) const override;
   std::vector<Instance> List() const override;
-  Result<std::vector<catalog::InstanceType>> GetInstanceTypes(const model::NodePool& pool) override;
+  Result<catalog::InstanceTypes> GetInstanceTypes(const model::NodePool& pool) override;
   void MarkUnavailable(const OfferingKey& key) override { unavailable_.push_back(key); }
   std::optional<std::string> IsDrifted(const model::NodeClaim& claim) const override;
 
@@ -54,7 +54,7 @@ class FakeCloud final : public CloudProvider {
   std::deque<Error> create_failures_;
   std::deque<Error> delete_failures_;
   std::map<std::string, Instance> instances_;  // by provider id
-  std::vector<catalog::InstanceType> types_;
+  catalog::InstanceTypes types_;
   std::map<std::string, std::string> drifted_;
   std::vector<OfferingKey> unavailable_;
   std::vector<std::string> calls_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <string_view>
 #include <utility>
@@ -280,6 +281,17 @@ bool AwsCloudProvider::InIceCache(const OfferingKey& key) const {
 }
 
 void AwsCloudProvider::Patch(TypeCache& cache) {
+  // Without reservations, availability moves only when the ICE cache gains
+  // an entry or one expires: until then the last patch still holds.
+  const model::Duration now = clock_.Now();
+  if (cache.reservation_remaining.empty() && cache.patched_at_ice_change == ice_changes_ && now < cache.patch_valid_until) {
+    return;
+  }
+  cache.patched_at_ice_change = ice_changes_;
+  cache.patch_valid_until = std::numeric_limits<model::Duration>::max();
+  for (const auto& [key, until] : unavailable_until_) {
+    if (until > now) cache.patch_valid_until = std::min(cache.patch_valid_until, until);
+  }
   for (size_t i = 0; i < cache.types.size(); ++i) {
     InstanceType& t = cache.types[i];
     const std::vector<OfferingSource>& src = cache.sources[i];
@@ -290,6 +302,7 @@ void AwsCloudProvider::Patch(TypeCache& cache) {
       bool available = s.base_available;
       if (!s.reservation_id.empty()) {
         const int32_t remaining = std::max(0, cache.reservation_remaining.at(s.reservation_id));
+        if (o.reservation_count != remaining) ++cache.availability;
         o.reservation_count = remaining;
         available = available && remaining > 0;
       } else {
@@ -300,11 +313,14 @@ void AwsCloudProvider::Patch(TypeCache& cache) {
         changed = true;
       }
     }
-    if (changed) RebuildOfferingRequirements(t);
+    if (changed) {
+      RebuildOfferingRequirements(t);
+      ++cache.availability;
+    }
   }
 }
 
-Result<std::vector<InstanceType>> AwsCloudProvider::GetInstanceTypes(const model::NodePool& pool) {
+Result<catalog::InstanceTypes> AwsCloudProvider::GetInstanceTypes(const model::NodePool& pool) {
   auto types = Types(pool.node_class_ref.name);
   if (!types.ok()) {
     if (types.error().code != ErrorCode::kNotFound) return types.error();
@@ -320,6 +336,7 @@ Result<std::vector<InstanceType>> AwsCloudProvider::GetInstanceTypes(const model
     f.requirements = pool.requirements;
     f.template_labels = pool.template_labels;
     f.types.clear();
+    f.availability = ~uint64_t{0};
     auto type_level = [](std::string_view key) {
       return key != label::kZone && key != label::kZoneId && key != label::kCapacityType;
     };
@@ -331,15 +348,20 @@ Result<std::vector<InstanceType>> AwsCloudProvider::GetInstanceTypes(const model
       if (!reqs.Intersects(cache->types[i].requirements).has_value()) f.types.push_back(i);
     }
   }
-  std::vector<InstanceType> out;
-  out.reserve(f.types.size());
-  for (size_t i : f.types) out.push_back(cache->types[i]);
-  return out;
+  if (f.availability != cache->availability) {
+    std::vector<InstanceType> out;
+    out.reserve(f.types.size());
+    for (size_t i : f.types) out.push_back(cache->types[i]);
+    f.answer = std::move(out);
+    f.availability = cache->availability;
+  }
+  return f.answer;
 }
 
 void AwsCloudProvider::MarkUnavailable(const OfferingKey& key) {
   model::Duration& until = unavailable_until_[key];
   until = std::max(until, clock_.Now() + options_.unavailable_ttl);
+  ++ice_changes_;
 }
 
 bool AwsCloudProvider::IsUnavailable(const OfferingKey& key) const { return InIceCache(key); }
@@ -631,6 +653,7 @@ Status AwsCloudProvider::Delete(const std::string& provider_id) {
   if (i->terminated) return Error::NotFound("instance " + provider_id + " already terminated");
   auto r = ec2_.TerminateInstances(TerminateInstancesRequest{{i->id}});
   if (!r.IsSuccess()) return ToError(r.GetError());
+  drift_facts_.erase(i->id);
   return OkStatus();
 }
 
@@ -653,28 +676,43 @@ std::vector<ports::Instance> AwsCloudProvider::List() const {
   return out;
 }
 
+const AwsCloudProvider::DriftFacts* AwsCloudProvider::FactsOf(const std::string& instance_id) const {
+  const model::Duration now = clock_.Now();
+  if (now >= next_facts_prune_) {
+    std::erase_if(drift_facts_, [&](const auto& e) { return now - e.second.read_at >= options_.instance_refresh; });
+    next_facts_prune_ = now + options_.instance_refresh;
+  }
+  if (auto it = drift_facts_.find(instance_id); it != drift_facts_.end() && now - it->second.read_at < options_.instance_refresh) {
+    return &it->second;
+  }
+  auto r = ec2_.DescribeInstances(DescribeInstancesRequest{{instance_id}, {}});
+  if (!r.IsSuccess() || r.GetResult().instances.empty()) return nullptr;
+  const Ec2Instance& i = r.GetResult().instances.front();
+  DriftFacts f;
+  f.read_at = now;
+  f.gone = i.state == "terminated" || i.state == "shutting-down";
+  if (auto t = i.tags.find(std::string(kTagNodeClass)); t != i.tags.end()) f.node_class = t->second;
+  if (auto t = i.tags.find(std::string(kTagNodeClassHash)); t != i.tags.end()) f.node_class_hash = t->second;
+  f.image_id = i.image_id;
+  f.subnet_id = i.subnet_id;
+  f.security_group_ids = i.security_group_ids;
+  std::sort(f.security_group_ids.begin(), f.security_group_ids.end());
+  return &drift_facts_.insert_or_assign(instance_id, std::move(f)).first->second;
+}
+
 std::optional<std::string> AwsCloudProvider::IsDrifted(const model::NodeClaim& claim) const {
   if (claim.provider_id.empty()) return std::nullopt;
-  auto r = ec2_.DescribeInstances(DescribeInstancesRequest{{InstanceIdOf(claim.provider_id)}, {}});
-  if (!r.IsSuccess() || r.GetResult().instances.empty()) return std::nullopt;
-  const Ec2Instance& i = r.GetResult().instances.front();
-  if (i.state == "terminated" || i.state == "shutting-down") return std::nullopt;
-  auto nc_tag = i.tags.find(std::string(kTagNodeClass));
-  if (nc_tag == i.tags.end()) return std::nullopt;
-  auto view = View(nc_tag->second);
+  const DriftFacts* i = FactsOf(InstanceIdOf(claim.provider_id));
+  if (i == nullptr || i->gone || !i->node_class) return std::nullopt;
+  auto view = View(*i->node_class);
   if (!view.ok()) return std::nullopt;
   const NodeClassView& v = **view;
   // The order of Karpenter's AWS provider (pkg/cloudprovider/drift.go): the
   // static hash first, then AMI, security groups, subnets.
-  if (auto h = i.tags.find(std::string(kTagNodeClassHash));
-      h != i.tags.end() && h->second != std::to_string(v.static_hash)) {
-    return "NodeClassDrift";
-  }
-  if (std::find(v.image_ids.begin(), v.image_ids.end(), i.image_id) == v.image_ids.end()) return "AMIDrift";
-  std::vector<std::string> groups = i.security_group_ids;
-  std::sort(groups.begin(), groups.end());
-  if (groups != v.security_group_ids) return "SecurityGroupDrift";
-  if (!v.subnet_ids.contains(i.subnet_id)) return "SubnetDrift";
+  if (i->node_class_hash && *i->node_class_hash != std::to_string(v.static_hash)) return "NodeClassDrift";
+  if (std::find(v.image_ids.begin(), v.image_ids.end(), i->image_id) == v.image_ids.end()) return "AMIDrift";
+  if (i->security_group_ids != v.security_group_ids) return "SecurityGroupDrift";
+  if (!v.subnet_ids.contains(i->subnet_id)) return "SubnetDrift";
   return std::nullopt;
 }
 

@@ -28,7 +28,12 @@
 //   image is none of the node class's images now has AMIDrift.
 // - Drift (spec §6.5), in Karpenter's order: the static hash (tagged on the
 //   instance at launch) → NodeClassDrift; image → AMIDrift; security groups →
-//   SecurityGroupDrift; subnet → SubnetDrift.
+//   SecurityGroupDrift; subnet → SubnetDrift. The node class side is read
+//   fresh on every call; an instance is described once per
+//   `instance_refresh` (5 min), since its image and subnet never change and
+//   a disruption pass asks about every node every 10 s.
+// - GetInstanceTypes hands every caller the same shared list until an
+//   offering's availability (or a reservation count) changes.
 //
 // ASSUMPTIONS / simplifications: type, offering and price answers are read
 // once per node class resolution (Karpenter refreshes them every 5 min / 12 h);
@@ -47,6 +52,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "catalog/capacity.h"
@@ -65,6 +71,10 @@ struct AwsProviderOptions {
   size_t max_fleet_types = 60;
   // kubernetes.io/cluster/<name>=owned on every instance. Default "adze".
   std::string cluster_name = "adze";
+  // How long what an instance was launched with (image, subnet, groups,
+  // node-class tags) is trusted before IsDrifted describes it again. The
+  // node class side is always current. Default 5 min.
+  model::Duration instance_refresh = 5 * model::kMinute;
 };
 
 // What the provider itself counted.
@@ -109,7 +119,7 @@ class AwsCloudProvider : public ports::CloudProvider {
   // allow (ignoring zone, zone-id and capacity type, which depend on the
   // offerings), sorted by name, every offering listed. kNotFound when the
   // pool's node class is unknown.
-  Result<std::vector<catalog::InstanceType>> GetInstanceTypes(const model::NodePool& pool) override;
+  Result<catalog::InstanceTypes> GetInstanceTypes(const model::NodePool& pool) override;
   void MarkUnavailable(const ports::OfferingKey& key) override;
   // nullopt for unknown or terminated instances and unknown node classes.
   std::optional<std::string> IsDrifted(const model::NodeClaim& claim) const override;
@@ -127,6 +137,11 @@ class AwsCloudProvider : public ports::CloudProvider {
   };
   struct TypeCache {
     uint64_t resolution = 0;
+    uint64_t availability = 0;  // bumped whenever Patch changes an offering
+    // The ICE cache as of the last patch: its change count, and the first
+    // expiry after that patch (availability cannot move before either changes).
+    uint64_t patched_at_ice_change = ~uint64_t{0};
+    model::Duration patch_valid_until = 0;
     std::vector<catalog::InstanceType> types;          // sorted by name
     std::vector<std::vector<OfferingSource>> sources;  // parallel to types[i].offerings
     std::map<std::string, int32_t> reservation_remaining;  // by id, this class's reservations
@@ -137,6 +152,17 @@ class AwsCloudProvider : public ports::CloudProvider {
     std::vector<model::Requirement> requirements;
     model::Labels template_labels;
     std::vector<size_t> types;
+    // The answer last handed out, and the availability it was built at.
+    catalog::InstanceTypes answer;
+    uint64_t availability = ~uint64_t{0};
+  };
+  // What drift compares of one instance, as last described.
+  struct DriftFacts {
+    model::Duration read_at = 0;
+    bool gone = false;  // shutting-down or terminated
+    std::optional<std::string> node_class, node_class_hash;  // its tags
+    std::string image_id, subnet_id;
+    std::vector<std::string> security_group_ids;  // sorted
   };
   // What a node class resolves to in EC2 now (images, subnets, groups).
   struct NodeClassView {
@@ -160,6 +186,9 @@ class AwsCloudProvider : public ports::CloudProvider {
   Result<TypeCache*> Types(const std::string& node_class);
   void Patch(TypeCache& cache);
   bool InIceCache(const ports::OfferingKey& key) const;
+  // The instance's drift facts, described again once older than
+  // options_.instance_refresh; nullptr when EC2 does not know it.
+  const DriftFacts* FactsOf(const std::string& instance_id) const;
   Result<std::string> LaunchTemplate(const model::EC2NodeClass& nc, const NodeClassView& view);
   void Fail(ports::LaunchDone done, Error error);
   void OnFleet(const std::string& claim, const std::string& capacity_type, model::Duration deadline,
@@ -180,7 +209,12 @@ class AwsCloudProvider : public ports::CloudProvider {
   std::map<std::string, TypeCache> type_caches_;  // by node class
   std::map<std::string, PoolFilter> pool_filters_;  // by NodePool
   mutable std::map<std::string, NodeClassView> views_;  // by node class; a cache
+  // By instance id: one DescribeInstances per instance per refresh, not one
+  // per disruption pass (a pass asks about every node).
+  mutable std::unordered_map<std::string, DriftFacts> drift_facts_;
+  mutable model::Duration next_facts_prune_ = 0;
   std::map<ports::OfferingKey, model::Duration> unavailable_until_;
+  uint64_t ice_changes_ = 0;  // entries added or extended
   std::set<std::string> launch_templates_;
   std::map<std::string, double> price_by_instance_;  // what each launch cost per hour
   AwsProviderCounters counters_;

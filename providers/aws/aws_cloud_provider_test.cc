@@ -129,6 +129,14 @@ const catalog::InstanceType* Find(const std::vector<catalog::InstanceType>& type
   return nullptr;
 }
 
+const catalog::Offering* FindOffering(const catalog::InstanceType& type, const std::string& zone,
+                                      const std::string& capacity_type) {
+  for (const auto& o : type.offerings) {
+    if (o.zone == zone && o.capacity_type == capacity_type) return &o;
+  }
+  return nullptr;
+}
+
 TEST_F(AwsCloudProviderTest, ResolvesTypesAndOfferingsFromTheDescribeCalls) {
   ec2_.offerings.erase(ec2_.offerings.begin());  // c5.large not offered in 1a (on-demand)
   std::erase_if(ec2_.spot_prices, [](const SpotPrice& p) { return p.instance_type == "m5.large"; });  // no spot market
@@ -136,16 +144,16 @@ TEST_F(AwsCloudProviderTest, ResolvesTypesAndOfferingsFromTheDescribeCalls) {
   auto types = provider_->GetInstanceTypes(Pool());
   ASSERT_TRUE(types.ok());
   ASSERT_EQ(types->size(), 5u);
-  const catalog::InstanceType* c5 = Find(*types, "c5.large");
+  const catalog::InstanceType* c5 = Find(types->all(), "c5.large");
   ASSERT_NE(c5, nullptr);
   for (const catalog::Offering& o : c5->offerings) {
     const bool expect = !(o.zone == "us-east-1a" && o.capacity_type == "on-demand");
     EXPECT_EQ(o.available, expect) << o.zone << " " << o.capacity_type;
   }
-  EXPECT_FALSE(Find(*types, "m5.large")->HasAvailableOffering("spot"));
-  EXPECT_DOUBLE_EQ(*Find(*types, "m5.large")->CheapestPrice("on-demand"), Od("m5.large"));
+  EXPECT_FALSE(Find(types->all(), "m5.large")->HasAvailableOffering("spot"));
+  EXPECT_DOUBLE_EQ(*Find(types->all(), "m5.large")->CheapestPrice("on-demand"), Od("m5.large"));
   // Allocatable comes from the catalog rules (spec §4): m5.large pods 29.
-  EXPECT_EQ(Find(*types, "m5.large")->capacity.Get("pods").Value(), 29);
+  EXPECT_EQ(Find(types->all(), "m5.large")->capacity.Get("pods").Value(), 29);
   // Resolved once: later calls reuse the answers.
   ASSERT_TRUE(provider_->GetInstanceTypes(Pool()).ok());
   EXPECT_EQ(provider_->counters().type_resolutions, 1u);
@@ -165,7 +173,7 @@ TEST_F(AwsCloudProviderTest, RowsWithoutPricesArePricedByThePriceCalls) {
   Make();
   auto types = provider_->GetInstanceTypes(Pool());
   ASSERT_TRUE(types.ok());
-  const catalog::InstanceType* m5 = Find(*types, "m5.large");
+  const catalog::InstanceType* m5 = Find(types->all(), "m5.large");
   ASSERT_NE(m5, nullptr);
   EXPECT_TRUE(m5->HasAvailableOffering("on-demand"));
   EXPECT_TRUE(m5->HasAvailableOffering("spot"));
@@ -177,7 +185,7 @@ TEST_F(AwsCloudProviderTest, ZoneWithoutASubnetHasNoAvailableOffering) {
   ec2_.subnets.pop_back();  // no subnet in us-east-1b
   Make();
   auto types = provider_->GetInstanceTypes(Pool());
-  for (const catalog::Offering& o : Find(*types, "m5.large")->offerings) {
+  for (const catalog::Offering& o : Find(types->all(), "m5.large")->offerings) {
     EXPECT_EQ(o.available, o.zone == "us-east-1a") << o.zone;
   }
 }
@@ -267,7 +275,7 @@ TEST_F(AwsCloudProviderTest, IceFallsBackWithinTheFleetAndCachesTheOfferingForTh
   const OfferingKey key{"on-demand", "c5.large", "us-east-1a"};
   EXPECT_TRUE(provider_->IsUnavailable(key));
   auto types = provider_->GetInstanceTypes(Pool());
-  for (const catalog::Offering& o : Find(*types, "c5.large")->offerings) {
+  for (const catalog::Offering& o : Find(types->all(), "c5.large")->offerings) {
     if (o.zone == "us-east-1a" && o.capacity_type == "on-demand") {
       EXPECT_FALSE(o.available);
     }
@@ -403,6 +411,59 @@ TEST_F(AwsCloudProviderTest, DriftFollowsTheStaticHashImageGroupsAndSubnets) {
   ASSERT_TRUE(provider_->Delete(r->provider_id).ok());
   EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
   EXPECT_EQ(provider_->Delete(r->provider_id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(AwsCloudProviderTest, DriftDescribesAnInstanceOncePerRefreshAndReadsTheNodeClassEveryTime) {
+  Make();
+  auto r = Launch(Claim("nc", {"c5.large"}, {"on-demand"}));
+  ASSERT_TRUE(r.ok());
+  model::NodeClaim claim = Claim("nc", {"c5.large"}, {"on-demand"});
+  claim.provider_id = r->provider_id;
+  const uint64_t before = ec2_.describe_instances_calls();
+  for (int pass = 0; pass < 30; ++pass) EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
+  EXPECT_EQ(ec2_.describe_instances_calls(), before + 1);
+
+  // The node class side is current at once: a new image is AMI drift now.
+  ec2_.parameters["/aws/service/eks/optimized-ami/al2023/latest/image_id"] = "ami-newer";
+  provider_->UpdateNodeClass(NodeClass());
+  EXPECT_EQ(provider_->IsDrifted(claim), "AMIDrift");
+  ec2_.parameters["/aws/service/eks/optimized-ami/al2023/latest/image_id"] = "ami-al2023";
+  provider_->UpdateNodeClass(NodeClass());
+  EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
+  EXPECT_EQ(ec2_.describe_instances_calls(), before + 1);
+
+  // The instance side (groups changed outside adze) is seen after one refresh.
+  Ec2Instance& instance = ec2_.instances().at(r->id);
+  instance.security_group_ids = {"sg-9"};
+  clock_.now += AwsProviderOptions{}.instance_refresh - kSecond;
+  EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
+  clock_.now += kSecond;
+  EXPECT_EQ(provider_->IsDrifted(claim), "SecurityGroupDrift");
+  EXPECT_EQ(ec2_.describe_instances_calls(), before + 2);
+}
+
+TEST_F(AwsCloudProviderTest, GetInstanceTypesSharesOneListUntilAnOfferingChanges) {
+  Make();
+  auto first = provider_->GetInstanceTypes(Pool());
+  auto second = provider_->GetInstanceTypes(Pool());
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_TRUE(first->SharesWith(*second));
+
+  const ports::OfferingKey key{"on-demand", "c5.large", "us-east-1b"};
+  ASSERT_TRUE(FindOffering(*Find(first->all(), "c5.large"), "us-east-1b", "on-demand")->available);
+  provider_->MarkUnavailable(key);
+  auto marked = provider_->GetInstanceTypes(Pool());
+  EXPECT_FALSE(marked->SharesWith(*first));
+  EXPECT_FALSE(FindOffering(*Find(marked->all(), "c5.large"), "us-east-1b", "on-demand")->available);
+  // The list handed out before is unchanged: holders never see it move.
+  EXPECT_TRUE(FindOffering(*Find(first->all(), "c5.large"), "us-east-1b", "on-demand")->available);
+
+  // The mark expires with the ICE TTL; the next answer has the offering back.
+  clock_.now += AwsProviderOptions{}.unavailable_ttl;
+  auto expired = provider_->GetInstanceTypes(Pool());
+  EXPECT_FALSE(expired->SharesWith(*marked));
+  EXPECT_TRUE(FindOffering(*Find(expired->all(), "c5.large"), "us-east-1b", "on-demand")->available);
+  EXPECT_TRUE(provider_->GetInstanceTypes(Pool())->SharesWith(*expired));
 }
 
 TEST_F(AwsCloudProviderTest, AnswersAfterTheProviderIsGoneDoNothing) {

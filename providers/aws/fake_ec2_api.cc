@@ -77,6 +77,7 @@ void FakeEc2Api::CreateFleet(const CreateFleetRequest& request, CreateFleetDone 
 }
 
 Outcome<DescribeInstancesResponse> FakeEc2Api::DescribeInstances(const DescribeInstancesRequest& request) const {
+  ++describe_instances_calls_;
   DescribeInstancesResponse r;
   for (const auto& [id, i] : instances_) {
     bool match = request.instance_ids.empty() ||

@@ -59,6 +59,7 @@ class FakeEc2Api : public Ec2Api {
   // Every instance launched, by id (terminated ones stay, state terminated).
   std::map<std::string, Ec2Instance>& instances() { return instances_; }
   uint64_t describe_instance_types_calls() const { return describe_instance_types_calls_; }
+  uint64_t describe_instances_calls() const { return describe_instances_calls_; }
 
   // Ec2Api.
   Outcome<CreateLaunchTemplateResponse> CreateLaunchTemplate(const CreateLaunchTemplateRequest& request) override;
@@ -91,6 +92,7 @@ class FakeEc2Api : public Ec2Api {
   std::map<std::string, Ec2Instance> instances_;
   uint64_t next_instance_ = 1;
   mutable uint64_t describe_instance_types_calls_ = 0;
+  mutable uint64_t describe_instances_calls_ = 0;
 };
 
 }  // namespace adze::providers::aws

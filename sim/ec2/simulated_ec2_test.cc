@@ -273,7 +273,7 @@ TEST_F(SimulatedEc2Test, FullPoolGivesIceMarksTheOfferingAndFallsToAnotherZone) 
   // The offering is listed, unavailable, for three minutes.
   auto types = cloud_->GetInstanceTypes(Pool());
   ASSERT_TRUE(types.ok());
-  const catalog::InstanceType* m5 = FindType(*types, "m5.large");
+  const catalog::InstanceType* m5 = FindType(types->all(), "m5.large");
   ASSERT_NE(m5, nullptr);
   EXPECT_FALSE(FindOffering(*m5, "us-east-1a", "on-demand")->available);
   EXPECT_TRUE(FindOffering(*m5, "us-east-1b", "on-demand")->available);
@@ -299,7 +299,7 @@ TEST_F(SimulatedEc2Test, FullPoolGivesIceMarksTheOfferingAndFallsToAnotherZone) 
   events_.RunUntil(3 * kMinute);
   EXPECT_FALSE(cloud_->IsUnavailable(a_key));
   types = cloud_->GetInstanceTypes(Pool());
-  m5 = FindType(*types, "m5.large");
+  m5 = FindType(types->all(), "m5.large");
   EXPECT_TRUE(FindOffering(*m5, "us-east-1a", "on-demand")->available);
 }
 
@@ -312,18 +312,18 @@ TEST_F(SimulatedEc2Test, RemarkingExtendsTheUnavailableTtl) {
   events_.RunUntil(4 * kMinute);
   EXPECT_TRUE(cloud_->IsUnavailable(key));
   auto types = cloud_->GetInstanceTypes(Pool());
-  EXPECT_FALSE(FindOffering(*FindType(*types, "g5.xlarge"), "us-east-1a", "spot")->available);
+  EXPECT_FALSE(FindOffering(*FindType(types->all(), "g5.xlarge"), "us-east-1a", "spot")->available);
   events_.RunUntil(5 * kMinute);
   EXPECT_FALSE(cloud_->IsUnavailable(key));
   types = cloud_->GetInstanceTypes(Pool());
-  EXPECT_TRUE(FindOffering(*FindType(*types, "g5.xlarge"), "us-east-1a", "spot")->available);
+  EXPECT_TRUE(FindOffering(*FindType(types->all(), "g5.xlarge"), "us-east-1a", "spot")->available);
 }
 
 TEST_F(SimulatedEc2Test, AllOfferingsUnavailableIsInsufficientCapacity) {
   options_.pools.push_back(CapacityPool{"c5.large", "", "on-demand", 0});
   Make();
   auto types = cloud_->GetInstanceTypes(Pool());
-  const catalog::InstanceType* c5 = FindType(*types, "c5.large");
+  const catalog::InstanceType* c5 = FindType(types->all(), "c5.large");
   EXPECT_FALSE(c5->HasAvailableOffering("on-demand"));
   EXPECT_FALSE(c5->requirements.Get(label::kCapacityType).Has("on-demand"));
   Result<ports::Instance> r = Create(Claim("nc", {"c5.large"}, {"on-demand"}));
@@ -336,7 +336,7 @@ TEST_F(SimulatedEc2Test, ReservationsLaunchAtTheReservedPriceAndNeverExceedTheCo
   options_.reservations.push_back(CapacityReservation{"cr-0123", "m5.large", "us-east-1b", 2});
   Make();
   auto types = cloud_->GetInstanceTypes(Pool());
-  const catalog::InstanceType* m5 = FindType(*types, "m5.large");
+  const catalog::InstanceType* m5 = FindType(types->all(), "m5.large");
   const catalog::Offering* reserved = FindOffering(*m5, "us-east-1b", "reserved");
   ASSERT_NE(reserved, nullptr);
   EXPECT_TRUE(reserved->available);
@@ -363,10 +363,10 @@ TEST_F(SimulatedEc2Test, ReservationsLaunchAtTheReservedPriceAndNeverExceedTheCo
   }
   EXPECT_EQ(ec2_->ReservationRemaining("cr-0123"), 0);
   types = cloud_->GetInstanceTypes(Pool());
-  reserved = FindOffering(*FindType(*types, "m5.large"), "us-east-1b", "reserved");
+  reserved = FindOffering(*FindType(types->all(), "m5.large"), "us-east-1b", "reserved");
   EXPECT_FALSE(reserved->available);
   EXPECT_EQ(reserved->reservation_count, 0);
-  EXPECT_FALSE(FindType(*types, "m5.large")->requirements.Get(label::kCapacityType).Has("reserved"));
+  EXPECT_FALSE(FindType(types->all(), "m5.large")->requirements.Get(label::kCapacityType).Has("reserved"));
 
   // The third launch cannot use the reservation: it falls to spot.
   ports::Instance c = MustCreate(Claim("nc-c", {"m5.large", "c5.large"}, all));
@@ -391,7 +391,7 @@ TEST_F(SimulatedEc2Test, ReservationsFollowTheSelectorTermsWhenGiven) {
   nc.capacity_reservation_selector_terms.push_back(Term("cr-2"));
   cloud_->UpdateNodeClass(nc);
   auto types = cloud_->GetInstanceTypes(Pool());
-  const catalog::InstanceType* m5 = FindType(*types, "m5.large");
+  const catalog::InstanceType* m5 = FindType(types->all(), "m5.large");
   EXPECT_EQ(FindOffering(*m5, "us-east-1a", "reserved"), nullptr);
   ASSERT_NE(FindOffering(*m5, "us-east-1b", "reserved"), nullptr);
 }
@@ -617,7 +617,7 @@ TEST_F(SimulatedEc2Test, GetInstanceTypesKeepsOnlyWhatThePoolAllows) {
     EXPECT_EQ(t.info->category, "g") << t.name;
     EXPECT_GT(t.info->gpu_count, 0) << t.name;
   }
-  const catalog::InstanceType* g5 = FindType(*types, "g5.xlarge");
+  const catalog::InstanceType* g5 = FindType(types->all(), "g5.xlarge");
   ASSERT_NE(g5, nullptr);
   EXPECT_FALSE(g5->HasAvailableOffering());
   // A changed pool is filtered again.

@@ -33,6 +33,17 @@ TEST(PodEffectiveRequestsTest, SumsAppContainers) {
             (ResourceList{{"cpu", Q("750m")}, {"memory", Q("1Gi")}, {"nvidia.com/gpu", Q("1")}, {"pods", Q("1")}}));
 }
 
+TEST(PodEffectiveRequestsTest, OneContainerIsItsRequestsWithOverheadAndAPod) {
+  Pod pod;
+  pod.containers = {C({{"cpu", Q("2")}, {"memory", Q("6Gi")}, {"pods", Q("3")}})};
+  pod.overhead = {{"cpu", Q("100m")}, {"ephemeral-storage", Q("1Gi")}};
+  // A container that asks for "pods" still counts as one pod.
+  EXPECT_EQ(pod.EffectiveRequests(), (ResourceList{{"cpu", Q("2100m")},
+                                                   {"ephemeral-storage", Q("1Gi")},
+                                                   {"memory", Q("6Gi")},
+                                                   {"pods", Q("1")}}));
+}
+
 TEST(PodEffectiveRequestsTest, LargestInitContainerWinsPerResource) {
   Pod pod;
   pod.containers = {C({{"cpu", Q("1")}, {"memory", Q("1Gi")}}), C({{"cpu", Q("1")}})};

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <unordered_map>
 
 #include "model/taint.h"
@@ -18,22 +19,23 @@ namespace {
 // (string compares were most of a pass on thousands of nodes).
 class DenseResources {
  public:
+  // Names are kept sorted, as a ResourceList's are, so a list converts in one merge walk.
   void AddNames(const model::ResourceList& list) {
     for (const auto& [name, q] : list) {
-      if (std::find(names_.begin(), names_.end(), name) == names_.end()) names_.push_back(name);
+      auto at = std::lower_bound(names_.begin(), names_.end(), name);
+      if (at == names_.end() || *at != name) names_.insert(at, name);
     }
   }
   std::vector<int64_t> Of(const model::ResourceList& list) const {
     std::vector<int64_t> out(names_.size(), 0);
-    for (size_t i = 0; i < names_.size(); ++i) out[i] = list.Get(names_[i]).milli();
+    Accumulate(list, +1, out);
     return out;
   }
   // allocatable minus requested, per name.
   std::vector<int64_t> Free(const ports::NodeInfo& node) const {
     std::vector<int64_t> out(names_.size(), 0);
-    for (size_t i = 0; i < names_.size(); ++i) {
-      out[i] = (node.node.allocatable.Get(names_[i]) - node.requested.Get(names_[i])).milli();
-    }
+    Accumulate(node.node.allocatable, +1, out);
+    Accumulate(node.requested, -1, out);
     return out;
   }
   // ResourceList::Fits over the dense form: only positive requests count.
@@ -45,6 +47,22 @@ class DenseResources {
   }
 
  private:
+  void Accumulate(const model::ResourceList& list, int64_t sign, std::vector<int64_t>& out) const {
+    auto entry = list.begin();
+    for (size_t i = 0; i < names_.size() && entry != list.end();) {
+      const int order = entry->first.compare(names_[i]);
+      if (order < 0) {
+        ++entry;
+      } else if (order > 0) {
+        ++i;
+      } else {
+        out[i] += sign * entry->second.milli();
+        ++entry;
+        ++i;
+      }
+    }
+  }
+
   std::vector<std::string> names_;
 };
 
@@ -119,7 +137,8 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   std::vector<model::ResourceList> nominated_requests;
   for (const ports::PodInfo* p : nominated) space.AddNames(nominated_requests.emplace_back(p->pod.EffectiveRequests()));
   // Each schedulable node with its free capacity and CPU allocation,
-  // computed when first needed and updated as pods bind.
+  // computed when first needed (most nodes of a big cluster never are) and
+  // updated as pods bind.
   struct Candidate {
     const ports::NodeInfo* node;
     std::optional<std::vector<int64_t>> free;
@@ -127,15 +146,12 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
     int64_t cpu_requested = 0;
   };
   std::vector<Candidate> candidates;
-  for (const ports::NodeInfo* node : cluster_.SchedulableNodes()) {
-    candidates.push_back({node, std::nullopt, node->node.allocatable.Get(model::resource::kCpu).milli(),
-                          node->requested.Get(model::resource::kCpu).milli()});
-  }
+  for (const ports::NodeInfo* node : cluster_.SchedulableNodes()) candidates.push_back({node, std::nullopt});
   // Room held by nominations, per candidate (empty: none), from the
   // priority level of the pod being placed on (pods are placed highest
   // priority first, so levels only open up).
-  std::unordered_map<std::string, size_t> candidate_of_claim;
-  for (size_t k = 0; k < candidates.size(); ++k) {
+  std::unordered_map<std::string_view, size_t> candidate_of_claim;
+  for (size_t k = 0; k < candidates.size() && !nominated.empty(); ++k) {
     if (!candidates[k].node->node_claim.empty()) candidate_of_claim.emplace(candidates[k].node->node_claim, k);
   }
   struct Hold {
@@ -161,7 +177,11 @@ KubeScheduler::PassResult KubeScheduler::Pass() {
   };
   size_t holds_taken = 0;
   auto fits = [&](const std::vector<int64_t>& want, Candidate& c, size_t k) {
-    if (!c.free) c.free = space.Free(*c.node);
+    if (!c.free) {
+      c.free = space.Free(*c.node);
+      c.cpu_allocatable = c.node->node.allocatable.Get(model::resource::kCpu).milli();
+      c.cpu_requested = c.node->requested.Get(model::resource::kCpu).milli();
+    }
     if (held[k].empty()) return DenseResources::Fits(want, *c.free);
     for (size_t r = 0; r < want.size(); ++r) {
       if (want[r] > 0 && want[r] > (*c.free)[r] - held[k][r]) return false;

@@ -77,10 +77,7 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
   for (const ports::NodeInfo* node : cluster.Nodes()) {
     Slot slot;
     slot.node = node;
-    model::ResourceList free = node->node.allocatable;
-    free.Subtract(node->requested);
-    free.Subtract(KeptRoom(node->node.meta.name));
-    slot.free = ToVec(free);
+    slot.free = FreeRoom(node->node.allocatable, node->requested, KeptRoom(node->node.meta.name));
     slot.usable = node->initialized && node->node.ready && !node->node.unschedulable && !node->deleting &&
                   !HasDisruptedTaint(node->node);
     slot_of_node[node->node.meta.name] = slots_.size();
@@ -174,6 +171,29 @@ ConsolidationSimulator::Vec ConsolidationSimulator::ToVec(const model::ResourceL
       dims_.push_back(name);
     }
     v[i] = q.milli();
+  }
+  return v;
+}
+
+ConsolidationSimulator::Vec ConsolidationSimulator::FreeRoom(const model::ResourceList& allocatable,
+                                                             const model::ResourceList& requested,
+                                                             const model::ResourceList& kept) {
+  // Once every name is a known dimension, subtract densely; a new name goes
+  // through ToVec, which registers dimensions in name order (the order that
+  // decides which pods a probe places first).
+  Vec v{};
+  for (const auto* list : {&allocatable, &requested, &kept}) {
+    const int64_t sign = list == &allocatable ? 1 : -1;
+    for (const auto& [name, q] : *list) {
+      auto it = std::find(dims_.begin(), dims_.end(), name);
+      if (it == dims_.end()) {
+        model::ResourceList free = allocatable;
+        free.Subtract(requested);
+        free.Subtract(kept);
+        return ToVec(free);
+      }
+      v[static_cast<size_t>(it - dims_.begin())] += sign * q.milli();
+    }
   }
   return v;
 }

@@ -114,6 +114,10 @@ class ConsolidationSimulator {
   model::ResourceList KeptRoom(const std::string& node) const;
 
   Vec ToVec(const model::ResourceList& list);
+  // ToVec(allocatable − requested − kept), without building the list once
+  // every name is a known dimension.
+  Vec FreeRoom(const model::ResourceList& allocatable, const model::ResourceList& requested,
+               const model::ResourceList& kept);
   // Fetches the pools' instance types on first use.
   void EnsurePools();
   bool Compatible(size_t shape, size_t slot);

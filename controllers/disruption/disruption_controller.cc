@@ -57,29 +57,37 @@ bool DisruptionController::KeepsHeadroom() {
                      [&](const model::NodePool& pool) { return disruption::KeepsHeadroom(pool, options_.headroom); });
 }
 
-std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionReason reason) {
-  std::map<std::string, int32_t> total, disrupting;
+DisruptionController::PoolCounts DisruptionController::CountPools() {
+  PoolCounts counts;
   const ports::ClusterSnapshot& cluster = Fresh();
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
     if (!claim->initialized_at) continue;
     const ports::NodeInfo* node = cluster.GetNode(claim->claim.node_name);
     const bool deleting = claim->deletion_requested_at.has_value();
-    if (!deleting) ++total[claim->node_pool];
+    if (!deleting) ++counts.total[claim->node_pool];
     if (deleting || marked_.contains(claim->claim.meta.name) || deletion_unseen_.contains(claim->claim.meta.name) ||
         node == nullptr || !node->node.ready) {
-      ++disrupting[claim->node_pool];
+      ++counts.disrupting[claim->node_pool];
     }
   }
+  return counts;
+}
+
+std::map<std::string, int32_t> DisruptionController::Budgets(model::DisruptionReason reason, const PoolCounts& counts) {
+  auto of = [](const std::map<std::string, int32_t>& by_pool, const std::string& pool) {
+    auto it = by_pool.find(pool);
+    return it == by_pool.end() ? 0 : it->second;
+  };
   std::map<std::string, int32_t> allowed;
-  for (const model::NodePool& pool : cluster.NodePools()) {
-    allowed[pool.meta.name] =
-        AllowedDisruptions(pool, reason, clock_.Now(), total[pool.meta.name], disrupting[pool.meta.name]);
+  for (const model::NodePool& pool : Fresh().NodePools()) {
+    allowed[pool.meta.name] = AllowedDisruptions(pool, reason, clock_.Now(), of(counts.total, pool.meta.name),
+                                                 of(counts.disrupting, pool.meta.name));
   }
   return allowed;
 }
 
-std::optional<Command> DisruptionController::Emptiness(const std::vector<Candidate>& candidates) {
-  auto budgets = Budgets(model::DisruptionReason::kEmpty);
+std::optional<Command> DisruptionController::Emptiness(const std::vector<Candidate>& candidates, const PoolCounts& counts) {
+  auto budgets = Budgets(model::DisruptionReason::kEmpty, counts);
   Command command;
   command.method = Method::kEmptiness;
   command.reason = model::DisruptionReason::kEmpty;
@@ -95,7 +103,7 @@ std::optional<Command> DisruptionController::Emptiness(const std::vector<Candida
   return command;
 }
 
-std::optional<Command> DisruptionController::Drift(std::vector<Candidate>& candidates) {
+std::optional<Command> DisruptionController::Drift(std::vector<Candidate>& candidates, const PoolCounts& counts) {
   std::vector<size_t> drifted;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (candidates[i].drifted) drifted.push_back(i);
@@ -106,7 +114,7 @@ std::optional<Command> DisruptionController::Drift(std::vector<Candidate>& candi
     if (candidates[a].empty() != candidates[b].empty()) return candidates[a].empty();
     return candidates[a].claim->created_at < candidates[b].claim->created_at;
   });
-  auto budgets = Budgets(model::DisruptionReason::kDrifted);
+  auto budgets = Budgets(model::DisruptionReason::kDrifted, counts);
   SimulatorOptions sim_options;
   sim_options.require_cheaper = false;
   ConsolidationSimulator simulator(Fresh(), cloud_, candidates, sim_options, &bound_, &solve_cache_);
@@ -135,8 +143,8 @@ SimulatorOptions DisruptionController::ConsolidationOptions() const {
 }
 
 std::optional<Command> DisruptionController::MultiNode(const std::vector<Candidate>& candidates,
-                                                       ConsolidationSimulator& simulator) {
-  auto budgets = Budgets(model::DisruptionReason::kUnderutilized);
+                                                       ConsolidationSimulator& simulator, const PoolCounts& counts) {
+  auto budgets = Budgets(model::DisruptionReason::kUnderutilized, counts);
   std::vector<size_t> eligible;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (!UsesConsolidation(candidates[i])) continue;
@@ -180,8 +188,8 @@ std::optional<Command> DisruptionController::MultiNode(const std::vector<Candida
 }
 
 std::optional<Command> DisruptionController::SingleNode(const std::vector<Candidate>& candidates,
-                                                        ConsolidationSimulator& simulator) {
-  auto budgets = Budgets(model::DisruptionReason::kUnderutilized);
+                                                        ConsolidationSimulator& simulator, const PoolCounts& counts) {
+  auto budgets = Budgets(model::DisruptionReason::kUnderutilized, counts);
   double modelled_seconds = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (!UsesConsolidation(candidates[i]) || budgets[candidates[i].pool->meta.name] <= 0) continue;
@@ -207,8 +215,10 @@ std::optional<Command> DisruptionController::SingleNode(const std::vector<Candid
 
 std::optional<Command> DisruptionController::Decide(std::vector<Candidate>& candidates, DisruptionResult& result) {
   (void)result;
-  if (auto c = Emptiness(candidates)) return c;
-  if (auto c = Drift(candidates)) return c;
+  // Nothing changes the cluster between the methods of one decision.
+  const PoolCounts counts = CountPools();
+  if (auto c = Emptiness(candidates, counts)) return c;
+  if (auto c = Drift(candidates, counts)) return c;
   if (!options_.consolidation) return std::nullopt;
   // Pods still waiting for capacity: the cluster is not settled; moving pods
   // now would compete with provisioning for the same room.
@@ -217,8 +227,8 @@ std::optional<Command> DisruptionController::Decide(std::vector<Candidate>& cand
   }
   SortForConsolidation(candidates);
   ConsolidationSimulator simulator(Fresh(), cloud_, candidates, ConsolidationOptions(), &bound_, &solve_cache_);
-  if (auto c = MultiNode(candidates, simulator)) return c;
-  return SingleNode(candidates, simulator);
+  if (auto c = MultiNode(candidates, simulator, counts)) return c;
+  return SingleNode(candidates, simulator, counts);
 }
 
 bool DisruptionController::Validate(Command& command, std::string& why) {
@@ -239,7 +249,8 @@ bool DisruptionController::Validate(Command& command, std::string& why) {
     indexes.push_back(static_cast<size_t>(it - fresh.begin()));
   }
   // Budgets may have been spent since the decision (spec §6.6).
-  std::map<std::string, int32_t> budgets = Budgets(command.reason);
+  const PoolCounts counts = CountPools();
+  std::map<std::string, int32_t> budgets = Budgets(command.reason, counts);
   for (size_t i : indexes) {
     if (--budgets[fresh[i].pool->meta.name] < 0) {
       why = "NodePool " + fresh[i].pool->meta.name + "'s disruption budget no longer allows it";

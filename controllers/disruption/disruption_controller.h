@@ -94,16 +94,24 @@ class DisruptionController {
  private:
   // adze mode, and a pool keeps headroom (headroom.h).
   bool KeepsHeadroom();
+  // Per pool: nodes counted by percentage budgets, and nodes disrupting now
+  // (deleting, in a command, deletion not yet seen, NotReady, no node).
+  struct PoolCounts {
+    std::map<std::string, int32_t> total, disrupting;
+  };
+  PoolCounts CountPools();
   std::optional<Command> Decide(std::vector<Candidate>& candidates, DisruptionResult& result);
-  std::optional<Command> Emptiness(const std::vector<Candidate>& candidates);
-  std::optional<Command> Drift(std::vector<Candidate>& candidates);
+  std::optional<Command> Emptiness(const std::vector<Candidate>& candidates, const PoolCounts& counts);
+  std::optional<Command> Drift(std::vector<Candidate>& candidates, const PoolCounts& counts);
   // Both consolidation methods of a pass probe the same snapshot and
   // candidates, so they share one simulator (and its caches).
-  std::optional<Command> MultiNode(const std::vector<Candidate>& candidates, ConsolidationSimulator& simulator);
-  std::optional<Command> SingleNode(const std::vector<Candidate>& candidates, ConsolidationSimulator& simulator);
+  std::optional<Command> MultiNode(const std::vector<Candidate>& candidates, ConsolidationSimulator& simulator,
+                                   const PoolCounts& counts);
+  std::optional<Command> SingleNode(const std::vector<Candidate>& candidates, ConsolidationSimulator& simulator,
+                                    const PoolCounts& counts);
   SimulatorOptions ConsolidationOptions() const;
   // Allowed disruptions left per pool for the reason.
-  std::map<std::string, int32_t> Budgets(model::DisruptionReason reason);
+  std::map<std::string, int32_t> Budgets(model::DisruptionReason reason, const PoolCounts& counts);
   bool Validate(Command& command, std::string& why);
   void Start(Command command, DisruptionResult& result);
   void Progress(DisruptionResult& result);

@@ -137,6 +137,7 @@ Result<const AwsCloudProvider::NodeClassView*> AwsCloudProvider::View(const std:
   if (nc == nullptr) return Error::NotFound("EC2NodeClass \"" + name + "\" not found");
   NodeClassView v;
   v.static_hash = StaticHash(*nc);
+  v.static_hash_tag = std::to_string(v.static_hash);
   // Images: aliases and SSM parameters through SSM, the rest through DescribeImages.
   std::vector<Image> images;
   SelectorTerms describe;
@@ -519,7 +520,7 @@ void AwsCloudProvider::Create(const model::NodeClaim& claim, model::Duration dea
   request.tags = {{"kubernetes.io/cluster/" + options_.cluster_name, "owned"},
                   {std::string(kTagNodeClaim), claim.meta.name},
                   {std::string(kTagNodeClass), nc_name},
-                  {std::string(kTagNodeClassHash), std::to_string((*view)->static_hash)}};
+                  {std::string(kTagNodeClassHash), (*view)->static_hash_tag}};
   if (auto it = claim.meta.labels.find(label::kNodePool); it != claim.meta.labels.end()) {
     request.tags[std::string(kTagNodePool)] = it->second;
   }
@@ -653,7 +654,7 @@ Status AwsCloudProvider::Delete(const std::string& provider_id) {
   if (i->terminated) return Error::NotFound("instance " + provider_id + " already terminated");
   auto r = ec2_.TerminateInstances(TerminateInstancesRequest{{i->id}});
   if (!r.IsSuccess()) return ToError(r.GetError());
-  drift_facts_.erase(i->id);
+  drift_facts_.erase(provider_id);
   return OkStatus();
 }
 
@@ -676,16 +677,16 @@ std::vector<ports::Instance> AwsCloudProvider::List() const {
   return out;
 }
 
-const AwsCloudProvider::DriftFacts* AwsCloudProvider::FactsOf(const std::string& instance_id) const {
+const AwsCloudProvider::DriftFacts* AwsCloudProvider::FactsOf(const std::string& provider_id) const {
   const model::Duration now = clock_.Now();
   if (now >= next_facts_prune_) {
     std::erase_if(drift_facts_, [&](const auto& e) { return now - e.second.read_at >= options_.instance_refresh; });
     next_facts_prune_ = now + options_.instance_refresh;
   }
-  if (auto it = drift_facts_.find(instance_id); it != drift_facts_.end() && now - it->second.read_at < options_.instance_refresh) {
+  if (auto it = drift_facts_.find(provider_id); it != drift_facts_.end() && now - it->second.read_at < options_.instance_refresh) {
     return &it->second;
   }
-  auto r = ec2_.DescribeInstances(DescribeInstancesRequest{{instance_id}, {}});
+  auto r = ec2_.DescribeInstances(DescribeInstancesRequest{{InstanceIdOf(provider_id)}, {}});
   if (!r.IsSuccess() || r.GetResult().instances.empty()) return nullptr;
   const Ec2Instance& i = r.GetResult().instances.front();
   DriftFacts f;
@@ -697,19 +698,19 @@ const AwsCloudProvider::DriftFacts* AwsCloudProvider::FactsOf(const std::string&
   f.subnet_id = i.subnet_id;
   f.security_group_ids = i.security_group_ids;
   std::sort(f.security_group_ids.begin(), f.security_group_ids.end());
-  return &drift_facts_.insert_or_assign(instance_id, std::move(f)).first->second;
+  return &drift_facts_.insert_or_assign(provider_id, std::move(f)).first->second;
 }
 
 std::optional<std::string> AwsCloudProvider::IsDrifted(const model::NodeClaim& claim) const {
   if (claim.provider_id.empty()) return std::nullopt;
-  const DriftFacts* i = FactsOf(InstanceIdOf(claim.provider_id));
+  const DriftFacts* i = FactsOf(claim.provider_id);
   if (i == nullptr || i->gone || !i->node_class) return std::nullopt;
   auto view = View(*i->node_class);
   if (!view.ok()) return std::nullopt;
   const NodeClassView& v = **view;
   // The order of Karpenter's AWS provider (pkg/cloudprovider/drift.go): the
   // static hash first, then AMI, security groups, subnets.
-  if (i->node_class_hash && *i->node_class_hash != std::to_string(v.static_hash)) return "NodeClassDrift";
+  if (i->node_class_hash && *i->node_class_hash != v.static_hash_tag) return "NodeClassDrift";
   if (std::find(v.image_ids.begin(), v.image_ids.end(), i->image_id) == v.image_ids.end()) return "AMIDrift";
   if (i->security_group_ids != v.security_group_ids) return "SecurityGroupDrift";
   if (!v.subnet_ids.contains(i->subnet_id)) return "SubnetDrift";

@@ -171,6 +171,7 @@ class AwsCloudProvider : public ports::CloudProvider {
     std::set<std::string> subnet_ids;
     std::vector<std::string> security_group_ids;  // sorted
     uint64_t static_hash = 0;
+    std::string static_hash_tag;  // its decimal form, the instance tag
   };
   struct Catalog {  // the answers that do not depend on a node class
     std::shared_ptr<const std::vector<catalog::InstanceTypeInfo>> infos;
@@ -188,7 +189,7 @@ class AwsCloudProvider : public ports::CloudProvider {
   bool InIceCache(const ports::OfferingKey& key) const;
   // The instance's drift facts, described again once older than
   // options_.instance_refresh; nullptr when EC2 does not know it.
-  const DriftFacts* FactsOf(const std::string& instance_id) const;
+  const DriftFacts* FactsOf(const std::string& provider_id) const;
   Result<std::string> LaunchTemplate(const model::EC2NodeClass& nc, const NodeClassView& view);
   void Fail(ports::LaunchDone done, Error error);
   void OnFleet(const std::string& claim, const std::string& capacity_type, model::Duration deadline,
@@ -209,7 +210,7 @@ class AwsCloudProvider : public ports::CloudProvider {
   std::map<std::string, TypeCache> type_caches_;  // by node class
   std::map<std::string, PoolFilter> pool_filters_;  // by NodePool
   mutable std::map<std::string, NodeClassView> views_;  // by node class; a cache
-  // By instance id: one DescribeInstances per instance per refresh, not one
+  // By provider id: one DescribeInstances per instance per refresh, not one
   // per disruption pass (a pass asks about every node).
   mutable std::unordered_map<std::string, DriftFacts> drift_facts_;
   mutable model::Duration next_facts_prune_ = 0;

@@ -83,51 +83,8 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
     slot_of_node[node->node.meta.name] = slots_.size();
     slots_.push_back(slot);
   }
-  std::map<std::string, size_t> shapes;
-  // Pods equal in everything PodShapeKey reads have its key: compare with
-  // the few shapes met last before building the text (building it for every
-  // pod of every candidate was half of this constructor on 8,000 pods).
-  struct Recent {
-    const model::Pod* pod;
-    model::ResourceList requests;
-    size_t shape;
-  };
-  constexpr size_t kRecent = 8;
-  std::vector<Recent> recent;  // most recently used first
-  auto same_shape = [](const model::Pod& a, const model::Pod& b) {
-    return a.tolerations == b.tolerations && a.node_selector == b.node_selector &&
-           a.required_node_affinity == b.required_node_affinity && a.HostPorts() == b.HostPorts();
-  };
-  for (const Candidate& c : candidates) {
-    slot_of_candidate_.push_back(slot_of_node.at(c.node->node.meta.name));
-    std::vector<PodShape> pods;
-    for (const ports::PodInfo* p : c.pods) {
-      PodShape ps;
-      ps.pod = p;
-      model::ResourceList requests = p->pod.EffectiveRequests();
-      auto hit = std::find_if(recent.begin(), recent.end(), [&](const Recent& r) {
-        return r.requests == requests && same_shape(*r.pod, p->pod);
-      });
-      if (hit != recent.end()) {
-        ps.shape = hit->shape;
-        std::rotate(recent.begin(), hit, hit + 1);
-      } else {
-        std::string key = scheduling::PodShapeKey(p->pod);
-        auto [it, inserted] = shapes.emplace(key, shape_pods_.size());
-        if (inserted) {
-          shape_pods_.push_back(&p->pod);
-          shape_keys_.push_back(std::move(key));
-        }
-        ps.shape = it->second;
-        if (recent.size() == kRecent) recent.pop_back();
-        recent.insert(recent.begin(), Recent{&p->pod, requests, ps.shape});
-      }
-      ps.request = ToVec(requests);
-      pods.push_back(ps);
-    }
-    pods_of_candidate_.push_back(std::move(pods));
-  }
-  compatible_.assign(shape_pods_.size(), std::vector<int8_t>(slots_.size(), -1));
+  for (const Candidate& c : candidates) slot_of_candidate_.push_back(slot_of_node.at(c.node->node.meta.name));
+  pods_of_candidate_.resize(candidates.size());
   solver_input_.daemon_sets = cluster.DaemonSets();
   const std::string fingerprint = PoolsFingerprint(cluster.NodePools());
   if (bound_ != nullptr) {
@@ -198,6 +155,45 @@ ConsolidationSimulator::Vec ConsolidationSimulator::FreeRoom(const model::Resour
   return v;
 }
 
+const std::vector<ConsolidationSimulator::PodShape>& ConsolidationSimulator::PodsOf(size_t candidate) {
+  std::optional<std::vector<PodShape>>& known = pods_of_candidate_[candidate];
+  if (known) return *known;
+  // Pods equal in everything PodShapeKey reads have its key: compare with
+  // the few shapes met last before building the text (building it for every
+  // pod was half of the simulator's set-up on 8,000 pods).
+  auto same_shape = [](const model::Pod& a, const model::Pod& b) {
+    return a.tolerations == b.tolerations && a.node_selector == b.node_selector &&
+           a.required_node_affinity == b.required_node_affinity && a.HostPorts() == b.HostPorts();
+  };
+  std::vector<PodShape>& pods = known.emplace();
+  for (const ports::PodInfo* p : candidates_[candidate].pods) {
+    PodShape ps;
+    ps.pod = p;
+    model::ResourceList requests = p->pod.EffectiveRequests();
+    auto hit = std::find_if(recent_shapes_.begin(), recent_shapes_.end(), [&](const RecentShape& r) {
+      return r.requests == requests && same_shape(*r.pod, p->pod);
+    });
+    if (hit != recent_shapes_.end()) {
+      ps.shape = hit->shape;
+      std::rotate(recent_shapes_.begin(), hit, hit + 1);
+    } else {
+      std::string key = scheduling::PodShapeKey(p->pod);
+      auto [it, inserted] = shape_of_key_.emplace(key, shape_pods_.size());
+      if (inserted) {
+        shape_pods_.push_back(&p->pod);
+        shape_keys_.push_back(std::move(key));
+        compatible_.emplace_back(slots_.size(), int8_t{-1});
+      }
+      ps.shape = it->second;
+      if (recent_shapes_.size() == kRecentShapes) recent_shapes_.pop_back();
+      recent_shapes_.insert(recent_shapes_.begin(), RecentShape{&p->pod, requests, ps.shape});
+    }
+    ps.request = ToVec(requests);
+    pods.push_back(ps);
+  }
+  return pods;
+}
+
 bool ConsolidationSimulator::Compatible(size_t shape, size_t slot) {
   int8_t& known = compatible_[shape][slot];
   if (known < 0) {
@@ -253,7 +249,7 @@ Move ConsolidationSimulator::Simulate(std::span<const size_t> candidate_indexes)
   for (size_t c : candidate_indexes) {
     excluded_stamp_[slot_of_candidate_[c]] = epoch_;
     candidate_price += candidates_[c].price;
-    for (const PodShape& p : pods_of_candidate_[c]) {
+    for (const PodShape& p : PodsOf(c)) {
       pods.push_back(p);
       exact = exact || p.pod->pod.HasInterPodConstraints();
     }

@@ -118,6 +118,9 @@ class ConsolidationSimulator {
   // every name is a known dimension.
   Vec FreeRoom(const model::ResourceList& allocatable, const model::ResourceList& requested,
                const model::ResourceList& kept);
+  // The candidate's pods with their shapes, worked out on first use (a pass
+  // probes the few candidates its budgets allow, not the whole cluster).
+  const std::vector<PodShape>& PodsOf(size_t candidate);
   // Fetches the pools' instance types on first use.
   void EnsurePools();
   bool Compatible(size_t shape, size_t slot);
@@ -140,8 +143,16 @@ class ConsolidationSimulator {
   bool too_many_dims_ = false;
   std::vector<Slot> slots_;
   std::vector<size_t> slot_of_candidate_;
-  std::vector<std::vector<PodShape>> pods_of_candidate_;
+  std::vector<std::optional<std::vector<PodShape>>> pods_of_candidate_;
   std::vector<const model::Pod*> shape_pods_;     // a representative per shape
+  std::map<std::string, size_t> shape_of_key_;    // PodShapeKey → shape
+  struct RecentShape {
+    const model::Pod* pod;
+    model::ResourceList requests;
+    size_t shape;
+  };
+  static constexpr size_t kRecentShapes = 8;
+  std::vector<RecentShape> recent_shapes_;  // most recently used first
   std::vector<std::vector<int8_t>> compatible_;   // [shape][slot]: -1 unknown
   scheduling::SolverInput solver_input_;          // pools fetched once
   std::vector<std::optional<std::vector<size_t>>> fit_slots_;  // [shape]

@@ -7,8 +7,10 @@ Requirements::Requirements(std::vector<Requirement> reqs) {
 }
 
 Requirements Requirements::FromLabels(const Labels& labels) {
+  // Labels are unique and in key order: each requirement goes at the end,
+  // built once (the solver does this for every node of every pass).
   Requirements out;
-  for (const auto& [k, v] : labels) out.Add(Requirement::In(k, {v}));
+  for (const auto& [k, v] : labels) out.reqs_.emplace_hint(out.reqs_.end(), k, Requirement::In(k, {v}));
   return out;
 }
 

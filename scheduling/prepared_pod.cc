@@ -1,7 +1,6 @@
 #include "scheduling/prepared_pod.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace adze::scheduling {
 namespace {
@@ -214,18 +213,11 @@ PreparedPod PreparePod(const model::Pod& pod, size_t index, const ResourceSpace&
 
 std::string EquivalenceKey(const PreparedPod& p) {
   const model::Pod& pod = *p.pod;
-  // Built with appends, not temporaries: every pending pod of every pass gets one.
-  std::string k;
-  k.reserve(256);
-  k.append(pod.meta.namespace_).append("\n");
-  char digits[24];
-  for (size_t i = 0; i < kMaxResources; ++i) {
-    const auto end = std::to_chars(digits, digits + sizeof digits, p.requests[i]).ptr;
-    k.append(digits, end).append(",");
-  }
-  k.append("\nL");
-  for (const auto& [a, b] : pod.meta.labels) k.append(a).append("=").append(b).append(",");
-  k.append("\nS");
+  std::string k = pod.meta.namespace_ + "\n";
+  for (size_t i = 0; i < kMaxResources; ++i) k += std::to_string(p.requests[i]) + ",";
+  k += "\nL";
+  for (const auto& [a, b] : pod.meta.labels) k += a + "=" + b + ",";
+  k += "\nS";
   for (const RelaxationStep& s : p.steps) {
     k += s.requirements.ToString() + "|" + s.strict.ToString() + "|" + (s.tolerate_prefer_no_schedule ? "T" : "F");
     for (uint32_t t : s.terms) k += std::to_string(t) + ",";

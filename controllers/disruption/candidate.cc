@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <map>
 #include <set>
-#include <string_view>
-#include <unordered_map>
 
 #include "model/labels.h"
 
@@ -94,19 +92,6 @@ std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, co
     if (!pod->nominated_node_claim.empty()) nominated.insert(pod->nominated_node_claim);
   }
   const std::vector<int32_t> allowed = PdbAllowances(cluster);
-  // Every node's pods are looked up by name: one hash index beats a binary
-  // search of the whole pod table per pod.
-  std::unordered_map<std::string_view, const ports::PodInfo*> pod_by_name;
-  if (only == nullptr) {
-    const std::vector<const ports::PodInfo*> pods = cluster.Pods();
-    pod_by_name.reserve(pods.size());
-    for (const ports::PodInfo* pod : pods) pod_by_name.emplace(pod->pod.meta.name, pod);
-  }
-  auto pod_named = [&](const std::string& name) -> const ports::PodInfo* {
-    if (only != nullptr) return cluster.GetPod(name);
-    auto it = pod_by_name.find(name);
-    return it == pod_by_name.end() ? nullptr : it->second;
-  };
 
   for (const ports::NodeInfo* node : cluster.Nodes()) {
     if (only != nullptr && !only->contains(node->node_claim)) continue;
@@ -130,7 +115,7 @@ std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, co
     bool blocked = false;
     double pod_cost = 0;
     for (const std::string& name : node->pods) {
-      const ports::PodInfo* pod = pod_named(name);
+      const ports::PodInfo* pod = cluster.GetPod(name);
       if (pod == nullptr || pod->pod.OwnedByDaemonSet()) continue;
       if (pod->phase == ports::PodPhase::kSucceeded || pod->phase == ports::PodPhase::kFailed) continue;
       if (pod->pod.DoNotDisruptActive(now) || BlockedByPdb(cluster, pod->pod, allowed)) {

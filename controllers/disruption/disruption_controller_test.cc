@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+
 #include "controllers/controller_test_util.h"
 
 namespace adze::controllers::disruption {
@@ -16,28 +18,36 @@ class ZeroStopwatch : public ports::Stopwatch {
   double Seconds() const override { return 0; }
 };
 
-struct DisruptionErrorTest : ::testing::Test {
+// Pool "batch" (consolidateAfter 0, the budget given) with empty running
+// nodes, and a disruption controller over it.
+struct EmptyNodesFixture : ::testing::Test {
   controllers::testing::World w;
   ZeroStopwatch stopwatch;
   std::unique_ptr<DisruptionController> controller;
 
-  void SetUp() override {
-    // A pool whose empty nodes may all go at once.
+  void MakeCluster(model::Budget budget, std::initializer_list<const char*> nodes) {
     model::NodePool pool;
     pool.meta.name = "batch";
     pool.consolidate_after = 0;
-    model::Budget all;
-    all.nodes = 100;
-    all.percent = true;
-    pool.budgets = {all};
+    pool.budgets = {budget};
     w.cluster.AddPool(pool);
-    for (const char* name : {"a", "b"}) {
+    for (const char* name : nodes) {
       w.AddRunningNode(name);
       w.cluster.claim(name).node_pool = "batch";
     }
     DisruptionOptions options;
     options.headroom = false;
     controller = std::make_unique<DisruptionController>(w.cluster, w.cloud, w.clock, stopwatch, options);
+  }
+};
+
+struct DisruptionErrorTest : EmptyNodesFixture {
+  void SetUp() override {
+    // A pool whose empty nodes may all go at once.
+    model::Budget all;
+    all.nodes = 100;
+    all.percent = true;
+    MakeCluster(all, {"a", "b"});
   }
 
   // Decides, waits out the 15 s validation, executes.
@@ -85,26 +95,11 @@ TEST_F(DisruptionErrorTest, AConflictOnTheNodeBetweenDecisionAndValidationAbando
 }
 
 // A pool whose budget lets one node go at a time, with three empty nodes.
-struct DisruptionBudgetTest : ::testing::Test {
-  controllers::testing::World w;
-  ZeroStopwatch stopwatch;
-  std::unique_ptr<DisruptionController> controller;
-
+struct DisruptionBudgetTest : EmptyNodesFixture {
   void SetUp() override {
-    model::NodePool pool;
-    pool.meta.name = "batch";
-    pool.consolidate_after = 0;
     model::Budget one;
     one.nodes = 1;
-    pool.budgets = {one};
-    w.cluster.AddPool(pool);
-    for (const char* name : {"a", "b", "c"}) {
-      w.AddRunningNode(name);
-      w.cluster.claim(name).node_pool = "batch";
-    }
-    DisruptionOptions options;
-    options.headroom = false;
-    controller = std::make_unique<DisruptionController>(w.cluster, w.cloud, w.clock, stopwatch, options);
+    MakeCluster(one, {"a", "b", "c"});
   }
 
   size_t DeletionsRequested() const {

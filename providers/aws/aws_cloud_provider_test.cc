@@ -114,6 +114,14 @@ class AwsCloudProviderTest : public ::testing::Test {
     EXPECT_EQ(results_.size(), 1u);
     return results_.empty() ? Result<ports::Instance>(Error::Internal("no result")) : results_.back();
   }
+  // Claim "nc" (c5.large, on-demand), launched: its provider id is set.
+  model::NodeClaim LaunchedClaim() {
+    model::NodeClaim claim = Claim("nc", {"c5.large"}, {"on-demand"});
+    auto r = Launch(claim);
+    EXPECT_TRUE(r.ok());
+    if (r.ok()) claim.provider_id = r->provider_id;
+    return claim;
+  }
 
   TestClock clock_;
   FakeEc2Api ec2_;
@@ -379,10 +387,7 @@ TEST_F(AwsCloudProviderTest, AnAnswerThatArrivedInTimeIsALaunchHoweverLateItIsAp
 
 TEST_F(AwsCloudProviderTest, DriftFollowsTheStaticHashImageGroupsAndSubnets) {
   Make();
-  auto r = Launch(Claim("nc", {"c5.large"}, {"on-demand"}));
-  ASSERT_TRUE(r.ok());
-  model::NodeClaim claim = Claim("nc", {"c5.large"}, {"on-demand"});
-  claim.provider_id = r->provider_id;
+  const model::NodeClaim claim = LaunchedClaim();
   EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
 
   ec2_.parameters["/aws/service/eks/optimized-ami/al2023/latest/image_id"] = "ami-newer";
@@ -408,17 +413,14 @@ TEST_F(AwsCloudProviderTest, DriftFollowsTheStaticHashImageGroupsAndSubnets) {
 
   provider_->UpdateNodeClass(NodeClass());
   EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
-  ASSERT_TRUE(provider_->Delete(r->provider_id).ok());
+  ASSERT_TRUE(provider_->Delete(claim.provider_id).ok());
   EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
-  EXPECT_EQ(provider_->Delete(r->provider_id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(provider_->Delete(claim.provider_id).error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(AwsCloudProviderTest, DriftDescribesAnInstanceOncePerRefreshAndReadsTheNodeClassEveryTime) {
   Make();
-  auto r = Launch(Claim("nc", {"c5.large"}, {"on-demand"}));
-  ASSERT_TRUE(r.ok());
-  model::NodeClaim claim = Claim("nc", {"c5.large"}, {"on-demand"});
-  claim.provider_id = r->provider_id;
+  const model::NodeClaim claim = LaunchedClaim();
   const uint64_t before = ec2_.describe_instances_calls();
   for (int pass = 0; pass < 30; ++pass) EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);
   EXPECT_EQ(ec2_.describe_instances_calls(), before + 1);
@@ -433,7 +435,8 @@ TEST_F(AwsCloudProviderTest, DriftDescribesAnInstanceOncePerRefreshAndReadsTheNo
   EXPECT_EQ(ec2_.describe_instances_calls(), before + 1);
 
   // The instance side (groups changed outside adze) is seen after one refresh.
-  Ec2Instance& instance = ec2_.instances().at(r->id);
+  ASSERT_EQ(ec2_.instances().size(), 1u);
+  Ec2Instance& instance = ec2_.instances().begin()->second;
   instance.security_group_ids = {"sg-9"};
   clock_.now += AwsProviderOptions{}.instance_refresh - kSecond;
   EXPECT_EQ(provider_->IsDrifted(claim), std::nullopt);

@@ -139,8 +139,8 @@ ConsolidationSimulator::Vec ConsolidationSimulator::FreeRoom(const model::Resour
   // through ToVec, which registers dimensions in name order (the order that
   // decides which pods a probe places first).
   Vec v{};
-  for (const auto* list : {&allocatable, &requested, &kept}) {
-    const int64_t sign = list == &allocatable ? 1 : -1;
+  const std::pair<const model::ResourceList*, int64_t> terms[] = {{&allocatable, 1}, {&requested, -1}, {&kept, -1}};
+  for (const auto& [list, sign] : terms) {
     for (const auto& [name, q] : *list) {
       auto it = std::find(dims_.begin(), dims_.end(), name);
       if (it == dims_.end()) {

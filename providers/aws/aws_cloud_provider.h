@@ -163,6 +163,10 @@ class AwsCloudProvider : public ports::CloudProvider {
     std::optional<std::string> node_class, node_class_hash;  // its tags
     std::string image_id, subnet_id;
     std::vector<std::string> security_group_ids;  // sorted
+    // IsDrifted's answer, while views_generation_ is still this (a disruption
+    // pass asks about every node; the answer changes only with the facts or a view).
+    uint64_t verdict_generation = 0;
+    std::optional<std::string> verdict;
   };
   // What a node class resolves to in EC2 now (images, subnets, groups).
   struct NodeClassView {
@@ -189,13 +193,15 @@ class AwsCloudProvider : public ports::CloudProvider {
   bool InIceCache(const ports::OfferingKey& key) const;
   // The instance's drift facts, described again once older than
   // options_.instance_refresh; nullptr when EC2 does not know it.
-  const DriftFacts* FactsOf(const std::string& provider_id) const;
+  DriftFacts* FactsOf(const std::string& provider_id) const;
+  // The first drift of the instance from its node class's view, if any.
+  static std::optional<std::string> Drift(const DriftFacts& facts, const NodeClassView& view);
   Result<std::string> LaunchTemplate(const model::EC2NodeClass& nc, const NodeClassView& view);
   void Fail(ports::LaunchDone done, Error error);
   void OnFleet(const std::string& claim, const std::string& capacity_type, model::Duration deadline,
                const std::vector<std::pair<FleetOverride, double>>& prices, const Tags& tags,
                Outcome<CreateFleetResponse> outcome, const ports::LaunchDone& done);
-  ports::Instance ToInstance(const Ec2Instance& i) const;
+  ports::Instance ToInstance(Ec2Instance i) const;
 
   Ec2Api& ec2_;
   const ports::Clock& clock_;
@@ -210,6 +216,7 @@ class AwsCloudProvider : public ports::CloudProvider {
   std::map<std::string, TypeCache> type_caches_;  // by node class
   std::map<std::string, PoolFilter> pool_filters_;  // by NodePool
   mutable std::map<std::string, NodeClassView> views_;  // by node class; a cache
+  uint64_t views_generation_ = 1;  // bumped whenever a view is dropped
   // By provider id: one DescribeInstances per instance per refresh, not one
   // per disruption pass (a pass asks about every node).
   mutable std::unordered_map<std::string, DriftFacts> drift_facts_;

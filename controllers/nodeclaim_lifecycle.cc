@@ -1,5 +1,8 @@
 #include "controllers/nodeclaim_lifecycle.h"
 
+#include <string_view>
+#include <unordered_set>
+
 #include "model/labels.h"
 
 namespace adze::controllers {
@@ -186,11 +189,15 @@ void NodeClaimLifecycle::RequestDeletion(const std::string& claim, const std::st
   if (cluster_.RequestNodeClaimDeletion(claim, reason).ok()) result.deletion_requested.emplace_back(claim, reason);
 }
 
-LifecycleResult NodeClaimLifecycle::CollectGarbage() {
+LifecycleResult NodeClaimLifecycle::CollectGarbage(const std::vector<ports::Instance>& listed) {
   LifecycleResult result;
+  std::unordered_set<std::string_view> running;
+  for (const ports::Instance& i : listed) {
+    if (!i.terminated) running.insert(i.provider_id);
+  }
   const auto snapshot = cluster_.Snapshot();
   for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {
-    if (!c->launched_at || c->deletion_requested_at) continue;
+    if (!c->launched_at || c->deletion_requested_at || running.contains(c->claim.provider_id)) continue;
     auto instance = cloud_.Get(c->claim.provider_id);
     if (instance && !instance->terminated) continue;
     if (cluster_.RemoveNodeClaim(c->claim.meta.name).ok()) result.garbage_collected.push_back(c->claim.meta.name);
@@ -198,11 +205,10 @@ LifecycleResult NodeClaimLifecycle::CollectGarbage() {
   return result;
 }
 
-LifecycleResult NodeClaimLifecycle::CollectOrphanInstances() {
+LifecycleResult NodeClaimLifecycle::CollectOrphanInstances(const std::vector<ports::Instance>& instances) {
   LifecycleResult result;
   // Instances first, claims after (as Karpenter): an instance whose claim is
   // recorded while the list is read is then seen as recorded.
-  const std::vector<ports::Instance> instances = cloud_.List();
   const auto snapshot = cluster_.Snapshot();
   std::set<std::string> recorded;
   for (const ports::NodeClaimInfo* c : snapshot->NodeClaims()) {

@@ -76,11 +76,17 @@ class NodeClaimLifecycle {
   // have none in flight, and runs the registration and initialisation
   // checks: cheap when every claim is initialised, so it can run on every change.
   LifecycleResult Reconcile();
-  // Claims whose instance is gone are removed (Karpenter: every 2 min).
-  LifecycleResult CollectGarbage();
-  // Instances no claim records, older than kOrphanGrace and not the answer
-  // of a launch still in flight here, are terminated.
-  LifecycleResult CollectOrphanInstances();
+  // Both collections take the provider's List, read before the claims (one
+  // List serves both when they are due together: against EC2 that is one
+  // DescribeInstances, not one per claim).
+  // Claims whose instance is gone are removed (Karpenter: every 2 min). A
+  // launched claim missing from `listed` is asked about with Get before it
+  // goes, as Karpenter does, so a List that came back short removes nothing
+  // that still runs.
+  LifecycleResult CollectGarbage(const std::vector<ports::Instance>& listed);
+  // Instances of `listed` no claim records, older than kOrphanGrace and not
+  // the answer of a launch still in flight here, are terminated.
+  LifecycleResult CollectOrphanInstances(const std::vector<ports::Instance>& listed);
   static constexpr model::Duration kOrphanGrace = 30 * model::kSecond;
 
  private:

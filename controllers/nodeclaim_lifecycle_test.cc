@@ -167,7 +167,7 @@ TEST_F(LifecycleTest, AFailedWriteOfTheLaunchIsRetriedWithoutASecondInstance) {
   ASSERT_EQ(w.cloud.List().size(), 1u);
   const std::string provider_id = w.cloud.List()[0].provider_id;
   w.clock.Advance(kMinute);  // past the orphan grace period
-  EXPECT_TRUE(lifecycle.CollectOrphanInstances().orphans_terminated.empty());
+  EXPECT_TRUE(lifecycle.CollectOrphanInstances(w.cloud.List()).orphans_terminated.empty());
   r = lifecycle.Reconcile();
   EXPECT_EQ(r.launched, std::vector<std::string>{"a"});
   EXPECT_EQ(w.cloud.CountCalls("Create "), 1u);
@@ -212,10 +212,24 @@ TEST_F(LifecycleTest, GarbageCollectsAClaimWhoseInstanceVanished) {
   const std::string provider_id = w.AddRunningNode("a");
   w.AddRunningNode("b");
   w.cloud.Vanish(provider_id);
-  const LifecycleResult r = lifecycle.CollectGarbage();
+  const LifecycleResult r = lifecycle.CollectGarbage(w.cloud.List());
   EXPECT_EQ(r.garbage_collected, std::vector<std::string>{"a"});
   EXPECT_FALSE(w.cluster.HasClaim("a"));
   EXPECT_TRUE(w.cluster.HasClaim("b"));
+  // One List answers for every claim it holds; only the missing one is asked about.
+  EXPECT_EQ(w.cloud.CountCalls("Get "), 1u);
+}
+
+// A List that came back short (an EC2 error, eventual consistency) must not
+// remove claims whose instances still run: each is confirmed with Get first.
+TEST_F(LifecycleTest, GarbageCollectionConfirmsWhatTheListLacks) {
+  w.AddRunningNode("a");
+  w.AddRunningNode("b");
+  const LifecycleResult r = lifecycle.CollectGarbage({});
+  EXPECT_TRUE(r.garbage_collected.empty());
+  EXPECT_TRUE(w.cluster.HasClaim("a"));
+  EXPECT_TRUE(w.cluster.HasClaim("b"));
+  EXPECT_EQ(w.cloud.CountCalls("Get "), 2u);
 }
 
 // A controller killed between CreateFleet and recording the instance leaves
@@ -225,9 +239,9 @@ TEST_F(LifecycleTest, TerminatesAnInstanceNoClaimRecordsAfterTheGracePeriod) {
   w.AddRunningNode("kept");
   const ports::Instance orphan = w.cloud.AddInstance("lost-answer", "m6i.large");
   w.clock.Advance(NodeClaimLifecycle::kOrphanGrace);
-  EXPECT_TRUE(lifecycle.CollectOrphanInstances().orphans_terminated.empty());  // not older than the grace yet
+  EXPECT_TRUE(lifecycle.CollectOrphanInstances(w.cloud.List()).orphans_terminated.empty());  // not older than the grace yet
   w.clock.Advance(kSecond);
-  const LifecycleResult r = lifecycle.CollectOrphanInstances();
+  const LifecycleResult r = lifecycle.CollectOrphanInstances(w.cloud.List());
   ASSERT_EQ(r.orphans_terminated.size(), 1u);
   EXPECT_EQ(r.orphans_terminated[0].provider_id, orphan.provider_id);
   ASSERT_EQ(w.cloud.List().size(), 1u);
@@ -240,7 +254,7 @@ TEST_F(LifecycleTest, AnInstanceWhoseLaunchAnswerIsStillOnTheWayIsNotAnOrphan) {
   lifecycle.Reconcile();
   w.cloud.AddInstance("a", "m6i.large");
   w.clock.Advance(kMinute);
-  EXPECT_TRUE(lifecycle.CollectOrphanInstances().orphans_terminated.empty());
+  EXPECT_TRUE(lifecycle.CollectOrphanInstances(w.cloud.List()).orphans_terminated.empty());
 }
 
 }  // namespace

@@ -86,13 +86,16 @@ void Operator::Tick() {
     RunLifecycle();
     reconciled_generation_ = ports_.cluster.Snapshot()->generation();
   }
-  if (Due(Cadence::kGarbageCollection, options_.garbage_collection)) Apply(lifecycle_.CollectGarbage());
+  const bool claims_due = Due(Cadence::kGarbageCollection, options_.garbage_collection);
   // Karpenter AWS looks for orphaned instances every 10 s for its first 20
   // passes (a restart is when a lost launch answer is likeliest), then every 2 min.
   const bool starting = ports_.clock.Now() - started_ < 20 * options_.orphan_collection_startup;
-  if (Due(Cadence::kOrphanedInstances,
-          starting ? options_.orphan_collection_startup : options_.garbage_collection)) {
-    Apply(lifecycle_.CollectOrphanInstances());
+  const bool orphans_due =
+      Due(Cadence::kOrphanedInstances, starting ? options_.orphan_collection_startup : options_.garbage_collection);
+  if (claims_due || orphans_due) {
+    const std::vector<ports::Instance> listed = ports_.cloud.List();
+    if (claims_due) Apply(lifecycle_.CollectGarbage(listed));
+    if (orphans_due) Apply(lifecycle_.CollectOrphanInstances(listed));
   }
   if (Due(Cadence::kDisruption, options_.disruption_period)) RunDisruption();
   // Deletions this operator requested, or anyone else did (kubectl delete nodeclaim).

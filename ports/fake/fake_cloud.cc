@@ -66,6 +66,7 @@ Status FakeCloud::Delete(const std::string& provider_id) {
 }
 
 std::optional<Instance> FakeCloud::Get(const std::string& provider_id) const {
+  calls_.push_back("Get " + provider_id);
   auto it = instances_.find(provider_id);
   if (it == instances_.end()) return std::nullopt;
   return it->second;

@@ -57,7 +57,7 @@ class FakeCloud final : public CloudProvider {
   catalog::InstanceTypes types_;
   std::map<std::string, std::string> drifted_;
   std::vector<OfferingKey> unavailable_;
-  std::vector<std::string> calls_;
+  mutable std::vector<std::string> calls_;  // Get records itself too
   uint64_t next_id_ = 1;
 };
 

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <string_view>
+#include <unordered_set>
 
 #include "controllers/claim_factory.h"
 #include "controllers/daemon_overhead.h"
 #include "controllers/nodeclaim_lifecycle.h"
+#include "controllers/pool_usage.h"
 #include "model/labels.h"
 
 namespace adze::controllers {
@@ -80,11 +83,15 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
     free.Add(pod.EffectiveRequests());
     in.pods.push_back(pod);
   };
-  std::map<std::string, size_t> node_index;
+  // Claims with a node (names live in the snapshot): the loop over claims
+  // below shows only those still to register. A cordoned node is in it too,
+  // so that its claim is not offered as a node to come.
+  std::unordered_set<std::string_view> registered;
   for (const ports::NodeInfo* node : cluster.Nodes()) {
     const ports::NodeClaimInfo* claim = cluster.GetNodeClaim(node->node_claim);
-    if (claim == nullptr || claim->deletion_requested_at || node->node.unschedulable) continue;
-    node_index[node->node_claim] = input.nodes.size();
+    if (claim == nullptr) continue;
+    registered.insert(node->node_claim);
+    if (claim->deletion_requested_at || node->node.unschedulable) continue;
     model::ResourceList free = node->node.allocatable;
     free.Subtract(node->requested);
     // Until the device plugin registers, count on the claim's GPUs.
@@ -104,7 +111,7 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
     input.nodes.push_back(std::move(in));
   }
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
-    if (claim->deletion_requested_at || !claim->launched_at || node_index.contains(claim->claim.meta.name)) continue;
+    if (claim->deletion_requested_at || !claim->launched_at || registered.contains(std::string_view(claim->claim.meta.name))) continue;
     // The room left first: a claim no pending shape fits is not copied.
     const model::NodePool* pool = cluster.GetNodePool(claim->node_pool);
     std::vector<const model::DaemonSet*> daemons;
@@ -136,24 +143,16 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
     pod_names.push_back(pod->pod.meta.name);
     input.pods.push_back(pod->pod);
   }
-  // Pools: weight order is the solver's job; usage is what their claims hold.
-  std::map<std::string, model::ResourceList> usage;
-  std::map<std::string, int64_t> nodes_of_pool;
-  for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
-    usage[claim->node_pool].Add(claim->claim.capacity);
-    ++nodes_of_pool[claim->node_pool];
-  }
-  // spec.limits.nodes counts the pool's nodes: registered and in flight (spec §2.5.3).
-  for (const auto& [pool, nodes] : nodes_of_pool) {
-    usage[pool].Add(model::ResourceList{{"nodes", model::Quantity::FromUnits(nodes)}});
-  }
+  // Pools: weight order is the solver's job; usage is what their claims hold
+  // (spec.limits.nodes counts the pool's nodes, registered and in flight).
+  const std::vector<const ports::NodeClaimInfo*> claims = cluster.NodeClaims();
   for (const model::NodePool& pool : cluster.NodePools()) {
     auto types = cloud_.GetInstanceTypes(pool);
     if (!types.ok()) continue;  // NodeClass not ready: the pool cannot launch
     scheduling::PoolInput p;
     p.pool = pool;
     p.instance_types = std::move(types).value();
-    p.usage = usage[pool.meta.name];
+    p.usage = PoolUsage(pool, claims, /*count_nodes=*/true);
     input.pools.push_back(std::move(p));
   }
   input.daemon_sets = cluster.DaemonSets();

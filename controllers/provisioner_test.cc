@@ -62,6 +62,19 @@ TEST_F(ProvisionerTest, APodGoneBeforeItsNominationDoesNotStopTheOthers) {
   EXPECT_EQ(w.cluster.Snapshot()->GetPod("b")->nominated_node_claim, r.created_claims[0]);
 }
 
+// A cordoned node takes no new pods, and its claim is not offered in its
+// place as a node still to come.
+TEST_F(ProvisionerTest, ACordonedNodeAndItsClaimTakeNoPods) {
+  w.AddRunningNode("cordoned");
+  w.cluster.node("cordoned").node.unschedulable = true;
+  w.cluster.claim("cordoned").claim.allocatable = w.cluster.node("cordoned").node.allocatable;
+  AddPendingPod("a");
+  const ProvisioningResult r = provisioner.Provision();
+  EXPECT_EQ(r.nominated_existing, 0u);
+  ASSERT_EQ(r.created_claims.size(), 1u);
+  EXPECT_EQ(w.cluster.Snapshot()->GetPod("a")->nominated_node_claim, r.created_claims[0]);
+}
+
 // A restarted controller counts from 1 again: the names earlier processes'
 // claims still hold are skipped, not refused by the API one batch at a time.
 TEST_F(ProvisionerTest, ANewClaimSkipsTheNamesOfClaimsThatExist) {

@@ -170,15 +170,22 @@ Problem::Problem(const SolverInput& input, const SolverOptions& options) : input
     if (n.node.unschedulable) {
       e.taints.push_back({"node.kubernetes.io/unschedulable", "", model::TaintEffect::kNoSchedule});
     }
-    model::Labels labels = n.node.meta.labels;
-    labels.emplace(model::label::kHostname, n.node.meta.name);
+    // The node's labels, and its name as the hostname when it has no such
+    // label (read in place: this runs for every node of every pass).
+    const model::Labels& labels = n.node.meta.labels;
+    const bool named = labels.contains(model::label::kHostname);
     e.labels = Requirements::FromLabels(labels);
+    if (!named) e.labels.Add(model::Requirement::In(std::string(model::label::kHostname), {n.node.meta.name}));
     e.remaining = space_.ToVector(n.node.allocatable);
     e.domains.assign(static_cast<size_t>(topology_.num_keys()), -1);
     for (int key = 0; key < topology_.num_keys(); ++key) {
-      auto it = labels.find(topology_.KeyName(key));
-      if (it == labels.end()) continue;
-      e.domains[static_cast<size_t>(key)] = topology_.DomainId(key, it->second);
+      const std::string& name = topology_.KeyName(key);
+      auto it = labels.find(name);
+      if (it != labels.end()) {
+        e.domains[static_cast<size_t>(key)] = topology_.DomainId(key, it->second);
+      } else if (!named && name == model::label::kHostname) {
+        e.domains[static_cast<size_t>(key)] = topology_.DomainId(key, n.node.meta.name);
+      }
     }
     for (const model::Pod& bound : n.pods) {
       e.remaining -= space_.ToVector(bound.EffectiveRequests());

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "model/labels.h"
 
@@ -87,7 +89,7 @@ std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, co
     pools[pool.meta.name] = &pool;
     pool_hashes[pool.meta.name] = NodePoolHash(pool);
   }
-  std::set<std::string> nominated;
+  std::unordered_set<std::string_view> nominated;  // names live in the snapshot
   for (const ports::PodInfo* pod : cluster.PendingPods()) {
     if (!pod->nominated_node_claim.empty()) nominated.insert(pod->nominated_node_claim);
   }
@@ -99,7 +101,7 @@ std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, co
     if (claim == nullptr || !claim->initialized_at || claim->deletion_requested_at || node->deleting) continue;
     auto pool = pools.find(claim->node_pool);
     if (pool == pools.end()) continue;
-    if (nominated.contains(claim->claim.meta.name)) continue;
+    if (nominated.contains(std::string_view(claim->claim.meta.name))) continue;
     if (AnnotatedDoNotDisrupt(node->node.meta.annotations) || AnnotatedDoNotDisrupt(claim->claim.meta.annotations)) {
       continue;
     }

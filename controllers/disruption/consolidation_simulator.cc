@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include "controllers/claim_factory.h"
+#include "controllers/pool_usage.h"
 #include "model/labels.h"
 #include "scheduling/pod_shape.h"
 
@@ -73,8 +76,12 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
       bound_(bound),
       cache_(cache),
       options_(options) {
-  std::map<std::string, size_t> slot_of_node;
-  for (const ports::NodeInfo* node : cluster.Nodes()) {
+  // Names viewed in place: they live in the snapshot, which outlives this.
+  std::unordered_map<std::string_view, size_t> slot_of_node;
+  const std::vector<const ports::NodeInfo*> nodes = cluster.Nodes();
+  slot_of_node.reserve(nodes.size());
+  slots_.reserve(nodes.size());
+  for (const ports::NodeInfo* node : nodes) {
     Slot slot;
     slot.node = node;
     slot.free = FreeRoom(node->node.allocatable, node->requested, KeptRoom(node->node.meta.name));
@@ -83,7 +90,7 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
     slot_of_node[node->node.meta.name] = slots_.size();
     slots_.push_back(slot);
   }
-  for (const Candidate& c : candidates) slot_of_candidate_.push_back(slot_of_node.at(c.node->node.meta.name));
+  for (const Candidate& c : candidates) slot_of_candidate_.push_back(slot_of_node.at(std::string_view(c.node->node.meta.name)));
   pods_of_candidate_.resize(candidates.size());
   solver_input_.daemon_sets = cluster.DaemonSets();
   const std::string fingerprint = PoolsFingerprint(cluster.NodePools());
@@ -108,9 +115,7 @@ void ConsolidationSimulator::EnsurePools() {
     scheduling::PoolInput in;
     in.pool = pool;
     in.instance_types = std::move(types).value();
-    for (const ports::NodeClaimInfo* claim : cluster_.NodeClaims()) {
-      if (claim->node_pool == pool.meta.name) in.usage.Add(claim->claim.capacity);
-    }
+    in.usage = PoolUsage(pool, cluster_.NodeClaims(), /*count_nodes=*/false);
     solver_input_.pools.push_back(std::move(in));
   }
 }

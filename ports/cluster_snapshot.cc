@@ -22,8 +22,9 @@ const T* Find(const ObjectTable<T>& table, const std::string& name) {
 ClusterSnapshot::ClusterSnapshot(Tables tables) : t_(std::move(tables)) {
   if (!t_.build_pods) {
     t_.pods = OrEmpty(std::move(t_.pods));
-    t_.pending = OrEmpty(std::move(t_.pending));
+    t_.find_pod = nullptr;
   }
+  if (!t_.build_pending) t_.pending = OrEmpty(std::move(t_.pending));
   if (!t_.build_nodes) t_.nodes = OrEmpty(std::move(t_.nodes));
   t_.claims = OrEmpty(std::move(t_.claims));
   t_.pools = OrEmpty(std::move(t_.pools));
@@ -42,8 +43,18 @@ const ClusterSnapshot::Tables& ClusterSnapshot::MaterializePods() const {
   if (t_.build_pods) {
     auto build = std::move(t_.build_pods);
     t_.build_pods = nullptr;
+    t_.find_pod = nullptr;
     build(t_);
     t_.pods = OrEmpty(std::move(t_.pods));
+  }
+  return MaterializePending();
+}
+
+const ClusterSnapshot::Tables& ClusterSnapshot::MaterializePending() const {
+  if (t_.build_pending) {
+    auto build = std::move(t_.build_pending);
+    t_.build_pending = nullptr;
+    build(t_);
     t_.pending = OrEmpty(std::move(t_.pending));
   }
   return t_;
@@ -60,6 +71,7 @@ const ClusterSnapshot::Tables& ClusterSnapshot::MaterializeNodes() const {
 }
 
 const PodInfo* ClusterSnapshot::GetPod(const std::string& name) const {
+  if (t_.build_pods && t_.find_pod) return t_.find_pod(name);
   return Find(*MaterializePods().pods, name);
 }
 const NodeInfo* ClusterSnapshot::GetNode(const std::string& name) const {

@@ -39,11 +39,15 @@ class ClusterSnapshot {
     std::shared_ptr<const std::vector<model::NodePool>> pools;
     std::shared_ptr<const std::vector<model::DaemonSet>> daemon_sets;
     std::shared_ptr<const std::vector<model::PodDisruptionBudget>> pdbs;
-    // When set, pods and pending are built by this on first read instead
+    // When set, pods (and pending) are built by these on first read instead
     // (the simulator's pod table is large and most passes never read it).
-    // Whoever sets it keeps the state it reads unchanged until then, or
+    // Whoever sets them keeps the state they read unchanged until then, or
     // calls MaterializePods() first.
     std::function<void(Tables&)> build_pods;
+    std::function<void(Tables&)> build_pending;
+    // While pods is unbuilt, GetPod asks this (a lookup in that same state)
+    // instead of building the whole table for a few names.
+    std::function<const PodInfo*(const std::string&)> find_pod;
     // The same for the node table.
     std::function<void(Tables&)> build_nodes;
   };
@@ -53,7 +57,7 @@ class ClusterSnapshot {
 
   uint64_t generation() const { return t_.generation; }
 
-  std::vector<const PodInfo*> PendingPods() const { return View(*MaterializePods().pending); }
+  std::vector<const PodInfo*> PendingPods() const { return View(*MaterializePending().pending); }
   std::vector<const PodInfo*> Pods() const { return View(*MaterializePods().pods); }
   const PodInfo* GetPod(const std::string& name) const;
   std::vector<const NodeInfo*> Nodes() const { return View(*MaterializeNodes().nodes); }
@@ -71,9 +75,11 @@ class ClusterSnapshot {
   size_t claims_deleting() const { return claims_deleting_; }
 
   const Tables& tables() const { return t_; }
-  // Builds a lazy pod table now; returns the tables.
+  // Builds the lazy pod tables (pods and pending) now; returns the tables.
   const Tables& MaterializePods() const;
-  bool pods_built() const { return !t_.build_pods; }
+  // Builds the lazy pending table only.
+  const Tables& MaterializePending() const;
+  bool pods_built() const { return !t_.build_pods && !t_.build_pending; }
   const Tables& MaterializeNodes() const;
   bool nodes_built() const { return !t_.build_nodes; }
 

@@ -51,7 +51,15 @@ std::shared_ptr<const ports::ClusterSnapshot> SimulatedCluster::Snapshot() const
   const bool lazy = !snapshot_ || pods_changed_ || pending_changed_ || !snapshot_->pods_built();
   if (lazy) {
     t.pods = t.pending = nullptr;
-    t.build_pods = [&self](ports::ClusterSnapshot::Tables& out) { self.BuildPodTables(out); };
+    t.build_pods = [&self](ports::ClusterSnapshot::Tables& out) { out.pods = TableOf(self.pods_); };
+    t.build_pending = [&self](ports::ClusterSnapshot::Tables& out) { self.BuildPendingTable(out); };
+    // The live pod is the snapshot's until the next change, and before any
+    // change every held snapshot builds its table (MaterializePods), which
+    // keeps the published copies handed out here alive.
+    t.find_pod = [&self](const std::string& name) -> const PodInfo* {
+      auto it = self.pods_.find(name);
+      return it == self.pods_.end() ? nullptr : Publish(it->second).get();
+    };
   }
   const bool lazy_nodes = !snapshot_ || nodes_changed_ || !snapshot_->nodes_built();
   if (lazy_nodes) {
@@ -69,8 +77,7 @@ std::shared_ptr<const ports::ClusterSnapshot> SimulatedCluster::Snapshot() const
   return snapshot_;
 }
 
-void SimulatedCluster::BuildPodTables(ports::ClusterSnapshot::Tables& out) {
-  out.pods = TableOf(pods_);
+void SimulatedCluster::BuildPendingTable(ports::ClusterSnapshot::Tables& out) {
   auto pending = std::make_shared<ports::ObjectTable<PodInfo>>();
   pending->reserve(pending_.size());
   for (const auto& name : pending_) pending->push_back(Publish(pods_.at(name)));

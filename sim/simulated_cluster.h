@@ -111,8 +111,8 @@ class SimulatedCluster : public ports::Cluster {
   ports::NodeInfo& MutableNode(Store<ports::NodeInfo>::iterator it);
   ports::NodeClaimInfo& MutableClaim(Store<ports::NodeClaimInfo>::iterator it);
   ports::PodInfo& MustPod(const std::string& name);
-  // Fills a lazy snapshot's pod tables from the state now.
-  void BuildPodTables(ports::ClusterSnapshot::Tables& out);
+  // Fills a lazy snapshot's pending table from the state now.
+  void BuildPendingTable(ports::ClusterSnapshot::Tables& out);
   // Builds the pod tables of every lazy snapshot still alive: called before
   // any pod or the pending set changes, so they show the state they were taken at.
   void MaterializePods();

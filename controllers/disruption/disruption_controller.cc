@@ -275,13 +275,9 @@ bool DisruptionController::Validate(Command& command, std::string& why) {
 
 void DisruptionController::Start(Command command, DisruptionResult& result) {
   command.started_at = clock_.Now();
-  for (const std::string& name : command.candidates) {
-    marked_.insert(name);
-    // A taint that could not be written is written again by termination.
-    if (const ports::NodeClaimInfo* claim = Fresh().GetNodeClaim(name)) {
-      (void)cluster_.TaintNode(claim->claim.node_name, Disrupted());
-    }
-  }
+  marked_.insert(command.candidates.begin(), command.candidates.end());
+  // A taint that could not be written is written again by termination.
+  for (const std::string& node : NodesOf(command)) (void)cluster_.TaintNode(node, Disrupted());
   // Replacements first; the candidates go only once they are initialised.
   for (Replacement& r : command.replacements) {
     char name[96];
@@ -307,12 +303,19 @@ void DisruptionController::Start(Command command, DisruptionResult& result) {
 }
 
 void DisruptionController::Release(const Command& command) {
+  for (const std::string& name : command.candidates) marked_.erase(name);
+  for (const std::string& node : NodesOf(command)) (void)cluster_.RemoveTaint(node, std::string(kDisruptedTaintKey));
+}
+
+std::vector<std::string> DisruptionController::NodesOf(const Command& command) {
+  // Read from one view before any write: each write changes the cluster,
+  // and a fresh view per candidate would copy the node table each time.
+  const ports::ClusterSnapshot& view = Fresh();
+  std::vector<std::string> nodes;
   for (const std::string& name : command.candidates) {
-    marked_.erase(name);
-    if (const ports::NodeClaimInfo* claim = Fresh().GetNodeClaim(name)) {
-      (void)cluster_.RemoveTaint(claim->claim.node_name, std::string(kDisruptedTaintKey));
-    }
+    if (const ports::NodeClaimInfo* claim = view.GetNodeClaim(name)) nodes.push_back(claim->claim.node_name);
   }
+  return nodes;
 }
 
 void DisruptionController::Progress(DisruptionResult& result) {

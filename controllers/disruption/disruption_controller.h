@@ -115,6 +115,8 @@ class DisruptionController {
   bool Validate(Command& command, std::string& why);
   void Start(Command command, DisruptionResult& result);
   void Progress(DisruptionResult& result);
+  // The nodes of the command's candidates, as the cluster shows them now.
+  std::vector<std::string> NodesOf(const Command& command);
   void Release(const Command& command);
   void RequestDeletion(const Command& command);
   // The cluster as it is now, kept alive until the end of the pass (candidates

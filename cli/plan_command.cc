@@ -431,7 +431,7 @@ Result<SolverInput> BuildSolverInput(codec::Manifests m, const catalog::Catalog&
       return Error::InvalidArgument("Node \"" + node.meta.name + "\" appears twice in the input");
     }
     node_index[node.meta.name] = in.nodes.size();
-    in.nodes.push_back({std::move(node), {}});
+    in.nodes.push_back({std::move(node), {}, nullptr});
   }
 
   std::vector<model::Pod> pods = std::move(m.pods);

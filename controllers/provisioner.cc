@@ -34,6 +34,7 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
                                               std::vector<std::string>& node_claim_of_input,
                                               std::vector<std::string>& pod_names) {
   scheduling::SolverInput input;
+  ++passes_;
   // Nodes first (spec §2.2): registered nodes with their free capacity, then
   // in-flight claims as the nodes they will become. Bound pods are folded
   // into the free capacity, which is all the placement of pods without
@@ -107,6 +108,7 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
       if (const ports::PodInfo* bound = cluster.GetPod(name)) show(bound->pod, in, free);
     }
     in.node.allocatable = std::move(free);
+    in.label_requirements = LabelRequirements(in.node);
     node_claim_of_input.push_back(node->node_claim);
     input.nodes.push_back(std::move(in));
   }
@@ -136,9 +138,13 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
       if (daemon.meta.namespace_.empty()) daemon.meta.namespace_ = ds->meta.namespace_;
       show(daemon, in, in.node.allocatable);
     }
+    in.label_requirements = LabelRequirements(in.node);
     node_claim_of_input.push_back(claim->claim.meta.name);
     input.nodes.push_back(std::move(in));
   }
+  std::erase_if(label_cache_, [&](const auto& entry) { return entry.second.pass != passes_; });
+  input.pods.reserve(pending.size());
+  pod_names.reserve(pending.size());
   for (const ports::PodInfo* pod : pending) {
     pod_names.push_back(pod->pod.meta.name);
     input.pods.push_back(pod->pod);
@@ -157,6 +163,16 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
   }
   input.daemon_sets = cluster.DaemonSets();
   return input;
+}
+
+std::shared_ptr<const model::Requirements> Provisioner::LabelRequirements(const model::Node& node) {
+  CachedLabels& cached = label_cache_[node.meta.name];
+  if (!cached.requirements || cached.labels != node.meta.labels) {
+    cached.labels = node.meta.labels;
+    cached.requirements = std::make_shared<const model::Requirements>(scheduling::NodeLabelRequirements(node));
+  }
+  cached.pass = passes_;
+  return cached.requirements;
 }
 
 void Provisioner::SizeForArrivals(std::vector<scheduling::NewClaim>& claims, const std::vector<model::Pod>& pods,

@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "controllers/arrival_sizing.h"
@@ -68,6 +70,15 @@ class Provisioner {
                        const std::map<std::string, size_t>& arrived_on_existing,
                        const std::function<bool(size_t)>& arrived);
 
+  // NodeLabelRequirements of the last pass's nodes, by node name, reused
+  // while a node's labels are unchanged (nearly all are, pass after pass).
+  std::shared_ptr<const model::Requirements> LabelRequirements(const model::Node& node);
+  struct CachedLabels {
+    model::Labels labels;
+    std::shared_ptr<const model::Requirements> requirements;
+    uint64_t pass = 0;  // the last pass that used it
+  };
+
   ports::Cluster& cluster_;
   ports::CloudProvider& cloud_;
   const ports::Clock& clock_;
@@ -75,6 +86,8 @@ class Provisioner {
   ProvisionerOptions options_;
   Batcher batcher_;
   uint64_t claims_created_ = 0;
+  uint64_t passes_ = 0;
+  std::unordered_map<std::string, CachedLabels> label_cache_;
   PoolArrivals arrivals_{options_.arrival_sizing.window};
 };
 

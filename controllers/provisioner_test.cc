@@ -75,6 +75,30 @@ TEST_F(ProvisionerTest, ACordonedNodeAndItsClaimTakeNoPods) {
   EXPECT_EQ(w.cluster.Snapshot()->GetPod("a")->nominated_node_claim, r.created_claims[0]);
 }
 
+// The provisioner keeps each node's labels as requirements between passes:
+// a node whose labels change is matched on its new labels at the next pass.
+TEST_F(ProvisionerTest, ANodeIsMatchedOnItsLabelsAsTheyAreNow) {
+  w.AddRunningNode("n");
+  w.cluster.node("n").node.meta.labels["team"] = "a";
+  ports::PodInfo p;
+  p.pod.meta.name = "b-pod";
+  model::Container c;
+  c.requests = {{"cpu", model::Quantity::FromUnits(1)}};
+  p.pod.containers = {c};
+  p.pod.node_selector = {{"team", "b"}};
+  p.unschedulable = true;
+  w.cluster.AddPod(p);
+  provisioner.Trigger("b-pod");
+  ProvisioningResult r = provisioner.Provision();
+  EXPECT_EQ(r.nominated_existing, 0u);
+
+  w.cluster.node("n").node.meta.labels["team"] = "b";
+  provisioner.Trigger("b-pod");
+  r = provisioner.Provision();
+  EXPECT_EQ(r.nominated_existing, 1u);
+  EXPECT_EQ(w.cluster.Snapshot()->GetPod("b-pod")->nominated_node_claim, "n");
+}
+
 // A restarted controller counts from 1 again: the names earlier processes'
 // claims still hold are skipped, not refused by the API one batch at a time.
 TEST_F(ProvisionerTest, ANewClaimSkipsTheNamesOfClaimsThatExist) {

@@ -101,7 +101,7 @@ bool Packing::PlaceOnExisting(const PodView& view, size_t cs) {
     const ExistingNode& e = p_.nodes_[i];
     Candidate c;
     c.taints = &e.taints;
-    c.requirements = &e.labels;
+    c.requirements = e.labels.get();
     c.free = &n.remaining;
     c.space = &p_.space_;
     c.host_ports = &n.host_ports;
@@ -123,7 +123,7 @@ bool Packing::PlaceOnExisting(const PodView& view, size_t cs) {
     if (!ok) continue;
     n.remaining -= pod.requests;
     n.host_ports.insert(n.host_ports.end(), pod.host_ports.begin(), pod.host_ports.end());
-    topology_.Record(pod, {&e.labels, &e.taints, e.domain_of});
+    topology_.Record(pod, {e.labels.get(), &e.taints, e.domain_of});
     placed_.emplace_back(pod.index, e.input->node.meta.name);
     return true;
   }

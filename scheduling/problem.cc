@@ -11,6 +11,14 @@ namespace adze::scheduling {
 
 using model::Requirements;
 
+model::Requirements NodeLabelRequirements(const model::Node& node) {
+  model::Requirements out = model::Requirements::FromLabels(node.meta.labels);
+  if (!node.meta.labels.contains(model::label::kHostname)) {
+    out.Add(model::Requirement::In(std::string(model::label::kHostname), {node.meta.name}));
+  }
+  return out;
+}
+
 Problem::Problem(const SolverInput& input, const SolverOptions& options) : input_(input), options_(options) {
   for (const auto& p : input.pods) space_.AddNames(p.EffectiveRequests());
   for (const auto& pool : input.pools) {
@@ -174,8 +182,8 @@ Problem::Problem(const SolverInput& input, const SolverOptions& options) : input
     // label (read in place: this runs for every node of every pass).
     const model::Labels& labels = n.node.meta.labels;
     const bool named = labels.contains(model::label::kHostname);
-    e.labels = Requirements::FromLabels(labels);
-    if (!named) e.labels.Add(model::Requirement::In(std::string(model::label::kHostname), {n.node.meta.name}));
+    e.labels = n.label_requirements ? n.label_requirements
+                                    : std::make_shared<const Requirements>(NodeLabelRequirements(n.node));
     e.remaining = space_.ToVector(n.node.allocatable);
     e.domains.assign(static_cast<size_t>(topology_.num_keys()), -1);
     for (int key = 0; key < topology_.num_keys(); ++key) {
@@ -206,7 +214,7 @@ Problem::Problem(const SolverInput& input, const SolverOptions& options) : input
   for (ExistingNode& e : nodes_) {
     e.domain_of = [d = e.domains](int key) { return d[static_cast<size_t>(key)]; };
     for (size_t k = 0; k < e.input->pods.size(); ++k, ++b) {
-      topology_.Record(bound_[b], {&e.labels, &e.taints, e.domain_of});
+      topology_.Record(bound_[b], {e.labels.get(), &e.taints, e.domain_of});
     }
   }
   // Existing nodes: initialized (ready) first, then by name.

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,7 @@ struct ExistingNode {
   // The node's taints, plus node.kubernetes.io/unschedulable:NoSchedule when
   // it is cordoned (as the node controller adds it).
   std::vector<model::Taint> taints;
-  model::Requirements labels;  // node labels + hostname, as requirements
+  std::shared_ptr<const model::Requirements> labels;  // NodeLabelRequirements, maybe the caller's
   ResourceVector remaining;
   std::vector<model::ContainerPort> host_ports;
   std::vector<int> domains;  // by topology key id; -1 when the node lacks the label

@@ -45,6 +45,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <memory>
 #include <vector>
 
 #include "catalog/instance_types.h"
@@ -70,7 +71,15 @@ struct PoolInput {
 struct NodeInput {
   model::Node node;  // labels, taints, allocatable
   std::vector<model::Pod> pods;
+  // Optional: NodeLabelRequirements(node), from a caller that keeps them
+  // across solves (building them for every node of every pass was a visible
+  // share of a burst's provisioning); built here when empty.
+  std::shared_ptr<const model::Requirements> label_requirements;
 };
+
+// The node's labels as requirements, with its name as the hostname when it
+// carries no hostname label (what pods' node affinity is matched against).
+model::Requirements NodeLabelRequirements(const model::Node& node);
 
 struct SolverInput {
   std::vector<model::Pod> pods;  // pending pods to place

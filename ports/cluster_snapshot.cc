@@ -71,7 +71,10 @@ const ClusterSnapshot::Tables& ClusterSnapshot::MaterializeNodes() const {
 }
 
 const PodInfo* ClusterSnapshot::GetPod(const std::string& name) const {
-  if (t_.build_pods && t_.find_pod) return t_.find_pod(name);
+  if (t_.build_pods && t_.find_pod && lookups_ < kLookupsBeforeTable) {
+    ++lookups_;
+    return t_.find_pod(name);
+  }
   return Find(*MaterializePods().pods, name);
 }
 const NodeInfo* ClusterSnapshot::GetNode(const std::string& name) const {

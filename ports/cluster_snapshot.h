@@ -45,8 +45,9 @@ class ClusterSnapshot {
     // calls MaterializePods() first.
     std::function<void(Tables&)> build_pods;
     std::function<void(Tables&)> build_pending;
-    // While pods is unbuilt, GetPod asks this (a lookup in that same state)
-    // instead of building the whole table for a few names.
+    // While pods is unbuilt, the first kLookupsBeforeTable GetPod calls ask
+    // this (a lookup in that same state) instead of building the whole table
+    // for a few names; a reader of many pods gets the table after them.
     std::function<const PodInfo*(const std::string&)> find_pod;
     // The same for the node table.
     std::function<void(Tables&)> build_nodes;
@@ -96,7 +97,9 @@ class ClusterSnapshot {
     return out;
   }
 
+  static constexpr uint32_t kLookupsBeforeTable = 256;
   mutable Tables t_;  // mutable only to build a lazy pod table once
+  mutable uint32_t lookups_ = 0;  // GetPod calls answered by find_pod
   size_t claims_in_flight_ = 0;
   size_t claims_deleting_ = 0;
 };

@@ -30,6 +30,9 @@ TEST_F(SimulatedClusterTest, LookingUpAFewPodsDoesNotBuildThePodTable) {
   EXPECT_EQ(snapshot->GetPod("zz"), nullptr);
   EXPECT_EQ(snapshot->PendingPods().size(), 3u);
   EXPECT_FALSE(snapshot->pods_built());
+  // A reader of many pods gets the table after a few hundred lookups.
+  for (int i = 0; i < 1000 && !snapshot->pods_built(); ++i) ASSERT_NE(snapshot->GetPod("c"), nullptr);
+  EXPECT_TRUE(snapshot->pods_built());
 }
 
 TEST_F(SimulatedClusterTest, AHeldSnapshotKeepsThePodsItShowedAcrossChanges) {

@@ -141,7 +141,11 @@ run() {
       esac
     fi
     case $phase in
-      1) scale web 16 ;;
+      # +16 web pods (48 CPUs): more than the first wave's spot nodes have
+      # left even when arrival sizing bought them roomy (a c6g.12xlarge for
+      # the first 8 was seen half empty), so the faults run's scale-up must
+      # launch and meet the CreateFleet delay.
+      1) scale web 24 ;;
       2) scale web 4; scale api 2 ;;
       3) scale web 12; scale infer 4 ;;
       4) scale web 6; scale infer 1 ;;

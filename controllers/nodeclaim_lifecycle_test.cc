@@ -239,7 +239,8 @@ TEST_F(LifecycleTest, TerminatesAnInstanceNoClaimRecordsAfterTheGracePeriod) {
   w.AddRunningNode("kept");
   const ports::Instance orphan = w.cloud.AddInstance("lost-answer", "m6i.large");
   w.clock.Advance(NodeClaimLifecycle::kOrphanGrace);
-  EXPECT_TRUE(lifecycle.CollectOrphanInstances(w.cloud.List()).orphans_terminated.empty());  // not older than the grace yet
+  // Not older than the grace yet.
+  EXPECT_TRUE(lifecycle.CollectOrphanInstances(w.cloud.List()).orphans_terminated.empty());
   w.clock.Advance(kSecond);
   const LifecycleResult r = lifecycle.CollectOrphanInstances(w.cloud.List());
   ASSERT_EQ(r.orphans_terminated.size(), 1u);

@@ -113,7 +113,10 @@ scheduling::SolverInput Provisioner::Snapshot(const ports::ClusterSnapshot& clus
     input.nodes.push_back(std::move(in));
   }
   for (const ports::NodeClaimInfo* claim : cluster.NodeClaims()) {
-    if (claim->deletion_requested_at || !claim->launched_at || registered.contains(std::string_view(claim->claim.meta.name))) continue;
+    if (claim->deletion_requested_at || !claim->launched_at ||
+        registered.contains(std::string_view(claim->claim.meta.name))) {
+      continue;
+    }
     // The room left first: a claim no pending shape fits is not copied.
     const model::NodePool* pool = cluster.GetNodePool(claim->node_pool);
     std::vector<const model::DaemonSet*> daemons;

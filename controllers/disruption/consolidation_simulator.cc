@@ -90,7 +90,9 @@ ConsolidationSimulator::ConsolidationSimulator(const ports::ClusterSnapshot& clu
     slot_of_node[node->node.meta.name] = slots_.size();
     slots_.push_back(slot);
   }
-  for (const Candidate& c : candidates) slot_of_candidate_.push_back(slot_of_node.at(std::string_view(c.node->node.meta.name)));
+  for (const Candidate& c : candidates) {
+    slot_of_candidate_.push_back(slot_of_node.at(std::string_view(c.node->node.meta.name)));
+  }
   pods_of_candidate_.resize(candidates.size());
   solver_input_.daemon_sets = cluster.DaemonSets();
   const std::string fingerprint = PoolsFingerprint(cluster.NodePools());

@@ -96,9 +96,7 @@ std::vector<Rejection> Explain(const SolverInput& input, size_t pod_index) {
     }
     std::vector<model::Taint> taints = n.node.taints;
     if (n.node.unschedulable) taints.push_back({"node.kubernetes.io/unschedulable", "", model::TaintEffect::kNoSchedule});
-    model::Labels labels = n.node.meta.labels;
-    labels.emplace(model::label::kHostname, n.node.meta.name);
-    const model::Requirements node_labels = model::Requirements::FromLabels(labels);
+    const model::Requirements node_labels = NodeLabelRequirements(n.node);
     model::ResourceList free = n.node.allocatable;
     std::vector<model::ContainerPort> ports;
     std::vector<std::string> owners;

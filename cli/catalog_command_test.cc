@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include "cli/test_temp_file.h"
 
 namespace adze::cli {
 namespace {
@@ -18,9 +19,7 @@ std::string Example(const std::string& name) {
 }
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::filesystem::path p = std::filesystem::temp_directory_path() / ("adze_catalog_test_" + name);
-  std::ofstream(p) << text;
-  return p.string();
+  return testing::WriteTempFile("adze_catalog_test_", name, text);
 }
 
 struct CommandRun {

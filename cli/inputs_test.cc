@@ -4,12 +4,13 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include "cli/test_temp_file.h"
 
 namespace adze::cli {
 namespace {
 
 std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("adze_inputs_test_" + name)).string();
+  return testing::TempPath("adze_inputs_test_", name);
 }
 
 // Issue 15 class 5: these used to plan as "no pending pods" with exit 0.

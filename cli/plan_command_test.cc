@@ -13,6 +13,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "catalog/catalog.h"
+#include "cli/test_temp_file.h"
 
 namespace adze::cli {
 namespace {
@@ -23,9 +24,7 @@ std::string Example(const std::string& name) {
 }
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::filesystem::path p = std::filesystem::temp_directory_path() / ("adze_plan_test_" + name);
-  std::ofstream(p) << text;
-  return p.string();
+  return testing::WriteTempFile("adze_plan_test_", name, text);
 }
 
 std::string Lower(std::string s) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/plan_command.h"
+#include "cli/test_temp_file.h"
 
 namespace adze::cli {
 namespace {
@@ -223,9 +224,7 @@ std::string Write(const std::string& name, const std::string& text) {
   for (char& c : file) {
     if (c == '/' || c == '.') c = '_';
   }
-  std::filesystem::path p = std::filesystem::temp_directory_path() / ("adze_issue11_" + file + ".yaml");
-  std::ofstream(p) << text;
-  return p.string();
+  return testing::WriteTempFile("adze_issue11_", file + ".yaml", text);
 }
 
 nlohmann::json RunJson(PlanOptions o) {

@@ -2,7 +2,8 @@
 """Whole-run economics (issue 16): every example scenario, and the trace
 example at 1000x and 100x compression, over seeds, in the four packer x
 disruption combinations and adze's defaults with --headroom; one table of
-cost, cost/LB, time to running (p50/p95/p99), nodes launched and evictions,
+cost, cost/LB, time to running (p50/p95/p99), nodes launched, evictions and
+GPU-hours of unique work done and of work redone after evictions,
 plus whether adze's defaults (adze/adze), and adze with --headroom, dominate
 Karpenter's reference (karpenter/karpenter) on each seed: cost no higher and
 p95 time to running no higher.
@@ -71,7 +72,8 @@ def run(adze, path, seed, combo):
     ttr = d["pods"]["time_to_running_seconds"]
     return {"cost": d["cost"]["total_usd"], "cost_lb": d["cost"].get("cost_over_lower_bound", 0),
             "p50": ttr["p50"], "p95": ttr["p95"], "p99": ttr["p99"],
-            "nodes": d["nodes"]["launched"], "evictions": d["pods"]["evicted"]}
+            "nodes": d["nodes"]["launched"], "evictions": d["pods"]["evicted"],
+            "gpu_done": d["gpu_hours"]["requested"], "gpu_redone": d["gpu_hours"]["redone_after_eviction"]}
 
 
 def main():
@@ -101,7 +103,7 @@ def main():
                 med = {k: statistics.median(r[k] for r in rs) for k in rs[0]}
                 rows.append(f"| {name} | {label(combo)} | ${med['cost']:.1f} | {med['cost_lb']:.2f} | "
                             f"{med['p50']:.1f} / {med['p95']:.1f} / {med['p99']:.1f} s | {med['nodes']:.0f} | "
-                            f"{med['evictions']:.0f} |")
+                            f"{med['evictions']:.0f} | {med['gpu_done']:.1f} / {med['gpu_redone']:.1f} |")
             columns = []
             for adze in (COMBOS[0], COMBOS[4]):
                 wins = []
@@ -111,8 +113,9 @@ def main():
                                 f"({a['cost'] / k['cost'] - 1:+.0%} $, {a['p95'] - k['p95']:+.1f} s)")
                 columns.append(" ".join(wins))
             verdicts.append(f"| {name} | {' | '.join(columns)} |")
-    table = ["| scenario | packer / disruption | cost | cost/LB | time to running p50 / p95 / p99 | nodes launched | evictions |",
-             "| --- | --- | --- | --- | --- | --- | --- |"] + rows
+    table = ["| scenario | packer / disruption | cost | cost/LB | time to running p50 / p95 / p99 | nodes launched | evictions "
+             "| GPU-h done / redone |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"] + rows
     table += ["", f"adze against Karpenter's reference, per seed (✔: cost and p95 no higher; "
               f"in brackets adze's cost difference and p95 difference):", "",
               "| scenario | adze defaults | adze --headroom |", "| --- | --- | --- |"] + verdicts

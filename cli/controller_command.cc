@@ -216,6 +216,12 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     err << "adze controller: " << (!batch_idle.ok() ? batch_idle.error().message : batch_max.error().message) << "\n";
     return 2;
   }
+  Result<model::Duration> lost_work_payback = model::ParseDuration(options.lost_work_payback);
+  if (!lost_work_payback.ok() || *lost_work_payback < 0) {
+    err << "adze controller: --lost-work-payback " << options.lost_work_payback
+        << ": expected a duration such as 30m, or 0 to ignore lost work\n";
+    return 2;
+  }
   if (options.packer != "adze" && options.packer != "karpenter") {
     err << "adze controller: --packer " << options.packer << ": expected adze or karpenter\n";
     return 2;
@@ -237,6 +243,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
                                                             : controllers::DisruptionMode::kAdze;
   op_options.headroom = options.headroom;
   op_options.max_replacements = options.max_replacements;
+  op_options.lost_work_payback = *lost_work_payback;
   op_options.size_for_arrivals = options.size_for_arrivals;
   op_options.coalesce_launch_completions = true;
   op_options.controllers.batch_idle = *batch_idle;
@@ -493,6 +500,10 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--max-replacements", o->max_replacements,
                   "adze disruption: nodes one consolidation may launch to replace the ones it removes (Karpenter: 1)")
       ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->capture_default_str();
+  cmd->add_option("--lost-work-payback", o->lost_work_payback,
+                  "adze disruption: evict pods that run to completion (Jobs, bare pods) only when the consolidation's "
+                  "savings repay the work they redo within this time; 0 ignores lost work, as Karpenter does")
       ->capture_default_str();
   cmd->add_flag_callback("--no-headroom", [o] { o->headroom = false; },
                          "No headroom in pools without the annotation (the default; Karpenter keeps none)");

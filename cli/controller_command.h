@@ -15,6 +15,8 @@
 #include <iosfwd>
 #include <string>
 
+#include "controllers/disruption/lost_work.h"
+
 namespace adze::cli {
 
 struct ControllerOptions {
@@ -37,6 +39,7 @@ struct ControllerOptions {
   std::string disruption = "adze";                                 // adze | karpenter | off
   bool headroom = false;                                           // --headroom: true
   size_t max_replacements = 1;                                     // --max-replacements N
+  std::string lost_work_payback = model::FormatDuration(controllers::disruption::kDefaultLostWorkPayback);  // 0: off
   bool size_for_arrivals = true;                                   // --no-arrival-sizing: false
   double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
   int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST

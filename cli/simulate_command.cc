@@ -12,6 +12,7 @@
 #include "catalog/catalog.h"
 #include "cli/inputs.h"
 #include "cli/output.h"
+#include "model/duration.h"
 #include "report/html_report.h"
 #include "report/run_report.h"
 #include "sim/scenario/default_scenario.h"
@@ -134,6 +135,13 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
     }
   }
 
+  Result<model::Duration> lost_work_payback = model::ParseDuration(options.lost_work_payback);
+  if (!lost_work_payback.ok() || *lost_work_payback < 0) {
+    err << "error: --lost-work-payback: found \"" << options.lost_work_payback
+        << "\", expected a duration such as 30m, or 0 to ignore lost work\n";
+    return 1;
+  }
+
   // Contradicting flags (issue 15 class 6): headroom is part of adze's
   // disruption only.
   if (options.headroom && options.disruption != "adze") {
@@ -153,6 +161,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
                                                              : sim::SimulationOptions::Disruption::kAdze;
   sim_options.headroom = options.headroom;
   sim_options.max_replacements = options.max_replacements;
+  sim_options.lost_work_payback = *lost_work_payback;
   sim_options.size_for_arrivals = options.size_for_arrivals;
   const bool show_progress = options.progress && err_is_terminal;
   if (show_progress) {
@@ -233,6 +242,11 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
                   "adze disruption: nodes one consolidation may launch to replace the ones it removes (Karpenter: 1; "
                   "more can free pod slots sooner at the cost of churn)")
       ->check(CLI::Range(size_t{1}, size_t{1000}))
+      ->capture_default_str();
+  cmd->add_option("--lost-work-payback", options->lost_work_payback,
+                  "adze disruption: evict pods that run to completion (Jobs, bare pods) only when the consolidation's "
+                  "savings repay the work they redo within this time (annotation adze.dev/checkpoint-interval "
+                  "bounds it); 0 ignores lost work, as Karpenter does")
       ->capture_default_str();
   cmd->add_flag_callback("--no-headroom", [options] { options->headroom = false; },
                          "No headroom in pools without the annotation (the default; Karpenter keeps none)");

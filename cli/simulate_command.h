@@ -13,6 +13,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "controllers/disruption/lost_work.h"
+
 namespace adze::cli {
 
 struct SimulateOptions {
@@ -30,6 +32,8 @@ struct SimulateOptions {
   bool progress = true;             // --no-progress turns the progress line off
   bool headroom = false;            // --headroom: adze disruption keeps room for demand in every pool
   size_t max_replacements = 1;      // --max-replacements N: adze disruption's replacements per consolidation
+  // --lost-work-payback D: adze consolidation repays redone work within D
+  std::string lost_work_payback = model::FormatDuration(controllers::disruption::kDefaultLostWorkPayback);
   bool size_for_arrivals = true;    // --no-arrival-sizing: the adze packer sizes claims for the batch only
   bool print_scenario = false;      // --print-default-scenario
 };

@@ -104,6 +104,17 @@ TEST(SimulateCommandTest, SeedAndDurationOverridesAreCheckedLikeTheScenario) {
   EXPECT_NE(r.err.find("--duration"), std::string::npos) << r.err;
 }
 
+TEST(SimulateCommandTest, LostWorkPaybackMustBeADuration) {
+  for (const char* payback : {"soon", "-10m", ""}) {
+    SimulateOptions o;
+    o.lost_work_payback = payback;
+    const Output r = Simulate(o);
+    EXPECT_EQ(r.code, 1) << payback;
+    EXPECT_EQ(r.err, std::string("error: --lost-work-payback: found \"") + payback +
+                         "\", expected a duration such as 30m, or 0 to ignore lost work\n");
+  }
+}
+
 // Issue 15 class 6: a flag the other flags make meaningless is named.
 TEST(SimulateCommandTest, HeadroomWithoutAdzeDisruptionIsWarned) {
   SimulateOptions o;

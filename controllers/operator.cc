@@ -12,6 +12,7 @@ disruption::DisruptionOptions DisruptionOptionsOf(const OperatorOptions& o) {
   d.consolidation = o.controllers.consolidation;
   d.headroom = o.headroom;
   d.max_replacements = o.max_replacements;
+  d.lost_work_payback = o.lost_work_payback;
   d.spot_to_spot = o.controllers.spot_to_spot_consolidation;
   return d;
 }

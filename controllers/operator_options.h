@@ -3,6 +3,7 @@
 // Thread-safety: value types.
 #pragma once
 
+#include "controllers/disruption/lost_work.h"
 #include "model/duration.h"
 #include "scheduling/solver.h"
 
@@ -40,6 +41,9 @@ struct OperatorOptions {
   bool headroom = false;
   // adze disruption: replacements one consolidation may launch (Karpenter: 1).
   size_t max_replacements = 1;
+  // adze disruption: a consolidation must repay the work evicted pods would
+  // redo within this time (controllers/disruption/lost_work.h); 0 ignores it.
+  model::Duration lost_work_payback = disruption::kDefaultLostWorkPayback;
   // adze packer: new claims are sized for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h).
   bool size_for_arrivals = true;

@@ -31,6 +31,10 @@ inline constexpr std::string_view kDoNotDisrupt = "karpenter.sh/do-not-disrupt";
 // adze's NodePool annotation: "true" or "false" turns headroom on or off for
 // the pool (controllers/disruption/headroom.h).
 inline constexpr std::string_view kHeadroom = "adze.dev/headroom";
+// adze's pod annotation: a duration ("30m"); the pod saves its progress at
+// least that often, so an eviction loses at most that much of its run
+// (controllers/disruption/lost_work.h).
+inline constexpr std::string_view kCheckpointInterval = "adze.dev/checkpoint-interval";
 // Karpenter AWS
 inline constexpr std::string_view kEc2NodeClass = "karpenter.k8s.aws/ec2nodeclass";
 inline constexpr std::string_view kZoneId = "topology.k8s.aws/zone-id";

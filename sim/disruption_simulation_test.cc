@@ -1,6 +1,8 @@
 // Disruption end to end (issue 5): the controllers on the simulator, with the
 // invariant monitor on. Scenarios are small and explicit so each test shows
 // one behaviour.
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -273,6 +275,69 @@ TEST(DisruptionSimulationTest, GpuNodeKeptAliveOnlyByCpuPodsIsReplacedByACpuNode
   // The g5 ran for the job and a few minutes more, not for the whole run.
   EXPECT_LT(r.summary.gpu_hours_provisioned, 1.5);
   EXPECT_EQ(r.summary.pods_pending_at_end, 0);
+}
+
+// Long batch jobs (Job pods that restart from scratch when evicted) arrive
+// for an hour, then finish one by one, leaving their nodes underused. Nodes
+// have 4 or 8 CPUs, so a 1.5-CPU pod holds a fifth of its node at least.
+std::string LongBatchJobsScenario(const std::string& pod_annotations = "") {
+  std::string yaml = Scenario(kUnderutilized, R"(  - kind: BatchJobs
+    name: long
+    arrivalsPerHour: 40
+    medianDuration: 3h
+    durationSigma: 0.8
+    stop: 1h
+    template:
+      metadata: {annotations: {)" + pod_annotations + R"(}}
+      spec:
+        containers:
+          - name: job
+            image: job:1
+            resources: {requests: {cpu: 1500m, memory: 2Gi}}
+)");
+  const std::string families = "values: [m6i, c6i]}";
+  yaml.replace(yaml.find(families), families.size(),
+               "values: [m6i]}\n            - {key: karpenter.k8s.aws/instance-cpu, operator: In, values: [\"4\", \"8\"]}");
+  yaml.replace(yaml.find("EXPIRE"), 6, "Never");
+  return yaml;
+}
+
+// The longest any evicted pod had been running, in hours.
+double LongestRunEvicted(const RunResult& r) {
+  std::map<std::string, double> running_since;
+  double longest = 0;
+  for (const auto& line : r.events) {
+    auto e = nlohmann::json::parse(line);
+    if (e["type"] == "pod_running") running_since[e["pod"]] = e["t"].get<double>();
+    if (e["type"] == "pod_evicted") {
+      longest = std::max(longest, (e["t"].get<double>() - running_since.at(e["pod"])) / 3600);
+    }
+  }
+  return longest;
+}
+
+TEST(DisruptionSimulationTest, ConsolidationDoesNotMakeLongJobsStartAgain) {
+  SimulationOptions options;
+  options.record_events = true;
+  const RunResult priced = RunChecked(LongBatchJobsScenario(), options);
+  options.lost_work_payback = 0;  // as Karpenter: lost work ignored
+  const RunResult ignored = RunChecked(LongBatchJobsScenario(), options);
+  EXPECT_TRUE(priced.violations.empty()) << priced.violations.front();
+  // Ignoring it, consolidation restarts jobs that had run for hours.
+  EXPECT_GT(LongestRunEvicted(ignored), 1.0);
+  // Priced, the savings of a move repay the redone work within 10 min: at a
+  // fifth of a node or more, no job that has run an hour is moved.
+  EXPECT_LT(LongestRunEvicted(priced), 1.0);
+  EXPECT_LT(priced.summary.pods_evicted, ignored.summary.pods_evicted);
+  EXPECT_EQ(priced.summary.pods_pending_at_end, 0);
+}
+
+TEST(DisruptionSimulationTest, JobsThatCheckpointAreMovedAsTheyLoseLittle) {
+  SimulationOptions options;
+  options.record_events = true;
+  const RunResult r = RunChecked(LongBatchJobsScenario("adze.dev/checkpoint-interval: 5m"), options);
+  EXPECT_TRUE(r.violations.empty()) << r.violations.front();
+  EXPECT_GT(LongestRunEvicted(r), 1.0);
 }
 
 TEST(DisruptionSimulationTest, ExpiredNodesAreReplacedOutsideBudgets) {

@@ -66,6 +66,7 @@ controllers::OperatorOptions OperatorOptionsOf(const Scenario& scenario, const S
                                                                                : controllers::DisruptionMode::kAdze;
   o.headroom = options.headroom;
   o.max_replacements = options.max_replacements;
+  o.lost_work_payback = options.lost_work_payback;
   o.size_for_arrivals = options.size_for_arrivals;
   return o;
 }

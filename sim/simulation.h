@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "controllers/disruption/lost_work.h"
 #include "model/result.h"
 #include "sim/autoscaler.h"
 #include "sim/run_summary.h"
@@ -46,6 +47,9 @@ struct SimulationOptions {
   bool headroom = false;
   // adze disruption: replacements one consolidation may launch (Karpenter: 1).
   size_t max_replacements = 1;
+  // adze disruption: a consolidation must repay the work evicted pods would
+  // redo within this time (controllers/disruption/lost_work.h); 0 ignores it.
+  model::Duration lost_work_payback = controllers::disruption::kDefaultLostWorkPayback;
   // The adze packer sizes new claims for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h); false: for the batch only.
   bool size_for_arrivals = true;

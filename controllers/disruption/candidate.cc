@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "controllers/disruption/lost_work.h"
 #include "model/labels.h"
 
 namespace adze::controllers::disruption {
@@ -126,6 +127,7 @@ std::vector<Candidate> BuildCandidates(const ports::ClusterSnapshot& cluster, co
       }
       c.pods.push_back(pod);
       pod_cost += PodEvictionCost(pod->pod);
+      c.lost_work_usd += LostWorkUsd(*pod, node->node, c.price, now);
     }
     if (blocked) continue;
     // Cost shrinks as the node nears expiry: it would be replaced soon anyway.

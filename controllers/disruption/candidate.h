@@ -30,6 +30,7 @@ struct Candidate {
   std::vector<const ports::PodInfo*> pods;  // reschedulable: not DaemonSet-owned, not finished
   double price = 0;                         // $/h of its offering
   double disruption_cost = 0;               // spec §6.4
+  double lost_work_usd = 0;                 // what its pods would redo if evicted now (lost_work.h)
   // now − (last pod event, or initialisation) ≥ the pool's consolidateAfter.
   bool consolidatable = false;
   std::optional<std::string> drifted;       // why, when drifted

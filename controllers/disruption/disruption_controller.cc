@@ -142,12 +142,19 @@ SimulatorOptions DisruptionController::ConsolidationOptions() const {
   return sim_options;
 }
 
+bool DisruptionController::RepaysLostWork(double lost_work_usd, double savings_per_hour) const {
+  if (options_.mode != Mode::kAdze || options_.lost_work_payback <= 0) return true;
+  return lost_work_usd <= savings_per_hour * static_cast<double>(options_.lost_work_payback) / model::kHour;
+}
+
+bool DisruptionController::Repayable(const Candidate& c) const { return RepaysLostWork(c.lost_work_usd, c.price); }
+
 std::optional<Command> DisruptionController::MultiNode(const std::vector<Candidate>& candidates,
                                                        ConsolidationSimulator& simulator, const PoolCounts& counts) {
   auto budgets = Budgets(model::DisruptionReason::kUnderutilized, counts);
   std::vector<size_t> eligible;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!UsesConsolidation(candidates[i])) continue;
+    if (!UsesConsolidation(candidates[i]) || !Repayable(candidates[i])) continue;
     int32_t& left = budgets[candidates[i].pool->meta.name];
     if (left <= 0) continue;
     --left;
@@ -159,11 +166,14 @@ std::optional<Command> DisruptionController::MultiNode(const std::vector<Candida
   size_t lo = 2, hi = eligible.size();
   std::optional<std::pair<size_t, Move>> best;
   double modelled_seconds = 0;
+  std::vector<double> lost_work(eligible.size() + 1, 0.0);  // of each prefix
+  for (size_t k = 0; k < eligible.size(); ++k) lost_work[k + 1] = lost_work[k] + candidates[eligible[k]].lost_work_usd;
   while (lo <= hi) {
     const size_t mid = (lo + hi) / 2;
     Move move = simulator.Simulate(std::span<const size_t>(eligible.data(), mid));
     modelled_seconds += 0.01 + static_cast<double>(move.pods) / options_.modelled_pods_per_second;
-    if (move.feasible && (move.replacements.empty() || move.Savings() > 0)) {
+    if (move.feasible && (move.replacements.empty() || move.Savings() > 0) &&
+        RepaysLostWork(lost_work[mid], move.Savings())) {
       best.emplace(mid, std::move(move));
       lo = mid + 1;
     } else {
@@ -192,11 +202,14 @@ std::optional<Command> DisruptionController::SingleNode(const std::vector<Candid
   auto budgets = Budgets(model::DisruptionReason::kUnderutilized, counts);
   double modelled_seconds = 0;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (!UsesConsolidation(candidates[i]) || budgets[candidates[i].pool->meta.name] <= 0) continue;
+    if (!UsesConsolidation(candidates[i]) || !Repayable(candidates[i]) || budgets[candidates[i].pool->meta.name] <= 0) {
+      continue;
+    }
     const size_t one[] = {i};
     Move move = simulator.Simulate(one);
     modelled_seconds += 0.01 + static_cast<double>(move.pods) / options_.modelled_pods_per_second;
-    if (move.feasible && (move.replacements.empty() || move.Savings() > 0)) {
+    if (move.feasible && (move.replacements.empty() || move.Savings() > 0) &&
+        RepaysLostWork(candidates[i].lost_work_usd, move.Savings())) {
       Command command;
       command.method = Method::kSingleNodeConsolidation;
       command.reason = candidates[i].empty() ? model::DisruptionReason::kEmpty : model::DisruptionReason::kUnderutilized;
@@ -266,6 +279,12 @@ bool DisruptionController::Validate(Command& command, std::string& why) {
   Move move = simulator.Simulate(indexes);
   if (!move.feasible) {
     why = "no longer valid: " + move.reason;
+    return false;
+  }
+  double lost_work = 0;
+  for (size_t i : indexes) lost_work += fresh[i].lost_work_usd;
+  if (!RepaysLostWork(lost_work, move.Savings())) {
+    why = "its savings no longer repay the work its pods would redo";
     return false;
   }
   command.replacements = std::move(move.replacements);

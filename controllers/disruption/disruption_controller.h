@@ -9,7 +9,9 @@
 // allows (one by default, as Karpenter), and a pool that asks for
 // it (headroom.h: off by default, it costs idle capacity) keeps room for its
 // recent demand so that removing idle nodes does not turn arrivals into cold
-// starts. Karpenter mode keeps
+// starts. adze consolidation also prices the work evicted pods would redo
+// (lost_work.h) and moves them only when its savings repay it within
+// lost_work_payback. Karpenter mode keeps
 // its reference limits: multi-node over at most 100 candidates and one
 // replacement; the 1 min / 3 min wall-clock timeouts are modelled
 // deterministically as simulation work at 100 pods/s (the rate below which
@@ -28,6 +30,7 @@
 #include "controllers/disruption/candidate.h"
 #include "controllers/disruption/consolidation_simulator.h"
 #include "controllers/disruption/headroom.h"
+#include "controllers/disruption/lost_work.h"
 #include "ports/clock.h"
 #include "ports/stopwatch.h"
 #include "ports/cloud_provider.h"
@@ -52,6 +55,10 @@ struct DisruptionOptions {
   // to running but cost 3-8 % more over the run (the moved pods' churn), so
   // like headroom they trade cost for latency (docs/benchmarks.md, issue 16).
   size_t max_replacements = 1;
+  // adze mode: a consolidation must repay, within this time, the work it
+  // makes evicted pods redo (lost_work.h): Σ lost work ≤ savings/h × payback.
+  // 0 ignores lost work, as Karpenter does.
+  model::Duration lost_work_payback = kDefaultLostWorkPayback;
   // Karpenter mode only.
   size_t multi_node_cap = 100;
   model::Duration multi_node_timeout = model::kMinute;
@@ -110,6 +117,11 @@ class DisruptionController {
   std::optional<Command> SingleNode(const std::vector<Candidate>& candidates, ConsolidationSimulator& simulator,
                                     const PoolCounts& counts);
   SimulatorOptions ConsolidationOptions() const;
+  // adze mode: the savings repay the lost work within lost_work_payback.
+  bool RepaysLostWork(double lost_work_usd, double savings_per_hour) const;
+  // Removing the candidate outright (savings: its whole price) would repay
+  // its lost work; a candidate that fails this is not moved.
+  bool Repayable(const Candidate& c) const;
   // Allowed disruptions left per pool for the reason.
   std::map<std::string, int32_t> Budgets(model::DisruptionReason reason, const PoolCounts& counts);
   bool Validate(Command& command, std::string& why);

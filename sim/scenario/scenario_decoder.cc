@@ -745,6 +745,11 @@ TrainingJob Decoder::DecodeTrainingJob(const YamlField& item) {
   bool annotated = it != annotations.end() && it->second == "true";
   job.do_not_disrupt = item["doNotDisrupt"].BoolOr(annotated);
   if (job.do_not_disrupt) annotations[std::string(kDoNotDisrupt)] = "true";
+  // The job keeps its checkpoints: tell adze's consolidation it loses at
+  // most one interval (controllers/disruption/lost_work.h).
+  if (job.checkpoint_interval > 0) {
+    annotations.try_emplace(std::string(model::label::kCheckpointInterval), model::FormatDuration(job.checkpoint_interval));
+  }
   job.model_weights_bytes = BytesOr(item["modelWeightsSize"], job.model_weights_bytes);
   return job;
 }

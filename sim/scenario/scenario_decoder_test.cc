@@ -126,6 +126,7 @@ TEST(ScenarioDecoderTest, WorkloadDefaultsApply) {
   EXPECT_EQ(t.start, 0);
   EXPECT_EQ(t.duration, kHour);
   EXPECT_EQ(t.checkpoint_interval, 0);
+  EXPECT_FALSE(t.pod_template.meta.annotations.contains("adze.dev/checkpoint-interval"));
   EXPECT_FALSE(t.do_not_disrupt);
   EXPECT_EQ(t.model_weights_bytes, 0);
   EXPECT_EQ(t.pod_template.meta.namespace_, "default");
@@ -295,6 +296,8 @@ workloads:
   EXPECT_EQ(t.start, 30 * kMinute);
   EXPECT_EQ(t.duration, 12 * kHour);
   EXPECT_EQ(t.checkpoint_interval, 30 * kMinute);
+  // Its pods tell adze's consolidation how much an eviction loses.
+  EXPECT_EQ(t.pod_template.meta.annotations.at("adze.dev/checkpoint-interval"), "30m");
   EXPECT_TRUE(t.do_not_disrupt);
   EXPECT_EQ(t.pod_template.meta.annotations.at("karpenter.sh/do-not-disrupt"), "true");
   EXPECT_EQ(t.pod_template.meta.namespace_, "ml");

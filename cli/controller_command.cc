@@ -114,7 +114,8 @@ class EventListener : public controllers::OperatorListener {
                  {{"NodeClaim", claim},
                   {"reason", std::string(model::DisruptionReasonName(c.reason))},
                   {"replacements", c.replacements.size()},
-                  {"savings-per-hour", c.savings_per_hour}});
+                  {"savings-per-hour", c.savings_per_hour},
+                  {"lost-work-usd", c.lost_work_usd}});
       }
     }
     for (const auto& [c, why] : r.abandoned) {

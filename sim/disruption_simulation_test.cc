@@ -316,6 +316,17 @@ double LongestRunEvicted(const RunResult& r) {
   return longest;
 }
 
+// Whether some consolidation was decided whose evicted pods would redo more
+// work than its savings repay in `payback_hours`.
+bool DecidedUnrepaidMove(const RunResult& r, double payback_hours) {
+  for (const auto& line : r.events) {
+    auto e = nlohmann::json::parse(line);
+    if (e["type"] != "disruption_decided") continue;
+    if (e["lost_work_usd"].get<double>() > e["savings_per_hour"].get<double>() * payback_hours + 1e-9) return true;
+  }
+  return false;
+}
+
 TEST(DisruptionSimulationTest, ConsolidationDoesNotMakeLongJobsStartAgain) {
   SimulationOptions options;
   options.record_events = true;
@@ -330,6 +341,9 @@ TEST(DisruptionSimulationTest, ConsolidationDoesNotMakeLongJobsStartAgain) {
   EXPECT_LT(LongestRunEvicted(priced), 1.0);
   EXPECT_LT(priced.summary.pods_evicted, ignored.summary.pods_evicted);
   EXPECT_EQ(priced.summary.pods_pending_at_end, 0);
+  // Every decision says what it would lose, and the rule holds on each.
+  EXPECT_TRUE(DecidedUnrepaidMove(ignored, 10.0 / 60));
+  EXPECT_FALSE(DecidedUnrepaidMove(priced, 10.0 / 60));
 }
 
 TEST(DisruptionSimulationTest, JobsThatCheckpointAreMovedAsTheyLoseLittle) {

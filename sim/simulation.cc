@@ -232,7 +232,8 @@ class World : private controllers::OperatorListener {
               {"reason", model::DisruptionReasonName(c.reason)},
               {"candidates", c.candidates},
               {"replacements", c.replacements.size()},
-              {"savings_per_hour", c.savings_per_hour}});
+              {"savings_per_hour", c.savings_per_hour},
+              {"lost_work_usd", c.lost_work_usd}});
     }
     for (const auto& [c, why] : r.abandoned) {
       Record({{"type", "disruption_abandoned"}, {"candidates", c.candidates}, {"why", why}});

@@ -193,6 +193,7 @@ std::optional<Command> DisruptionController::MultiNode(const std::vector<Candida
                        : model::DisruptionReason::kUnderutilized;
   for (size_t k = 0; k < best->first; ++k) command.candidates.push_back(candidates[eligible[k]].claim->claim.meta.name);
   command.savings_per_hour = best->second.Savings();
+  command.lost_work_usd = lost_work[best->first];
   command.replacements = std::move(best->second.replacements);
   return command;
 }
@@ -215,6 +216,7 @@ std::optional<Command> DisruptionController::SingleNode(const std::vector<Candid
       command.reason = candidates[i].empty() ? model::DisruptionReason::kEmpty : model::DisruptionReason::kUnderutilized;
       command.candidates = {candidates[i].claim->claim.meta.name};
       command.savings_per_hour = move.Savings();
+      command.lost_work_usd = candidates[i].lost_work_usd;
       command.replacements = std::move(move.replacements);
       return command;
     }
@@ -289,6 +291,7 @@ bool DisruptionController::Validate(Command& command, std::string& why) {
   }
   command.replacements = std::move(move.replacements);
   command.savings_per_hour = move.Savings();
+  command.lost_work_usd = lost_work;
   return true;
 }
 

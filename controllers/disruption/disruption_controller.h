@@ -75,6 +75,7 @@ struct Command {
   std::vector<std::string> candidates;  // NodeClaim names
   std::vector<Replacement> replacements;
   double savings_per_hour = 0;          // candidates' price − replacements' price
+  double lost_work_usd = 0;             // what its evicted pods would redo (lost_work.h)
   model::Duration decided_at = 0;
   // Orchestration.
   std::vector<std::string> replacement_claims;

@@ -14,6 +14,10 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; for f in "$TMP"/*.log; do echo "== $f"; tail -5 "$f"; done >&2; exit 1; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# A flag the controller cannot read stops it before it touches the cluster.
+out=$("$ADZE" controller --lost-work-payback soon 2>&1) && fail "--lost-work-payback soon was accepted"
+grep -q -- "--lost-work-payback soon: expected a duration such as 30m" <<<"$out" || fail "unexpected error: $out"
+
 "$ADZE" twin --speed 100 --kubeconfig-out "$TMP/kubeconfig" > "$TMP/twin.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do [ -s "$TMP/kubeconfig" ] && break; sleep 0.1; done

@@ -49,6 +49,7 @@ void PrintSummary(const sim::RunSummary& s, std::ostream& out) {
     auto it = s.time_to_running_by_phase.find(phase);
     if (it != s.time_to_running_by_phase.end()) row(std::string("  ") + phase, it->second);
   }
+  row("arrivals (no re-created pods)", s.time_to_running_of_arrivals);
   out << ttr.RenderText() << "\n";
 
   Table events({{"events"}, {"count", true}});

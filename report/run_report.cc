@@ -53,6 +53,7 @@ nlohmann::ordered_json SummaryToJson(const sim::RunSummary& s, bool include_wall
                {"evicted", s.pods_evicted},
                {"lost_with_node", s.pods_lost_with_node},
                {"time_to_running_seconds", PercentilesJson(s.time_to_running)},
+               {"time_to_running_of_arrivals_seconds", PercentilesJson(s.time_to_running_of_arrivals)},
                {"time_to_running_by_phase_seconds", phases}};
   j["nodes"] = {{"launched", s.nodes_launched},
                 {"launched_by_capacity_type", s.nodes_launched_by_capacity_type},

@@ -56,6 +56,11 @@ struct RunSummary {
   std::map<std::string, int64_t> pending_at_end_by_reason;
   std::vector<std::pair<std::string, std::string>> pending_at_end_pods;  // (pod, reason)
   Percentiles time_to_running;
+  // The same over the pods the workloads asked for, without those re-created
+  // after an eviction or a lost node: an autoscaler that evicts more adds
+  // quick restarts onto room it already has, which pulls the percentiles of
+  // all pods down.
+  Percentiles time_to_running_of_arrivals;
   std::map<std::string, Percentiles> time_to_running_by_phase;  // decision, launch, boot, ...
 
   // Nodes.

@@ -253,6 +253,7 @@ class World : private controllers::OperatorListener {
 
   void OnPodRunning(const std::string& pod, const StartupPhases& p) {
     ttr_.push_back(ToSeconds(p.Total()));
+    if (!workloads_.Recreated(pod)) arrivals_ttr_.push_back(ToSeconds(p.Total()));
     phases_["decision"].push_back(ToSeconds(p.decision));
     phases_["launch"].push_back(ToSeconds(p.launch));
     phases_["boot_registration"].push_back(ToSeconds(p.boot));
@@ -342,6 +343,7 @@ class World : private controllers::OperatorListener {
     s.pods_running_at_end = static_cast<int64_t>(cluster_.pod_count()) - s.pods_pending_at_end;
     s.pods_never_scheduled = s.pods_pending_at_end + ended_unscheduled_;
     s.time_to_running = ComputePercentiles(std::move(ttr_));
+    s.time_to_running_of_arrivals = ComputePercentiles(std::move(arrivals_ttr_));
     for (auto& [phase, values] : phases_) s.time_to_running_by_phase[phase] = ComputePercentiles(std::move(values));
     s.nodes_launched_by_capacity_type = CountBy("adze_nodes_launched_total", "capacity_type");
     s.nodes_launched = 0;
@@ -390,6 +392,7 @@ class World : private controllers::OperatorListener {
   std::map<std::string, std::string> unplaced_reason_;  // pod -> the provisioner's last reason
   RunLowerBound run_lower_bound_{cloud_};
   std::vector<double> ttr_;
+  std::vector<double> arrivals_ttr_;  // pods not re-created after an eviction
   std::map<std::string, std::vector<double>> phases_;
   double savings_usd_ = 0;
   int64_t ended_unscheduled_ = 0;  // pods that left the cluster without ever being bound

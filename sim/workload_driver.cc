@@ -48,7 +48,7 @@ std::string WorkloadDriver::AddPod(const model::Pod& pod_template, const std::st
   pod.meta.labels.emplace("adze.dev/workload", workload);
   if (weights_bytes > 0) pod.meta.annotations[std::string(kModelWeightsAnnotation)] = std::to_string(weights_bytes);
   if (do_not_disrupt) pod.meta.annotations[std::string(model::label::kDoNotDisrupt)] = "true";
-  owned_[pod.meta.name] = Owned{kind, index, lifetime, -1, GpusOf(pod), {}, 0};
+  owned_[pod.meta.name] = Owned{kind, index, lifetime, -1, GpusOf(pod), {}, 0, recreating_};
   ++stats_.pods_created;
   std::string added = pod.meta.name;
   cluster_.AddPod(std::move(pod));
@@ -235,6 +235,7 @@ void WorkloadDriver::OnPodEnd(const ports::PodInfo& pod, PodEndReason reason) {
   if (reason == PodEndReason::kEvicted) ++stats_.pods_evicted;
   if (reason == PodEndReason::kNodeLost) ++stats_.pods_lost;
   const std::string& name = pod.pod.meta.name;
+  recreating_ = true;
   switch (owned.kind) {
     case Kind::kTraining: {
       RestartGang(owned.workload, name);
@@ -267,6 +268,12 @@ void WorkloadDriver::OnPodEnd(const ports::PodInfo& pod, PodEndReason reason) {
       break;
     }
   }
+  recreating_ = false;
+}
+
+bool WorkloadDriver::Recreated(const std::string& pod) const {
+  auto it = owned_.find(pod);
+  return it != owned_.end() && it->second.recreated;
 }
 
 void WorkloadDriver::Finish() {

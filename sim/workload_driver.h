@@ -56,6 +56,10 @@ class WorkloadDriver {
   void OnPodEnd(const ports::PodInfo& pod, PodEndReason reason);
   // Counts GPU time of pods still running at the end of the run.
   void Finish();
+  // The pod was created to replace one evicted or lost with its node (a
+  // Deployment's new replica, a rerun, a restarted gang), not by the
+  // workload's own arrivals.
+  bool Recreated(const std::string& pod) const;
 
   const WorkloadStats& stats() const { return stats_; }
   // Training jobs that were submitted and have not completed.
@@ -71,6 +75,7 @@ class WorkloadDriver {
     int64_t gpus = 0;
     std::string task;  // Trace: the task's name
     int32_t attempt = 0;
+    bool recreated = false;  // see Recreated()
   };
   struct Training {
     const TrainingJob* spec = nullptr;
@@ -110,6 +115,7 @@ class WorkloadDriver {
   std::vector<ports::RandomStream> batch_random_;
   std::map<std::string, Owned> owned_;
   std::map<std::string, int64_t> name_counters_;
+  bool recreating_ = false;  // pods added now replace one that ended (OnPodEnd)
   WorkloadStats stats_;
 };
 

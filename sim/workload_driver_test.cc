@@ -1,6 +1,7 @@
 // WorkloadDriver: trace pods keep their task's name, and the GPU time a
 // batch or trace pod had run when evicted is counted as redone work, apart
-// from the unique work requested (issue 16).
+// from the unique work requested, and reruns are told apart from arrivals
+// (issue 16).
 #include "sim/workload_driver.h"
 
 #include <gtest/gtest.h>
@@ -66,6 +67,18 @@ TEST(WorkloadDriverTest, TracePodsAreNamedAfterTheirTaskAndRerunsSaySo) {
   w.cluster.EndPod("openb-pod-0042-retry-1", PodEndReason::kCompleted);
   EXPECT_DOUBLE_EQ(w.driver->stats().gpu_hours_requested, 4.0);
   EXPECT_DOUBLE_EQ(w.driver->stats().gpu_hours_redone, 1.0);
+}
+
+// Time to running is also reported over arrivals only: a rerun the
+// autoscaler's eviction caused is not a new arrival.
+TEST(WorkloadDriverTest, ARerunAfterAnEvictionIsRecreatedAndTheFirstRunIsNot) {
+  World w({GpuTask("openb-pod-0007")});
+  w.events.RunUntil(model::kMinute);
+  EXPECT_FALSE(w.driver->Recreated("openb-pod-0007"));
+  w.driver->OnPodRunning("openb-pod-0007");
+  w.cluster.EndPod("openb-pod-0007", PodEndReason::kEvicted);
+  EXPECT_TRUE(w.driver->Recreated("openb-pod-0007-retry-1"));
+  EXPECT_FALSE(w.driver->Recreated("no-such-pod"));
 }
 
 }  // namespace

@@ -31,10 +31,22 @@ TEST(ComparisonTest, MetricsIntegratePendingPodsOverTheTimeSeries) {
     row.pods_pending = 3;
     run.timeseries.push_back(row);
   }
+  run.summary.time_to_running.p95 = 9;
+  run.summary.time_to_running_of_arrivals.p95 = 12;
   const auto v = MetricsOf(run);
   ASSERT_EQ(v.size(), ComparedMetrics().size());
-  EXPECT_DOUBLE_EQ(v[3], 6);   // idle GPU-hours
-  EXPECT_DOUBLE_EQ(v[7], 6);   // 3 pods × 2 h
+  auto metric = [&](std::string_view id) {
+    const auto& defs = ComparedMetrics();
+    for (size_t i = 0; i < defs.size(); ++i) {
+      if (defs[i].key == id) return v[i];
+    }
+    ADD_FAILURE() << "no metric " << id;
+    return -1.0;
+  };
+  EXPECT_DOUBLE_EQ(metric("gpu_hours_idle"), 6);
+  EXPECT_DOUBLE_EQ(metric("pod_hours_pending"), 6);  // 3 pods × 2 h
+  EXPECT_DOUBLE_EQ(metric("time_to_running_p95_s"), 9);
+  EXPECT_DOUBLE_EQ(metric("arrivals_time_to_running_p95_s"), 12);
 }
 
 }  // namespace

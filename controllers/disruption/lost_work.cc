@@ -1,8 +1,10 @@
 #include "controllers/disruption/lost_work.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "model/labels.h"
+#include "model/resource_list.h"
 
 namespace adze::controllers::disruption {
 
@@ -27,10 +29,21 @@ double LostWorkHours(const ports::PodInfo& pod, model::Duration now) {
 
 double ShareOfNode(const model::Pod& pod, const model::Node& node) {
   double share = 0;
-  for (const auto& [name, quantity] : pod.EffectiveRequests()) {
+  auto take = [&](std::string_view name, int64_t requested_milli) {
     const int64_t allocatable = node.allocatable.Get(name).milli();
-    if (allocatable <= 0 || quantity.milli() <= 0) continue;
-    share = std::max(share, static_cast<double>(quantity.milli()) / static_cast<double>(allocatable));
+    if (allocatable <= 0 || requested_milli <= 0) return;
+    share = std::max(share, static_cast<double>(requested_milli) / static_cast<double>(allocatable));
+  };
+  // This runs for every pod of every candidate in every disruption pass: the
+  // common pod (one container, nothing else) is read in place, not copied
+  // into its effective requests.
+  if (pod.init_containers.empty() && pod.containers.size() == 1 && pod.overhead.empty()) {
+    for (const auto& [name, quantity] : pod.containers.front().requests) {
+      if (name != model::resource::kPods) take(name, quantity.milli());
+    }
+    take(model::resource::kPods, model::Quantity::FromUnits(1).milli());
+  } else {
+    for (const auto& [name, quantity] : pod.EffectiveRequests()) take(name, quantity.milli());
   }
   return std::min(share, 1.0);
 }

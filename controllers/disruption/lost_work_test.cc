@@ -66,5 +66,16 @@ TEST(LostWorkTest, TheWorkIsPricedAtThePodsShareOfItsNode) {
   EXPECT_EQ(LostWorkUsd(RunningPod("ReplicaSet"), FourGpuNode(), 8.0, 2 * kHour), 0);
 }
 
+TEST(LostWorkTest, APodOfSeveralContainersCountsWhatTheySumTo) {
+  ports::PodInfo p = RunningPod("");
+  p.pod.containers.push_back(p.pod.containers.front());  // two GPUs, 8 CPUs
+  EXPECT_DOUBLE_EQ(ShareOfNode(p.pod, FourGpuNode()), 0.5);
+  // An init container larger than the app containers sets the pod's size.
+  model::Container init;
+  init.requests = {{"cpu", Quantity::FromUnits(36)}};
+  p.pod.init_containers = {init};
+  EXPECT_DOUBLE_EQ(ShareOfNode(p.pod, FourGpuNode()), 0.75);
+}
+
 }  // namespace
 }  // namespace adze::controllers::disruption

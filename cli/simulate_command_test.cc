@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -86,17 +87,28 @@ TEST(SimulateCommandTest, RejectsUnknownOutputFormatAndBadOverrides) {
   EXPECT_NE(r.err.find("--duration"), std::string::npos);
 }
 
+// Each value, set by `set`, is refused with exit code 1 and exactly the
+// error `message` gives for it.
+template <typename Set, typename Message>
+void ExpectEachRefused(std::initializer_list<const char*> values, Set set, Message message) {
+  for (const char* value : values) {
+    SimulateOptions o;
+    set(o, value);
+    const Output r = Simulate(o);
+    EXPECT_EQ(r.code, 1) << value;
+    EXPECT_EQ(r.err, message(std::string(value)));
+  }
+}
+
 // Issue 15 class 5: the command line clamped or ignored what the scenario
 // file rejects.
 TEST(SimulateCommandTest, SeedAndDurationOverridesAreCheckedLikeTheScenario) {
-  for (const char* seed : {"", "-1", "9223372036854775808", "18446744073709551616", "7x"}) {
-    SimulateOptions o;
-    o.seed = seed;
-    const Output r = Simulate(o);
-    EXPECT_EQ(r.code, 1) << seed;
-    EXPECT_EQ(r.err, std::string("error: --seed: found \"") + seed +
-                         "\", expected an integer from 0 to 9223372036854775807\n");
-  }
+  ExpectEachRefused(
+      {"", "-1", "9223372036854775808", "18446744073709551616", "7x"},
+      [](SimulateOptions& o, const char* v) { o.seed = v; },
+      [](const std::string& v) {
+        return "error: --seed: found \"" + v + "\", expected an integer from 0 to 9223372036854775807\n";
+      });
   SimulateOptions o;
   o.duration = "";
   const Output r = Simulate(o);
@@ -105,14 +117,12 @@ TEST(SimulateCommandTest, SeedAndDurationOverridesAreCheckedLikeTheScenario) {
 }
 
 TEST(SimulateCommandTest, LostWorkPaybackMustBeADuration) {
-  for (const char* payback : {"soon", "-10m", ""}) {
-    SimulateOptions o;
-    o.lost_work_payback = payback;
-    const Output r = Simulate(o);
-    EXPECT_EQ(r.code, 1) << payback;
-    EXPECT_EQ(r.err, std::string("error: --lost-work-payback: found \"") + payback +
-                         "\", expected a duration such as 30m, or 0 to ignore lost work\n");
-  }
+  ExpectEachRefused(
+      {"soon", "-10m", ""}, [](SimulateOptions& o, const char* v) { o.lost_work_payback = v; },
+      [](const std::string& v) {
+        return "error: --lost-work-payback: found \"" + v +
+               "\", expected a duration such as 30m, or 0 to ignore lost work\n";
+      });
 }
 
 // Issue 15 class 6: a flag the other flags make meaningless is named.

@@ -297,7 +297,8 @@ std::string LongBatchJobsScenario(const std::string& pod_annotations = "") {
 )");
   const std::string families = "values: [m6i, c6i]}";
   yaml.replace(yaml.find(families), families.size(),
-               "values: [m6i]}\n            - {key: karpenter.k8s.aws/instance-cpu, operator: In, values: [\"4\", \"8\"]}");
+               "values: [m6i]}\n"
+               "            - {key: karpenter.k8s.aws/instance-cpu, operator: In, values: [\"4\", \"8\"]}");
   yaml.replace(yaml.find("EXPIRE"), 6, "Never");
   return yaml;
 }

@@ -16,7 +16,9 @@ using model::Quantity;
 ports::PodInfo RunningPod(const std::string& owner_kind) {
   ports::PodInfo p;
   p.pod.meta.name = "task";
-  if (!owner_kind.empty()) p.pod.meta.owner = model::OwnerReference{.kind = owner_kind, .name = "x", .controller = true};
+  if (!owner_kind.empty()) {
+    p.pod.meta.owner = model::OwnerReference{.kind = owner_kind, .name = "x", .controller = true};
+  }
   model::Container c;
   c.requests = {{"cpu", Quantity::FromUnits(4)}, {"nvidia.com/gpu", Quantity::FromUnits(1)}};
   p.pod.containers = {c};

@@ -748,7 +748,8 @@ TrainingJob Decoder::DecodeTrainingJob(const YamlField& item) {
   // The job keeps its checkpoints: tell adze's consolidation it loses at
   // most one interval (controllers/disruption/lost_work.h).
   if (job.checkpoint_interval > 0) {
-    annotations.try_emplace(std::string(model::label::kCheckpointInterval), model::FormatDuration(job.checkpoint_interval));
+    annotations.try_emplace(std::string(model::label::kCheckpointInterval),
+                            model::FormatDuration(job.checkpoint_interval));
   }
   job.model_weights_bytes = BytesOr(item["modelWeightsSize"], job.model_weights_bytes);
   return job;

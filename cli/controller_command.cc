@@ -26,6 +26,7 @@
 #include "adapters/kube/wall_clock.h"
 #include "adapters/twin/kwok_cloud_provider.h"
 #include "catalog/catalog.h"
+#include "cli/disruption_flags.h"
 #include "controllers/operator.h"
 #include "providers/aws/aws_cloud_provider.h"
 #include "providers/aws/node_class_hash.h"
@@ -217,10 +218,9 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     err << "adze controller: " << (!batch_idle.ok() ? batch_idle.error().message : batch_max.error().message) << "\n";
     return 2;
   }
-  Result<model::Duration> lost_work_payback = model::ParseDuration(options.lost_work_payback);
-  if (!lost_work_payback.ok() || *lost_work_payback < 0) {
-    err << "adze controller: --lost-work-payback " << options.lost_work_payback
-        << ": expected a duration such as 30m, or 0 to ignore lost work\n";
+  Result<model::Duration> lost_work_payback = ParseLostWorkPayback(options.lost_work_payback);
+  if (!lost_work_payback.ok()) {
+    err << "adze controller: --lost-work-payback: " << lost_work_payback.error().message << "\n";
     return 2;
   }
   if (options.packer != "adze" && options.packer != "karpenter") {
@@ -502,10 +502,7 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
                   "adze disruption: nodes one consolidation may launch to replace the ones it removes (Karpenter: 1)")
       ->check(CLI::Range(size_t{1}, size_t{1000}))
       ->capture_default_str();
-  cmd->add_option("--lost-work-payback", o->lost_work_payback,
-                  "adze disruption: evict pods that run to completion (Jobs, bare pods) only when the consolidation's "
-                  "savings repay the work they redo within this time; 0 ignores lost work, as Karpenter does")
-      ->capture_default_str();
+  cmd->add_option("--lost-work-payback", o->lost_work_payback, kLostWorkPaybackHelp)->capture_default_str();
   cmd->add_flag_callback("--no-headroom", [o] { o->headroom = false; },
                          "No headroom in pools without the annotation (the default; Karpenter keeps none)");
   cmd->add_flag_callback("--no-arrival-sizing", [o] { o->size_for_arrivals = false; },

@@ -15,7 +15,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "controllers/disruption/lost_work.h"
+#include "cli/disruption_flags.h"
 
 namespace adze::cli {
 
@@ -39,7 +39,7 @@ struct ControllerOptions {
   std::string disruption = "adze";                                 // adze | karpenter | off
   bool headroom = false;                                           // --headroom: true
   size_t max_replacements = 1;                                     // --max-replacements N
-  std::string lost_work_payback = model::FormatDuration(controllers::disruption::kDefaultLostWorkPayback);  // 0: off
+  std::string lost_work_payback = DefaultLostWorkPayback();  // 0: off
   bool size_for_arrivals = true;                                   // --no-arrival-sizing: false
   double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
   int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "catalog/catalog.h"
+#include "cli/disruption_flags.h"
 #include "cli/inputs.h"
 #include "cli/output.h"
 #include "model/duration.h"
@@ -136,10 +137,9 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
     }
   }
 
-  Result<model::Duration> lost_work_payback = model::ParseDuration(options.lost_work_payback);
-  if (!lost_work_payback.ok() || *lost_work_payback < 0) {
-    err << "error: --lost-work-payback: found \"" << options.lost_work_payback
-        << "\", expected a duration such as 30m, or 0 to ignore lost work\n";
+  Result<model::Duration> lost_work_payback = ParseLostWorkPayback(options.lost_work_payback);
+  if (!lost_work_payback.ok()) {
+    err << "error: --lost-work-payback: " << lost_work_payback.error().message << "\n";
     return 1;
   }
 
@@ -244,11 +244,7 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
                   "more can free pod slots sooner at the cost of churn)")
       ->check(CLI::Range(size_t{1}, size_t{1000}))
       ->capture_default_str();
-  cmd->add_option("--lost-work-payback", options->lost_work_payback,
-                  "adze disruption: evict pods that run to completion (Jobs, bare pods) only when the consolidation's "
-                  "savings repay the work they redo within this time (annotation adze.dev/checkpoint-interval "
-                  "bounds it); 0 ignores lost work, as Karpenter does")
-      ->capture_default_str();
+  cmd->add_option("--lost-work-payback", options->lost_work_payback, kLostWorkPaybackHelp)->capture_default_str();
   cmd->add_flag_callback("--no-headroom", [options] { options->headroom = false; },
                          "No headroom in pools without the annotation (the default; Karpenter keeps none)");
   cmd->add_flag_callback("--no-arrival-sizing", [options] { options->size_for_arrivals = false; },

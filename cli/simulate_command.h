@@ -13,7 +13,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "controllers/disruption/lost_work.h"
+#include "cli/disruption_flags.h"
 
 namespace adze::cli {
 
@@ -33,7 +33,7 @@ struct SimulateOptions {
   bool headroom = false;            // --headroom: adze disruption keeps room for demand in every pool
   size_t max_replacements = 1;      // --max-replacements N: adze disruption's replacements per consolidation
   // --lost-work-payback D: adze consolidation repays redone work within D
-  std::string lost_work_payback = model::FormatDuration(controllers::disruption::kDefaultLostWorkPayback);
+  std::string lost_work_payback = DefaultLostWorkPayback();
   bool size_for_arrivals = true;    // --no-arrival-sizing: the adze packer sizes claims for the batch only
   bool print_scenario = false;      // --print-default-scenario
 };

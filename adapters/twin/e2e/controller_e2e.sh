@@ -16,7 +16,7 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 
 # A flag the controller cannot read stops it before it touches the cluster.
 out=$("$ADZE" controller --lost-work-payback soon 2>&1) && fail "--lost-work-payback soon was accepted"
-grep -q -- "--lost-work-payback soon: expected a duration such as 30m" <<<"$out" || fail "unexpected error: $out"
+grep -q -- '--lost-work-payback: found "soon", expected a duration such as 30m' <<<"$out" || fail "unexpected error: $out"
 
 "$ADZE" twin --speed 100 --kubeconfig-out "$TMP/kubeconfig" > "$TMP/twin.log" 2>&1 &
 PIDS+=($!)

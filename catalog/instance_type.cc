@@ -139,6 +139,14 @@ bool InstanceType::HasAvailableOffering(std::string_view capacity_type) const {
   return std::any_of(offerings.begin(), offerings.end(), [&](const Offering& o) { return Matches(o, capacity_type); });
 }
 
+bool InstanceType::HasAccelerators() const {
+  for (std::string_view r : {model::resource::kNvidiaGpu, model::resource::kAmdGpu, model::resource::kHabanaGaudi,
+                             model::resource::kNeuron}) {
+    if (capacity.Get(r).milli() > 0) return true;
+  }
+  return false;
+}
+
 InstanceType ResolveInstanceType(const InstanceTypeInfo& info, const model::EC2NodeClass& node_class,
                                  const CapacityOptions& options) {
   InstanceType t;

@@ -67,6 +67,8 @@ struct InstanceType {
   std::optional<double> CheapestPrice(std::string_view capacity_type = {}) const;
   // True when some offering of the capacity type (empty = any) is available.
   bool HasAvailableOffering(std::string_view capacity_type = {}) const;
+  // True when the capacity holds GPUs (NVIDIA, AMD), Gaudi or Neuron devices.
+  bool HasAccelerators() const;
 };
 
 // Resolves one catalog row under node_class and options (retired or not).

@@ -27,6 +27,7 @@
 #include "adapters/twin/kwok_cloud_provider.h"
 #include "catalog/catalog.h"
 #include "cli/disruption_flags.h"
+#include "cli/packer_flags.h"
 #include "controllers/operator.h"
 #include "providers/aws/aws_cloud_provider.h"
 #include "providers/aws/node_class_hash.h"
@@ -223,6 +224,11 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
     err << "adze controller: --lost-work-payback: " << lost_work_payback.error().message << "\n";
     return 2;
   }
+  Result<double> fewer_nodes_premium = ParseFewerNodesPremium(options.fewer_nodes_premium);
+  if (!fewer_nodes_premium.ok()) {
+    err << "adze controller: --fewer-nodes-premium: " << fewer_nodes_premium.error().message << "\n";
+    return 2;
+  }
   if (options.packer != "adze" && options.packer != "karpenter") {
     err << "adze controller: --packer " << options.packer << ": expected adze or karpenter\n";
     return 2;
@@ -237,6 +243,9 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   if (!options.size_for_arrivals && options.packer != "adze") {
     err << "adze controller: warning: --no-arrival-sizing has no effect with --packer " << options.packer << "\n";
   }
+  if (*fewer_nodes_premium > 0 && options.packer != "adze") {
+    err << "adze controller: warning: --fewer-nodes-premium has no effect with --packer " << options.packer << "\n";
+  }
   controllers::OperatorOptions op_options;
   op_options.packer = options.packer == "karpenter" ? scheduling::Packer::kKarpenter : scheduling::Packer::kAdze;
   op_options.disruption = options.disruption == "karpenter" ? controllers::DisruptionMode::kKarpenter
@@ -246,6 +255,7 @@ int RunController(const ControllerOptions& options, std::ostream& err) {
   op_options.max_replacements = options.max_replacements;
   op_options.lost_work_payback = *lost_work_payback;
   op_options.size_for_arrivals = options.size_for_arrivals;
+  op_options.fewer_nodes_premium = *fewer_nodes_premium;
   op_options.coalesce_launch_completions = true;
   op_options.controllers.batch_idle = *batch_idle;
   op_options.controllers.batch_max = *batch_max;
@@ -508,6 +518,7 @@ void RegisterControllerCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag_callback("--no-arrival-sizing", [o] { o->size_for_arrivals = false; },
                          "adze packer: size new claims for the pods of the batch only, not also for the pods their "
                          "pool expects before the claims are ready");
+  cmd->add_option("--fewer-nodes-premium", o->fewer_nodes_premium, kFewerNodesPremiumHelp)->capture_default_str();
   cmd->add_option("--log-level", o->log_level, "debug, info or error")
       ->envname("LOG_LEVEL")
       ->check(CLI::IsMember({"debug", "info", "error"}));

@@ -41,6 +41,7 @@ struct ControllerOptions {
   size_t max_replacements = 1;                                     // --max-replacements N
   std::string lost_work_payback = DefaultLostWorkPayback();  // 0: off
   bool size_for_arrivals = true;                                   // --no-arrival-sizing: false
+  std::string fewer_nodes_premium = "0";                           // --fewer-nodes-premium 50%
   double kube_client_qps = 200;                                    // KUBE_CLIENT_QPS
   int kube_client_burst = 300;                                     // KUBE_CLIENT_BURST
   std::string region;                                               // --region (AWS provider)

@@ -14,6 +14,7 @@
 #include "catalog/instance_type.h"
 #include "cli/inputs.h"
 #include "cli/output.h"
+#include "cli/packer_flags.h"
 #include "model/labels.h"
 #include "scheduling/template.h"
 
@@ -517,6 +518,13 @@ int RunPlan(const PlanOptions& o, std::ostream& out, std::ostream& err) {
   if (o.thorough && *packer == scheduling::Packer::kKarpenter) {
     err << "warning: --thorough has no effect with --packer karpenter (it tunes the adze packer)\n";
   }
+  Result<double> fewer_nodes_premium = ParseFewerNodesPremium(o.fewer_nodes_premium);
+  if (!fewer_nodes_premium.ok()) {
+    return fail(Error::InvalidArgument("--fewer-nodes-premium: " + fewer_nodes_premium.error().message));
+  }
+  if (*fewer_nodes_premium > 0 && *packer == scheduling::Packer::kKarpenter) {
+    err << "warning: --fewer-nodes-premium has no effect with --packer karpenter (it tunes the adze packer)\n";
+  }
 
   // A catalog read from files must outlive the instance types that point into it.
   std::optional<catalog::Catalog> own_catalog;
@@ -552,6 +560,7 @@ int RunPlan(const PlanOptions& o, std::ostream& out, std::ostream& err) {
   solver_options.max_instance_types = static_cast<size_t>(o.max_instance_types);
   solver_options.min_values_policy = *min_values_policy;
   solver_options.thorough = o.thorough;
+  solver_options.fewer_nodes_premium = *fewer_nodes_premium;
   Plan plan = scheduling::Solve(*input, solver_options);
 
   if (explained) {
@@ -594,6 +603,7 @@ void RegisterPlanCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--thorough", options->thorough,
                 "adze packer: also try stricter price-per-pod thresholds (slower, often cheaper)");
+  cmd->add_option("--fewer-nodes-premium", options->fewer_nodes_premium, kFewerNodesPremiumHelp)->capture_default_str();
   cmd->add_option("--explain", options->explain,
                   "POD (name or namespace/name): why each NodePool and instance type can or cannot carry it");
   cmd->add_flag("--prefix-delegation", options->prefix_delegation,

@@ -33,6 +33,7 @@ struct PlanOptions {
   int max_instance_types = 60;     // --max-instance-types: options kept per claim
   std::string min_values_policy = "Strict";  // --min-values-policy: Strict | BestEffort
   bool thorough = false;           // --thorough: the adze packer tries more thresholds
+  std::string fewer_nodes_premium = "0";  // --fewer-nodes-premium 50%: fewer, larger nodes for at most 50% more
   std::string explain;             // --explain POD: name or namespace/name
   std::string output = "table";    // -o: table | json | yaml
 };

@@ -11,6 +11,7 @@
 
 #include "catalog/catalog.h"
 #include "cli/disruption_flags.h"
+#include "cli/packer_flags.h"
 #include "cli/inputs.h"
 #include "cli/output.h"
 #include "model/duration.h"
@@ -142,6 +143,11 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
     err << "error: --lost-work-payback: " << lost_work_payback.error().message << "\n";
     return 1;
   }
+  Result<double> fewer_nodes_premium = ParseFewerNodesPremium(options.fewer_nodes_premium);
+  if (!fewer_nodes_premium.ok()) {
+    err << "error: --fewer-nodes-premium: " << fewer_nodes_premium.error().message << "\n";
+    return 1;
+  }
 
   // Contradicting flags (issue 15 class 6): headroom is part of adze's
   // disruption only.
@@ -152,6 +158,10 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   if (!options.size_for_arrivals && options.packer != "adze") {
     err << "warning: --no-arrival-sizing has no effect with --packer " << options.packer
         << " (only the adze packer sizes claims for arrivals)\n";
+  }
+  if (*fewer_nodes_premium > 0 && options.packer != "adze") {
+    err << "warning: --fewer-nodes-premium has no effect with --packer " << options.packer
+        << " (only the adze packer weighs node count against cost)\n";
   }
 
   sim::SimulationOptions sim_options;
@@ -164,6 +174,7 @@ int RunSimulate(const SimulateOptions& options, std::ostream& out, std::ostream&
   sim_options.max_replacements = options.max_replacements;
   sim_options.lost_work_payback = *lost_work_payback;
   sim_options.size_for_arrivals = options.size_for_arrivals;
+  sim_options.fewer_nodes_premium = *fewer_nodes_premium;
   const bool show_progress = options.progress && err_is_terminal;
   if (show_progress) {
     sim_options.on_progress = [&err](const sim::Progress& p) {
@@ -250,6 +261,7 @@ void RegisterSimulateCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag_callback("--no-arrival-sizing", [options] { options->size_for_arrivals = false; },
                          "adze packer: size new claims for the pods of the batch only, not also for the pods their "
                          "pool expects before the claims are ready (Karpenter's packer never does)");
+  cmd->add_option("--fewer-nodes-premium", options->fewer_nodes_premium, kFewerNodesPremiumHelp)->capture_default_str();
   cmd->add_flag_callback("--no-progress", [options] { options->progress = false; }, "Do not show the progress line");
   cmd->add_flag("--print-default-scenario", options->print_scenario, "Print the built-in scenario and exit");
   cmd->callback([options, &exit_code] {

@@ -35,6 +35,7 @@ struct SimulateOptions {
   // --lost-work-payback D: adze consolidation repays redone work within D
   std::string lost_work_payback = DefaultLostWorkPayback();
   bool size_for_arrivals = true;    // --no-arrival-sizing: the adze packer sizes claims for the batch only
+  std::string fewer_nodes_premium = "0";  // --fewer-nodes-premium 50%: the adze packer's premium for fewer nodes
   bool print_scenario = false;      // --print-default-scenario
 };
 

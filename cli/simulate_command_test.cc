@@ -125,6 +125,35 @@ TEST(SimulateCommandTest, LostWorkPaybackMustBeADuration) {
       });
 }
 
+TEST(SimulateCommandTest, FewerNodesPremiumMustBeAPercentage) {
+  ExpectEachRefused(
+      {"50", "half", "-5%", "1001%", "%", "", "50%%", "nan%"},
+      [](SimulateOptions& o, const char* v) { o.fewer_nodes_premium = v; },
+      [](const std::string& v) {
+        return "error: --fewer-nodes-premium: found \"" + v +
+               "\", expected a percentage from 0% to 1000% such as 50%, or 0 for the cheapest packing\n";
+      });
+}
+
+// snapshot-preseed starts 13 one-GPU replicas at once: one 1-GPU node each is
+// the cheapest; a premium buys 4-GPU nodes, fewer of them, for more.
+TEST(SimulateCommandTest, FewerNodesPremiumLaunchesFewerDearerNodes) {
+  auto run = [](const char* premium) {
+    SimulateOptions o;
+    o.file = Example("snapshot-preseed-on.yaml");
+    o.duration = "30m";
+    o.output = "json";
+    o.fewer_nodes_premium = premium;
+    const Output r = Simulate(o);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  const nlohmann::json cheapest = run("0");
+  const nlohmann::json fewer = run("50%");
+  EXPECT_LT(fewer["nodes"]["launched"].get<int>(), cheapest["nodes"]["launched"].get<int>());
+  EXPECT_GT(fewer["cost"]["total_usd"].get<double>(), cheapest["cost"]["total_usd"].get<double>());
+}
+
 // Issue 15 class 6: a flag the other flags make meaningless is named.
 TEST(SimulateCommandTest, HeadroomWithoutAdzeDisruptionIsWarned) {
   SimulateOptions o;
@@ -135,6 +164,18 @@ TEST(SimulateCommandTest, HeadroomWithoutAdzeDisruptionIsWarned) {
   const Output r = Simulate(o);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("warning: --headroom has no effect with --disruption off"), std::string::npos) << r.err;
+}
+
+TEST(SimulateCommandTest, FewerNodesPremiumWithKarpentersPackerIsWarned) {
+  SimulateOptions o;
+  o.file = Example("prefix-delegation-on.yaml");
+  o.duration = "10m";
+  o.packer = "karpenter";
+  o.fewer_nodes_premium = "50%";
+  const Output r = Simulate(o);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --fewer-nodes-premium has no effect with --packer karpenter"), std::string::npos)
+      << r.err;
 }
 
 TEST(SimulateCommandTest, PrintsTheBuiltInScenario) {

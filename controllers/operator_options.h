@@ -47,6 +47,9 @@ struct OperatorOptions {
   // adze packer: new claims are sized for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h).
   bool size_for_arrivals = true;
+  // adze packer: launch fewer, larger nodes when they cost at most this
+  // fraction more (scheduling::SolverOptions::fewer_nodes_premium); 0: the cheapest.
+  double fewer_nodes_premium = 0;
 
   // Cadences, counted from the operator's first Tick. Tick itself is called
   // once a second by the shell.

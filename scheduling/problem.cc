@@ -76,12 +76,7 @@ Problem::Problem(const SolverInput& input, const SolverOptions& options) : input
     exotic_.emplace_back();
     for (const TypeOption& opt : t.types) {
       const catalog::InstanceType& type = *opt.type;
-      bool exotic = type.name.find("metal") != std::string::npos;
-      for (std::string_view r : {model::resource::kNvidiaGpu, std::string_view("amd.com/gpu"),
-                                 std::string_view("habana.ai/gaudi"), std::string_view("aws.amazon.com/neuron")}) {
-        exotic |= type.capacity.Has(r) && type.capacity.Get(r).milli() > 0;
-      }
-      exotic_.back().push_back(exotic);
+      exotic_.back().push_back(type.name.find("metal") != std::string::npos || type.HasAccelerators());
     }
   }
   for (const Template& t : templates_) {

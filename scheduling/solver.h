@@ -110,6 +110,15 @@ struct SolverOptions {
   // Plan::lower_bound costs a pass over every pod × type; controllers that do
   // not report it turn it off.
   bool compute_lower_bound = true;
+  // kAdze only: of the candidate packings that place the most pods, take the
+  // one with the fewest new GPU (or other accelerator) nodes among those
+  // costing at most (1 + this) × the cheapest and no more than Karpenter's
+  // packing (ties: the cheaper, then the earlier). Fewer, larger GPU nodes
+  // cost more per GPU, but a burst waits on fewer boots of minutes each (the
+  // slowest of N boots grows with N) and later pods find room on nodes
+  // already up. CPU-only nodes boot fast: they are not counted.
+  // 0 (the default): the cheapest packing.
+  double fewer_nodes_premium = 0;
 };
 
 struct NewClaim {

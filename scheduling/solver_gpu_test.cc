@@ -83,5 +83,48 @@ TEST(SolverGpu, FourGpusOfAtLeast40GiBGetNoSmallerGpus) {
   }
 }
 
+// snapshot-preseed's pool: g5/g6 with at most 4 GPUs, 13 one-GPU replicas at once.
+SolverInput ThirteenReplicasOnG5OrG6() {
+  SolverInput in;
+  PoolInput pool = Pool("inference", RealTypes());
+  pool.pool.requirements.push_back(model::Requirement::In(std::string(model::label::kInstanceFamily), {"g5", "g6"}));
+  pool.pool.requirements.push_back(
+      model::Requirement(std::string(model::label::kInstanceGpuCount), model::Operator::kLte, {"4"}));
+  in.pools.push_back(pool);
+  for (int i = 0; i < 13; ++i) in.pods.push_back(Pod("replica-" + std::to_string(i), "3", "10Gi", "1"));
+  return in;
+}
+
+TEST(SolverGpu, APremiumForFewerNodesBuysFewerLargerNodesWithinIt) {
+  const SolverInput in = ThirteenReplicasOnG5OrG6();
+  const Plan cheapest = Solve(in);
+  ASSERT_TRUE(cheapest.unschedulable.empty());
+  // One-GPU types are the cheapest per GPU: one node per replica.
+  ASSERT_EQ(cheapest.claims.size(), 13u);
+  for (double premium : {0.1, 0.5, 1.0}) {
+    SCOPED_TRACE(premium);
+    const Plan fewer = Solve(in, {.fewer_nodes_premium = premium});
+    ASSERT_TRUE(fewer.unschedulable.empty());
+    EXPECT_LE(fewer.cost_per_hour, (1 + premium) * cheapest.cost_per_hour + 1e-9);
+    EXPECT_LE(fewer.claims.size(), cheapest.claims.size());
+    size_t pods = 0;
+    for (const NewClaim& c : fewer.claims) pods += c.pods.size();
+    EXPECT_EQ(pods, 13u);
+  }
+  // 4-GPU nodes cost ~43 % more per GPU than 1-GPU ones: 10 % buys nothing, 50 % buys them.
+  EXPECT_EQ(Solve(in, {.fewer_nodes_premium = 0.1}).claims.size(), 13u);
+  const Plan half = Solve(in, {.fewer_nodes_premium = 0.5});
+  EXPECT_LT(half.claims.size(), 13u);
+  EXPECT_GT(half.cost_per_hour, cheapest.cost_per_hour);
+}
+
+TEST(SolverGpu, APremiumDoesNotChangeKarpentersPacker) {
+  const SolverInput in = ThirteenReplicasOnG5OrG6();
+  const Plan plain = Solve(in, {.packer = Packer::kKarpenter});
+  const Plan premium = Solve(in, {.packer = Packer::kKarpenter, .fewer_nodes_premium = 0.5});
+  EXPECT_EQ(premium.claims.size(), plain.claims.size());
+  EXPECT_DOUBLE_EQ(premium.cost_per_hour, plain.cost_per_hour);
+}
+
 }  // namespace
 }  // namespace adze::scheduling

@@ -1,4 +1,6 @@
 // Properties of the solver over random pools, types and pods (RapidCheck).
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -263,6 +265,55 @@ RC_GTEST_PROP(SolverProperties, AdzeNeverCostsMoreThanKarpenter, ()) {
   Plan t = Solve(in, {.packer = Packer::kAdze, .thorough = true});
   RC_ASSERT(t.unschedulable.size() <= a.unschedulable.size());
   if (t.unschedulable.size() == a.unschedulable.size()) RC_ASSERT(t.cost_per_hour <= a.cost_per_hour + 1e-9);
+}
+
+size_t GpuClaims(const Plan& plan) {
+  return static_cast<size_t>(std::count_if(plan.claims.begin(), plan.claims.end(), [](const NewClaim& c) {
+    return c.instance_types.front()->capacity.Get(model::resource::kNvidiaGpu).milli() > 0;
+  }));
+}
+
+// One GPU pool whose larger types cost more per GPU (as g5/g6 do), and a
+// burst of one- and two-GPU pods: the case the premium is for.
+SolverInput RandomGpuBurst() {
+  SolverInput in;
+  std::vector<catalog::InstanceType> types;
+  double per_gpu = 1.0;
+  for (int gpus : {1, 2, 4, 8}) {
+    if (*rc::gen::inRange(0, 4) == 0) continue;
+    per_gpu *= 1.0 + 0.1 * *rc::gen::inRange(0, 6);
+    types.push_back(Type("g" + std::to_string(gpus), 4 * gpus + 4, 16 * gpus + 16, 110, per_gpu * gpus,
+                         {"zone-a", "zone-b"}, gpus));
+  }
+  if (types.empty()) types.push_back(Type("g1", 8, 32, 110, 1.0, {"zone-a", "zone-b"}, 1));
+  in.pools.push_back(Pool("gpu", types));
+  const int pods = *rc::gen::inRange(1, 30);
+  for (int i = 0; i < pods; ++i) {
+    in.pods.push_back(Pod("replica-" + std::to_string(i), "3", "10Gi", *rc::gen::element("1", "1", "2")));
+  }
+  return in;
+}
+
+// A premium for fewer GPU nodes buys claims that fit, places as many pods,
+// never more GPU nodes, and costs at most the premium more than the cheapest
+// plan and no more than Karpenter's packer; it pays nothing when it buys no
+// fewer GPU nodes.
+RC_GTEST_PROP(SolverProperties, APremiumForFewerGpuNodesStaysWithinIt, ()) {
+  SolverInput in = *rc::gen::arbitrary<bool>() ? RandomInput() : RandomGpuBurst();
+  const bool thorough = *rc::gen::arbitrary<bool>();
+  const double premium = *rc::gen::element(0.1, 0.5, 2.0);
+  Plan cheapest = Solve(in, {.thorough = thorough});
+  Plan karpenter = Solve(in, {.packer = Packer::kKarpenter});
+  Plan fewer = Solve(in, {.thorough = thorough, .fewer_nodes_premium = premium});
+  CheckClaims(in, fewer);
+  RC_ASSERT(fewer.unschedulable.size() == cheapest.unschedulable.size());
+  RC_ASSERT(GpuClaims(fewer) <= GpuClaims(cheapest));
+  RC_ASSERT(fewer.cost_per_hour <= (1 + premium) * cheapest.cost_per_hour + 1e-9);
+  if (karpenter.unschedulable.size() == fewer.unschedulable.size()) {
+    RC_ASSERT(fewer.cost_per_hour <= karpenter.cost_per_hour + 1e-9);
+  }
+  if (GpuClaims(fewer) == GpuClaims(cheapest)) RC_ASSERT(fewer.cost_per_hour <= cheapest.cost_per_hour + 1e-9);
+  RC_TAG(GpuClaims(fewer) < GpuClaims(cheapest) ? "fewer GPU nodes" : "same GPU nodes");
 }
 
 }  // namespace

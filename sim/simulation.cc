@@ -68,6 +68,7 @@ controllers::OperatorOptions OperatorOptionsOf(const Scenario& scenario, const S
   o.max_replacements = options.max_replacements;
   o.lost_work_payback = options.lost_work_payback;
   o.size_for_arrivals = options.size_for_arrivals;
+  o.fewer_nodes_premium = options.fewer_nodes_premium;
   return o;
 }
 

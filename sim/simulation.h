@@ -53,6 +53,9 @@ struct SimulationOptions {
   // The adze packer sizes new claims for the pods their pool expects before
   // they are ready (controllers/arrival_sizing.h); false: for the batch only.
   bool size_for_arrivals = true;
+  // The adze packer launches fewer, larger nodes when they cost at most this
+  // fraction more (scheduling::SolverOptions::fewer_nodes_premium); 0: the cheapest.
+  double fewer_nodes_premium = 0;
   // Check the disruption invariants (sim/invariant_monitor.h) every tick;
   // violations go to RunResult::violations.
   bool check_invariants = false;

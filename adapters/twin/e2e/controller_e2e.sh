@@ -17,6 +17,8 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 # A flag the controller cannot read stops it before it touches the cluster.
 out=$("$ADZE" controller --lost-work-payback soon 2>&1) && fail "--lost-work-payback soon was accepted"
 grep -q -- '--lost-work-payback: found "soon", expected a duration such as 30m' <<<"$out" || fail "unexpected error: $out"
+out=$("$ADZE" controller --fewer-nodes-premium 50 2>&1) && fail "--fewer-nodes-premium 50 was accepted"
+grep -q -- '--fewer-nodes-premium: found "50", expected a percentage' <<<"$out" || fail "unexpected error: $out"
 
 "$ADZE" twin --speed 100 --kubeconfig-out "$TMP/kubeconfig" > "$TMP/twin.log" 2>&1 &
 PIDS+=($!)

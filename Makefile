@@ -54,7 +54,7 @@ bench: deps
 
 # Whole-run economics table (issue 16) into docs/benchmarks.md: every example
 # scenario and the trace at 1000x and 100x, seeds 1-5, four packer x disruption combinations
-# and adze with --headroom.
+# and adze with each latency knob (--headroom, --fewer-nodes-premium 50%).
 bench-runs: build
 	@python3 bench/bench_runs.py --adze $(BUILD)/cli/adze --seeds 1-5 --write docs/benchmarks.md
 

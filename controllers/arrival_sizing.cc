@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "catalog/instance_type.h"
+
 namespace adze::controllers {
 
 void PoolArrivals::Record(const std::string& pool, model::Duration now, size_t pods) {
@@ -38,7 +40,8 @@ double PriceFor(const catalog::InstanceType& type, const scheduling::NewClaim& c
 
 }  // namespace
 
-size_t SizeForArrivals(scheduling::NewClaim& claim, const std::vector<model::Pod>& pods, size_t expected) {
+size_t SizeForArrivals(scheduling::NewClaim& claim, const std::vector<model::Pod>& pods, size_t expected,
+                       double fewer_nodes_premium) {
   if (expected == 0 || claim.pods.empty() || !claim.reservation_ids.empty()) return 0;
   model::ResourceList shape;
   for (size_t i : claim.pods) shape = model::ResourceList::Max(shape, pods[i].EffectiveRequests());
@@ -49,20 +52,32 @@ size_t SizeForArrivals(scheduling::NewClaim& claim, const std::vector<model::Pod
     const size_t more = static_cast<size_t>(model::ResourceList::CopiesThatFit(shape, room, static_cast<int64_t>(expected)));
     return own + more;
   };
-  const catalog::InstanceType* best = nullptr;
-  double best_per_pod = std::numeric_limits<double>::infinity();
-  size_t best_served = own;
+  struct Option {
+    const catalog::InstanceType* type;
+    size_t served;
+    double per_pod;
+  };
+  std::vector<Option> options;
+  options.reserve(claim.instance_types.size());
+  double lowest = std::numeric_limits<double>::infinity();
   for (const catalog::InstanceType* type : claim.instance_types) {
-    const double price = PriceFor(*type, claim);
     const size_t n = served(*type);
-    const double per_pod = price / static_cast<double>(n);
-    if (per_pod < best_per_pod) {
-      best = type;
-      best_per_pod = per_pod;
-      best_served = n;
-    }
+    options.push_back({type, n, PriceFor(*type, claim) / static_cast<double>(n)});
+    lowest = std::min(lowest, options.back().per_pod);
   }
-  if (best == nullptr || best == claim.instance_types.front()) return best_served - own;
+  if (options.empty()) return 0;
+  // The first with the lowest price per pod served; with a premium on a GPU
+  // claim, the first serving the most within it.
+  const bool premium = fewer_nodes_premium > 0 && claim.instance_types.front()->HasAccelerators();
+  const double limit = premium ? (1 + fewer_nodes_premium) * lowest : lowest;
+  const Option* best = nullptr;
+  for (const Option& o : options) {
+    if (o.per_pod > limit) continue;
+    if (best == nullptr || (premium ? o.served > best->served : o.per_pod < best->per_pod)) best = &o;
+  }
+  if (best == nullptr) return 0;
+  const size_t best_served = best->served;
+  if (best->type == claim.instance_types.front()) return best_served - own;
   // Every type serving as many is at least as dear: the chosen one leads.
   std::erase_if(claim.instance_types, [&](const catalog::InstanceType* t) { return served(*t) < best_served; });
   claim.price_per_hour = PriceFor(*claim.instance_types.front(), claim);

@@ -31,6 +31,10 @@ namespace adze::controllers {
 struct ArrivalSizingOptions {
   model::Duration window = model::kMinute;   // arrival rate measured over this
   model::Duration horizon = model::kMinute;  // room kept for arrivals expected within this
+  // For a GPU claim, the type that serves the most pods among those within
+  // (1 + this) × the lowest price per pod served
+  // (scheduling::SolverOptions::fewer_nodes_premium); 0: the lowest.
+  double fewer_nodes_premium = 0;
 };
 
 // Pods that arrived (were first placed) per pool, over a sliding window.
@@ -49,7 +53,10 @@ class PoolArrivals {
 // Narrows claim.instance_types (cheapest first, each fitting the claim) to
 // the types that serve at least as many pods as the one with the lowest
 // price per pod served, counting up to `expected` more pods shaped like the
-// claim's largest. Returns how many expected pods the chosen type has room for.
-size_t SizeForArrivals(scheduling::NewClaim& claim, const std::vector<model::Pod>& pods, size_t expected);
+// claim's largest. With a premium, a claim for GPUs (or other accelerators)
+// takes the type serving the most pods within the premium of that price.
+// Returns how many expected pods the chosen type has room for.
+size_t SizeForArrivals(scheduling::NewClaim& claim, const std::vector<model::Pod>& pods, size_t expected,
+                       double fewer_nodes_premium = 0);
 
 }  // namespace adze::controllers

@@ -71,6 +71,65 @@ RC_GTEST_PROP(ArrivalSizingProp, KeepsFittingTypesLedByTheLowestPricePerPodServe
   if (expected == 0) RC_ASSERT(claim.instance_types == before);
 }
 
+model::Pod GpuPod() {
+  model::Pod pod;
+  model::Container c;
+  c.requests = {{"cpu", model::Quantity::FromUnits(2)}, {"nvidia.com/gpu", model::Quantity::FromUnits(1)}};
+  pod.containers = {c};
+  return pod;
+}
+
+// With a premium, a GPU claim leads with the type serving the most pods
+// among those within the premium of the lowest price per pod served; a CPU
+// claim ignores the premium.
+RC_GTEST_PROP(ArrivalSizingProp, APremiumBuysTheMostRoomWithinItForGpuClaims, ()) {
+  const bool gpu = *rc::gen::arbitrary<bool>();
+  const double premium = *rc::gen::element(0.25, 0.5, 1.0);
+  const size_t expected = *rc::gen::inRange<size_t>(0, 12);
+  const model::Pod pod = gpu ? GpuPod() : PodOf(2000);
+  std::vector<model::Pod> pods = {pod};
+  std::deque<catalog::InstanceType> types;
+  double per_gpu = 1.0;
+  for (int size : {1, 2, 4, 8}) {
+    if (size > 1 && !*rc::gen::arbitrary<bool>()) continue;
+    per_gpu *= 1.0 + 0.1 * *rc::gen::element(0, 1, 2, 3, 4, 5, 6, 7);
+    types.push_back(scheduling::test_util::Type("t" + std::to_string(size), 4 * size, 16 * size, 110, per_gpu * size,
+                                                {"zone-a"}, gpu ? size : 0));
+  }
+  auto claim_of = [&] {
+    scheduling::NewClaim claim;
+    claim.pods = {0};
+    claim.requests = pod.EffectiveRequests();
+    for (const catalog::InstanceType& t : types) claim.instance_types.push_back(&t);  // cheapest first
+    return claim;
+  };
+  auto served = [&](const catalog::InstanceType* t) {
+    model::ResourceList room = t->Allocatable();
+    room.Subtract(pod.EffectiveRequests());
+    return 1 + static_cast<size_t>(model::ResourceList::CopiesThatFit(pod.EffectiveRequests(), room,
+                                                                         static_cast<int64_t>(expected)));
+  };
+  auto per_pod = [&](const catalog::InstanceType* t) { return *t->CheapestPrice() / static_cast<double>(served(t)); };
+
+  scheduling::NewClaim plain = claim_of(), paid = claim_of();
+  SizeForArrivals(plain, pods, expected);
+  const size_t taken = SizeForArrivals(paid, pods, expected, premium);
+
+  RC_ASSERT(taken <= expected);
+  const catalog::InstanceType* lead = paid.instance_types.front();
+  RC_ASSERT(taken == served(lead) - 1);
+  if (!gpu) {
+    RC_ASSERT(paid.instance_types == plain.instance_types);
+    return;
+  }
+  const catalog::InstanceType* cheapest_per_pod = plain.instance_types.front();
+  RC_ASSERT(per_pod(lead) <= (1 + premium) * per_pod(cheapest_per_pod) + 1e-12);
+  for (const catalog::InstanceType& t : types) {
+    if (per_pod(&t) <= (1 + premium) * per_pod(cheapest_per_pod)) RC_ASSERT(served(lead) >= served(&t));
+  }
+  RC_TAG(lead == cheapest_per_pod ? "same type" : "more room for the premium");
+}
+
 TEST(PoolArrivalsTest, ExpectedArrivalsScaleTheWindowsCountToTheHorizon) {
   PoolArrivals arrivals(model::kMinute);
   arrivals.Record("gpu", 0, 3);

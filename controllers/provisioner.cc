@@ -194,7 +194,7 @@ void Provisioner::SizeForArrivals(std::vector<scheduling::NewClaim>& claims, con
     if (fresh) {
       it->second = static_cast<size_t>(arrivals_.Expected(claim.node_pool, now, options_.arrival_sizing.horizon));
     }
-    it->second -= std::min(it->second, controllers::SizeForArrivals(claim, pods, it->second));
+    it->second -= std::min(it->second, controllers::SizeForArrivals(claim, pods, it->second, options_.arrival_sizing.fewer_nodes_premium));
   }
   for (const auto& [pool, n] : arrivals) arrivals_.Record(pool, now, n);
 }

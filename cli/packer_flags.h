@@ -10,9 +10,9 @@
 namespace adze::cli {
 
 inline constexpr const char* kFewerNodesPremiumHelp =
-    "adze packer: launch fewer, larger nodes when they cost at most this much more per hour than the cheapest "
-    "packing, e.g. 50%: a burst waits on fewer boots and later pods find room on nodes already up; 0 (the "
-    "default) buys the cheapest";
+    "adze packer: launch fewer, larger GPU nodes when they cost at most this much more per hour than the cheapest "
+    "packing (and no more than Karpenter's), e.g. 50%: a burst waits on fewer boots and later pods find room on "
+    "nodes already up; 0 (the default) buys the cheapest";
 
 // "50%" → 0.5; "0" → 0. A percentage from 0% to 1000%; the error says what
 // was found and what was expected.

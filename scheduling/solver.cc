@@ -80,12 +80,15 @@ Plan Solve(const SolverInput& input, const SolverOptions& options) {
   std::vector<Plan> candidates;
   if (premium) candidates.push_back(karpenter->Finish());
   std::unique_ptr<Packing> best = std::move(karpenter);
-  std::pair<size_t, double> best_score = best->Score();
+  std::pair<size_t, double> best_score = premium ? std::pair<size_t, double>{} : best->Score();
   for (const Variant& v : variants) {
     auto packing = std::make_unique<Packing>(problem, &memo, v.fullest_first, /*cost_aware=*/true, v.alpha);
     packing->Run(queue);
     packing->Repack();
-    if (premium) candidates.push_back(packing->Finish());
+    if (premium) {  // chosen among finished plans below: no score needed
+      candidates.push_back(packing->Finish());
+      continue;
+    }
     std::pair<size_t, double> score = packing->Score();
     if (score.first < best_score.first || (score.first == best_score.first && score.second < best_score.second)) {
       best = std::move(packing);
